@@ -1,0 +1,47 @@
+import { Command } from 'commander';
+import { loadLibrary } from '../../core/lessons/load.ts';
+import { renderLesson } from '../../core/lessons/render.ts';
+import { formatProblem, hasErrors } from '../../core/problems.ts';
+import { loadConfig } from '../../config/config.ts';
+
+export function lessonsCommand(): Command {
+  const lessons = new Command('lessons').description('检查和预览课程');
+
+  lessons
+    .command('validate')
+    .description('检查课程目录里的每个文件，列出所有问题（文件:行:列）')
+    .argument('[dir]', '课程目录', 'lessons')
+    .action((dir: string) => {
+      const { library, problems } = loadLibrary(dir);
+      for (const p of problems) console.log(formatProblem(p));
+      const errors = problems.filter((p) => p.severity === 'error').length;
+      const lessonCount = library.tracks.reduce((n, t) => n + t.lessons.length, 0);
+      console.log(`${library.tracks.length} 门课程，${lessonCount} 课可用，${errors} 个错误，${problems.length - errors} 个提醒`);
+      process.exitCode = hasErrors(problems) ? 1 : 0;
+    });
+
+  lessons
+    .command('preview')
+    .description('按机器人实际发送的样子显示一课及其小测')
+    .argument('<lesson-id>', '课程编号，如 safety-001')
+    .option('--lessons <dir>', '课程目录', 'lessons')
+    .action((id: string, opts: { lessons: string }, cmd: Command) => {
+      const config = loadConfig(cmd.optsWithGlobals().config);
+      const { library, problems } = loadLibrary(opts.lessons);
+      const lesson = library.lesson(id);
+      if (!lesson) {
+        const broken = problems.filter((p) => p.severity === 'error').map(formatProblem);
+        console.error(`找不到课程“${id}”。${broken.length ? `\n以下文件有错误，未能加载：\n${broken.join('\n')}` : ''}`);
+        process.exitCode = 1;
+        return;
+      }
+      const track = library.track(lesson.trackId)!;
+      const messages = renderLesson(lesson, { track, number: track.lessons.indexOf(lesson) + 1, windowMinutes: config.quiz.windowMinutes });
+      messages.forEach((m, i) => {
+        console.log(`──── 消息 ${i + 1}/${messages.length}（${m.kind === 'text' ? '文字' : m.kind === 'image' ? '图片' : '链接'}）────`);
+        console.log(m.kind === 'text' ? m.text : m.kind === 'image' ? m.file : `${m.title}\n${m.url}`);
+      });
+    });
+
+  return lessons;
+}

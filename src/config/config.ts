@@ -1,0 +1,68 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
+import { CheckedYaml } from '../core/yaml/checkedYaml.ts';
+import { formatProblem, type Problem } from '../core/problems.ts';
+import { isRealDate } from '../core/time.ts';
+
+export interface Config {
+  botName: string;
+  timezone: string;
+  lessonsDir: string;
+  dataDir: string;
+  redis: { url: string; prefix: string };
+  puppet: { name: string; token: string };
+  send: { perMinute: number; roomGapSeconds: [number, number] };
+  quiz: { windowMinutes: number; ackEveryMinutes: number };
+  schedule: { graceMinutes: number; workDays: number[]; restDays: string[]; extraWorkDays: string[] };
+  /** Points per question: correct on time, answered on time but wrong, answered late (补学). */
+  points: { correct: number; answered: number; late: number };
+  leaders: string[];
+  web: { host: string; port: number };
+}
+
+export const defaultConfigFile = 'config/banqian.yaml';
+
+const validate = new Ajv({ allErrors: true, strict: true, useDefaults: true }).compile(configSchema);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+  }
+}
+
+/** Reads the settings file (missing file: all defaults), then lets the environment override it. */
+export function loadConfig(file = defaultConfigFile, env: NodeJS.ProcessEnv = process.env): Config {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '{}';
+  const { yaml, data } = CheckedYaml.parse(file, text);
+  const parsed = data === undefined ? undefined : (data ?? {}); // an empty file means all defaults
+  if (parsed !== undefined) {
+    const valid = yaml.checkSchema(validate, parsed);
+    if (parsed && typeof parsed === 'object') checkSemantics(yaml, parsed as Config, valid);
+  }
+  if (yaml.problems.some((p) => p.severity === 'error')) throw new ConfigError(yaml.problems);
+  const config = parsed as Config;
+  if (env.REDIS_URL) config.redis.url = env.REDIS_URL;
+  if (env.WECHATY_PUPPET) config.puppet.name = env.WECHATY_PUPPET;
+  if (env.WECHATY_PUPPET_SERVICE_TOKEN) config.puppet.token = env.WECHATY_PUPPET_SERVICE_TOKEN;
+  return config;
+}
+
+/** Checks beyond the schema; with an invalid file only the always-typed time zone is checked, so one pass still reports it. */
+function checkSemantics(yaml: CheckedYaml, c: Config, valid: boolean): void {
+  if (typeof c.timezone === 'string') {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: c.timezone });
+    } catch {
+      yaml.report(['timezone'], 'error', `时区“${c.timezone}”不存在，应为如 Asia/Shanghai 的 IANA 时区名`);
+    }
+  }
+  if (!valid) return;
+  const [min, max] = c.send.roomGapSeconds;
+  if (min > max) yaml.report(['send', 'roomGapSeconds'], 'error', `群间间隔 [${min}, ${max}] 的最小值大于最大值`);
+  for (const key of ['restDays', 'extraWorkDays'] as const) {
+    c.schedule[key].forEach((d, i) => {
+      if (!isRealDate(d)) yaml.report(['schedule', key, i], 'error', `“${d}”不是有效日期`);
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import lessonSchema from '../../../schemas/lesson.schema.json' with { type: 'json' };
+import trackSchema from '../../../schemas/track.schema.json' with { type: 'json' };
+import { CheckedYaml, newAjv } from '../yaml/checkedYaml.ts';
+import type { Problem } from '../problems.ts';
+import { makeLibrary, optionLetter, type Lesson, type Library, type Question, type Track } from './types.ts';
+
+/** Above this many characters a body is hard to read in one WeChat message. */
+export const longBodyChars = 1000;
+
+const ajv = newAjv();
+const validateLesson = ajv.compile(lessonSchema);
+const validateTrack = ajv.compile(trackSchema);
+
+export interface LoadResult {
+  library: Library;
+  problems: Problem[];
+}
+
+/**
+ * Loads every track folder under `dir`. A file with an error is left out and reported;
+ * the good lessons still load, so one author's typo never stops a morning push.
+ */
+export function loadLibrary(dir: string): LoadResult {
+  const problems: Problem[] = [];
+  const root = resolve(dir);
+  const shown = (abs: string) => relative(process.cwd(), abs) || abs;
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    problems.push({ file: shown(root), line: 1, col: 1, severity: 'error', message: '找不到课程目录' });
+    return { library: makeLibrary([]), problems };
+  }
+  const tracks: Track[] = [];
+  const seenIds = new Map<string, string>();
+  for (const name of readdirSync(root).sort()) {
+    const trackDir = join(root, name);
+    if (!statSync(trackDir).isDirectory()) continue;
+    const track = loadTrack(trackDir, shown, problems);
+    if (!track) continue;
+    for (const file of readdirSync(trackDir).filter(isLessonFile).sort()) {
+      const lesson = loadLesson(join(trackDir, file), track, shown, seenIds, problems);
+      if (lesson) track.lessons.push(lesson);
+    }
+    tracks.push(track);
+  }
+  return { library: makeLibrary(tracks), problems };
+}
+
+const isLessonFile = (f: string) => /\.ya?ml$/.test(f) && !/^track\.ya?ml$/.test(f);
+
+function loadTrack(dir: string, shown: (p: string) => string, problems: Problem[]): Track | undefined {
+  const file = ['track.yaml', 'track.yml'].map((f) => join(dir, f)).find(existsSync);
+  if (!file) {
+    problems.push({ file: shown(dir), line: 1, col: 1, severity: 'error', message: '课程目录缺少 track.yaml（需要 id 和 title），此目录下的课都不会加载' });
+    return undefined;
+  }
+  const { yaml, data } = CheckedYaml.parse(shown(file), readFileSync(file, 'utf8'));
+  const ok = data !== undefined && yaml.checkSchema(validateTrack, data);
+  problems.push(...yaml.problems);
+  if (!ok) return undefined;
+  const t = data as { id: string; title: string; description?: string };
+  return { id: t.id, title: t.title.trim(), description: t.description?.trim(), dir, lessons: [] };
+}
+
+function loadLesson(file: string, track: Track, shown: (p: string) => string, seenIds: Map<string, string>, problems: Problem[]): Lesson | undefined {
+  const { yaml, data } = CheckedYaml.parse(shown(file), readFileSync(file, 'utf8'));
+  if (data !== undefined) {
+    yaml.checkSchema(validateLesson, data);
+    // Semantic checks run on whatever parts are well-formed, so one pass reports every problem.
+    if (data && typeof data === 'object') checkSemantics(yaml, data as Partial<RawLesson>, track, seenIds);
+  }
+  problems.push(...yaml.problems);
+  if (yaml.problems.some((p) => p.severity === 'error')) return undefined;
+  const raw = data as RawLesson;
+  seenIds.set(raw.id, `${yaml.file}:${yaml.position(['id']).line}`);
+  return {
+    id: raw.id,
+    title: raw.title.trim(),
+    kind: raw.kind,
+    body: raw.body.trim(),
+    image: raw.image && !isUrl(raw.image) ? resolve(track.dir, raw.image) : raw.image,
+    link: raw.link,
+    source: raw.source?.trim(),
+    quiz: raw.quiz.map((q) => ({ ...q, options: q.options.map(String), answer: [...q.answer].sort().join('') })),
+    trackId: track.id,
+    file,
+  };
+}
+
+type RawLesson = Omit<Lesson, 'trackId' | 'file' | 'quiz'> & { quiz: (Omit<Question, 'options'> & { options: (string | number)[] })[] };
+
+const isUrl = (s: string) => /^https?:\/\//.test(s);
+
+function checkSemantics(yaml: CheckedYaml, raw: Partial<RawLesson>, track: Track, seenIds: Map<string, string>): void {
+  const first = typeof raw.id === 'string' && seenIds.get(raw.id);
+  if (first) yaml.report(['id'], 'error', `课程编号“${raw.id}”重复了，${first} 已经用过`);
+  if (typeof raw.body === 'string') {
+    const chars = raw.body.trim().length;
+    if (!chars) yaml.report(['body'], 'error', '“body”（课程正文）不能为空');
+    else if (chars > longBodyChars) yaml.report(['body'], 'warning', `正文有 ${chars} 字，超过 ${longBodyChars} 字，在微信里一屏读不完，建议精简或拆成两课`);
+  }
+  if (typeof raw.image === 'string') {
+    if (isUrl(raw.image)) {
+      if (!raw.image.startsWith('https://')) yaml.report(['image'], 'error', '图片网址请用 https://');
+    } else if (isAbsolute(raw.image) || !existsSync(resolve(track.dir, raw.image))) {
+      yaml.report(['image'], 'error', `找不到图片文件“${raw.image}”（路径相对于课程目录 ${track.id}/）`);
+    }
+  }
+  (Array.isArray(raw.quiz) ? raw.quiz : []).forEach((q, i) => {
+    if (typeof q?.answer !== 'string' || !Array.isArray(q.options)) return;
+    const letters = [...q.answer];
+    const outside = letters.filter((l) => l.charCodeAt(0) - 65 >= q.options.length);
+    if (outside.length) {
+      const last = optionLetter(q.options.length - 1);
+      yaml.report(['quiz', i, 'answer'], 'error', `第 ${i + 1} 题答案“${q.answer}”超出了选项范围（只有 A–${last}）`);
+    }
+    if (new Set(letters).size !== letters.length) yaml.report(['quiz', i, 'answer'], 'error', `第 ${i + 1} 题答案“${q.answer}”里有重复的字母`);
+    const dup = q.options.findIndex((o, j) => q.options.indexOf(o) !== j);
+    if (dup >= 0) yaml.report(['quiz', i, 'options', dup], 'error', `第 ${i + 1} 题有两个相同的选项“${q.options[dup]}”`);
+  });
+}

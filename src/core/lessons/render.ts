@@ -1,0 +1,35 @@
+import { text, type OutMessage } from '../messages.ts';
+import { kindLabels, optionLetter, type Lesson, type Question, type Track } from './types.ts';
+
+/** One WeChat text message stays readable up to about this many characters; above it, lesson and quiz go apart. */
+export const maxTextChars = 1800;
+
+export interface PushInfo {
+  track: Track;
+  /** 1-based position of the lesson in the group's course. */
+  number: number;
+  windowMinutes: number;
+}
+
+/** The messages of one push: lesson and quiz merged into one text when it fits, then image and link. */
+export function renderLesson(lesson: Lesson, info: PushInfo): OutMessage[] {
+  const head = `【班前十分钟】${info.track.title} 第 ${info.number} 课 · ${kindLabels[lesson.kind]}\n《${lesson.title}》`;
+  const lessonText = [head, lesson.body, lesson.source ? `出处：${lesson.source}` : ''].filter(Boolean).join('\n\n');
+  const quizText = renderQuiz(lesson.quiz, info.windowMinutes);
+  const merged = `${lessonText}\n\n${quizText}`;
+  const out: OutMessage[] = merged.length <= maxTextChars ? [text(merged)] : [text(lessonText), text(quizText)];
+  if (lesson.image) out.push(/^https:\/\//.test(lesson.image) ? { kind: 'link', title: lesson.title, url: lesson.image } : { kind: 'image', file: lesson.image });
+  if (lesson.link) out.push({ kind: 'link', ...lesson.link });
+  return out;
+}
+
+export function renderQuiz(quiz: Question[], windowMinutes: number): string {
+  const example = quiz.length === 1 ? '“B”' : `“${quiz.map((_, i) => `${i + 1}B`).join(' ')}”`;
+  const lines = [`【今日小测】${windowMinutes} 分钟内在群里直接回复答案，如 ${example}，以第一次回复为准。`];
+  quiz.forEach((q, i) => {
+    const multi = q.answer.length > 1 ? '（多选）' : '';
+    lines.push('', `${quiz.length > 1 ? `${i + 1}. ` : ''}${q.question}${multi}`);
+    q.options.forEach((o, j) => lines.push(`${optionLetter(j)}. ${o}`));
+  });
+  return lines.join('\n');
+}

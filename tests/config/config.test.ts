@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
+
+function configFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'banqian-config-')), 'banqian.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+function problemsOf(text: string) {
+  try {
+    loadConfig(configFile(text), {});
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  test('a missing file gives the documented defaults', () => {
+    const c = loadConfig('/nonexistent/banqian.yaml', {});
+    expect(c).toMatchObject({
+      botName: '班前小助手', timezone: 'Asia/Shanghai', redis: { url: '', prefix: 'banqian' }, puppet: { name: 'mock' },
+      send: { perMinute: 20, roomGapSeconds: [3, 8] }, quiz: { windowMinutes: 120 }, schedule: { graceMinutes: 30, workDays: [1, 2, 3, 4, 5] },
+      points: { correct: 2, answered: 1, late: 1 },
+    });
+  });
+
+  test('file values are kept and environment variables override them', () => {
+    const file = configFile('redis:\n  url: redis://file:6379\npuppet:\n  name: mock\nsend:\n  perMinute: 10\n');
+    const c = loadConfig(file, { REDIS_URL: 'redis://env:6379', WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: 'tok' });
+    expect(c.redis.url).toBe('redis://env:6379');
+    expect(c.puppet).toEqual({ name: 'wechaty-puppet-service', token: 'tok' });
+    expect(c.send.perMinute).toBe(10);
+  });
+
+  test('an unknown key, a bad value and a bad time zone are each reported at their line', () => {
+    const problems = problemsOf('botName: 小助手\nsend:\n  perMinut: 10\nquiz:\n  windowMinutes: 0\ntimezone: Mars/Base\n');
+    expect(problems.map((p) => [p.line, p.col])).toEqual([[3, 3], [5, 18], [6, 11]]);
+    expect(problems[0].message).toMatch(/不认识的字段“perMinut”/);
+    expect(problems[1].message).toMatch(/不小于 5/);
+    expect(problems[2].message).toMatch(/时区“Mars\/Base”不存在/);
+  });
+
+  test('impossible dates and a reversed gap range are rejected', () => {
+    const problems = problemsOf('schedule:\n  restDays: ["2026-02-30"]\nsend:\n  roomGapSeconds: [9, 3]\n');
+    expect(problems.map((p) => p.line)).toEqual([2, 4]);
+  });
+
+  test('YAML syntax errors name the line', () => {
+    expect(problemsOf('botName: [a\nweb: 1\n')[0].line).toBe(2);
+  });
+});

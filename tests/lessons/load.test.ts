@@ -1,0 +1,104 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadLibrary, longBodyChars } from '../../src/core/lessons/load.ts';
+import { lesson, lessonTree, track } from './fixtures.ts';
+
+/** Loads one track holding a good lesson and the given bad one; returns the problems of the bad file. */
+function problemsOf(badLesson: string, extra: Record<string, string> = {}) {
+  const root = lessonTree({ 't/track.yaml': track('t'), 't/001-good.yaml': lesson('t-001'), 't/002-bad.yaml': badLesson, ...extra });
+  const { library, problems } = loadLibrary(root);
+  return { library, problems: problems.filter((p) => p.file.endsWith('002-bad.yaml')), all: problems };
+}
+
+describe('lesson loader', () => {
+  test('loads a valid library in file-name order, with letters normalised', () => {
+    const root = lessonTree({
+      'b/track.yaml': track('b'),
+      'b/002.yaml': lesson('b-002', { 10: '    answer: A' }),
+      'b/001.yaml': lesson('b-001'),
+      'a/track.yaml': 'id: a\ntitle: 甲\ndescription: 说明\n',
+      'a/001.yaml': lesson('a-001', { 9: '    options: [甲, 乙, 丙]', 10: '    answer: CA' }),
+    });
+    const { library, problems } = loadLibrary(root);
+    expect(problems).toEqual([]);
+    expect(library.tracks.map((t) => t.id)).toEqual(['a', 'b']);
+    expect(library.track('b')!.lessons.map((l) => l.id)).toEqual(['b-001', 'b-002']);
+    expect(library.lesson('a-001')!.quiz[0].answer).toBe('AC');
+    expect(library.lesson('b-001')).toMatchObject({ title: '上锁挂牌', kind: 'expert', body: '检修前先断电，再上锁挂牌。', trackId: 'b' });
+  });
+
+  const cases: [string, string, number, number, RegExp][] = [
+    ['YAML syntax error', lesson('t-002', { 9: '    options: [断电上锁, 直接干' }), 10, 5, /YAML 格式错误/],
+    ['missing required field', lesson('t-002', { 2: '# no title' }), 1, 1, /缺少必填字段“title”/],
+    ['unknown field (typo)', lesson('t-002', { 6: 'sauce: 测试来源' }), 6, 1, /不认识的字段“sauce”/],
+    ['wrong kind', lesson('t-002', { 3: 'kind: lecture' }), 3, 7, /“kind”只能是：expert、model-worker/],
+    ['answer letter outside the options', lesson('t-002', { 10: '    answer: C' }), 10, 13, /答案“C”超出了选项范围（只有 A–B）/],
+    ['repeated answer letters', lesson('t-002', { 10: '    answer: AA' }), 10, 13, /重复的字母/],
+    ['lower-case answer', lesson('t-002', { 10: '    answer: a' }), 10, 13, /应为选项字母/],
+    ['too few options', lesson('t-002', { 9: '    options: [只有一个]' }), 9, 14, /至少要有 2 项/],
+    ['empty body', lesson('t-002', { 5: '  ' }), 4, 7, /不能为空/],
+    ['bad id', lesson('t-002', { 1: 'id: Safety 2' }), 1, 5, /只能用小写英文字母/],
+    ['duplicate key', lesson('t-002', { 6: 'title: 又一个' }), 6, 1, /YAML 格式错误/],
+    ['duplicate id across the library', lesson('t-001'), 1, 5, /“t-001”重复了，.*001-good\.yaml:1 已经用过/],
+    ['missing image file', lesson('t-002', { 6: 'image: images/none.png' }), 6, 8, /找不到图片文件“images\/none\.png”/],
+    ['too many questions', lesson('t-002') + ['  - {question: 二, options: [a, b], answer: A, explain: e}', '  - {question: 三, options: [a, b], answer: A, explain: e}', '  - {question: 四, options: [a, b], answer: A, explain: e}'].join('\n'), 8, 3, /最多只能有 3 项/],
+  ];
+
+  test.each(cases)('%s is reported at its line and the good lesson still loads', (_name, text, line, col, message) => {
+    const { library, problems } = problemsOf(text);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0]).toMatchObject({ line, col, severity: 'error' });
+    expect(problems[0].message).toMatch(message);
+    expect(library.lesson('t-001')).toBeDefined();
+    expect(library.track('t')!.lessons.map((l) => l.id)).toEqual(['t-001']);
+  });
+
+  test('an image that exists loads with an absolute path', () => {
+    const root = lessonTree({ 't/track.yaml': track('t'), 't/001.yaml': lesson('t-001', { 6: 'image: images/a.png' }), 't/images/a.png': 'png' });
+    const { library, problems } = loadLibrary(root);
+    expect(problems).toEqual([]);
+    expect(library.lesson('t-001')!.image).toBe(join(root, 't/images/a.png'));
+  });
+
+  test('a long body is a warning, and the lesson still loads', () => {
+    const { library, problems } = problemsOf(lesson('t-002', { 5: `  ${'安'.repeat(longBodyChars + 1)}` }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ line: 4, col: 7, severity: 'warning' });
+    expect(library.lesson('t-002')).toBeDefined();
+  });
+
+  test('every problem in one file is reported in one pass, in line order', () => {
+    const { problems } = problemsOf(lesson('t-002', { 3: 'kind: lecture', 10: '    answer: C' }));
+    expect(problems.map((p) => p.line)).toEqual([3, 10]);
+  });
+
+  test('a track without track.yaml is reported, others still load', () => {
+    const root = lessonTree({ 'good/track.yaml': track('good'), 'good/001.yaml': lesson('good-001'), 'orphan/001.yaml': lesson('orphan-001') });
+    const { library, problems } = loadLibrary(root);
+    expect(library.lesson('good-001')).toBeDefined();
+    expect(problems).toHaveLength(1);
+    expect(problems[0].file).toMatch(/orphan$/);
+    expect(problems[0].message).toMatch(/缺少 track\.yaml/);
+  });
+
+  test('a broken track.yaml is reported at its line', () => {
+    const root = lessonTree({ 't/track.yaml': 'id: t\ntitle: 课\ncolour: red\n', 't/001.yaml': lesson('t-001') });
+    const { library, problems } = loadLibrary(root);
+    expect(library.tracks).toEqual([]);
+    expect(problems[0]).toMatchObject({ line: 3, col: 1 });
+  });
+
+  test('a missing lessons directory is an error, not a crash', () => {
+    const { library, problems } = loadLibrary(join(lessonTree({}), 'nope'));
+    expect(library.tracks).toEqual([]);
+    expect(problems[0].message).toMatch(/找不到课程目录/);
+  });
+
+  test('a file that changes on disk is read afresh by the next load', () => {
+    const root = lessonTree({ 't/track.yaml': track('t'), 't/001.yaml': lesson('t-001') });
+    expect(loadLibrary(root).problems).toEqual([]);
+    writeFileSync(join(root, 't/001.yaml'), lesson('t-001', { 10: '    answer: Z' }));
+    expect(loadLibrary(root).problems[0].line).toBe(10);
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, test } from 'vitest';
+import { maxTextChars, renderLesson } from '../../src/core/lessons/render.ts';
+import type { Lesson, Track } from '../../src/core/lessons/types.ts';
+
+const track: Track = { id: 'safety', title: '安全生产', dir: '/x', lessons: [] };
+const base: Lesson = {
+  id: 'safety-001', title: '上锁挂牌', kind: 'model-worker', body: '正文。', source: '《安全生产法》', trackId: 'safety', file: '/x/1.yaml',
+  quiz: [
+    { question: '先做什么？', options: ['断电', '直接干'], answer: 'A', explain: '先断电。' },
+    { question: '哪些对？', options: ['甲', '乙', '丙'], answer: 'AC', explain: '甲丙都对。' },
+  ],
+};
+
+describe('renderLesson', () => {
+  test('merges lesson and quiz into one text with numbered questions, multi-choice marked', () => {
+    const [msg, ...rest] = renderLesson(base, { track, number: 3, windowMinutes: 90 });
+    expect(rest).toEqual([]);
+    expect(msg).toEqual({
+      kind: 'text',
+      text: [
+        '【班前十分钟】安全生产 第 3 课 · 理论+劳模工匠', '《上锁挂牌》', '', '正文。', '', '出处：《安全生产法》', '',
+        '【今日小测】90 分钟内在群里直接回复答案，如 “1B 2B”，以第一次回复为准。', '',
+        '1. 先做什么？', 'A. 断电', 'B. 直接干', '', '2. 哪些对？（多选）', 'A. 甲', 'B. 乙', 'C. 丙',
+      ].join('\n'),
+    });
+  });
+
+  test('splits lesson and quiz when together they are too long, then adds image and link', () => {
+    const long = { ...base, body: '字'.repeat(maxTextChars), image: '/x/a.png', link: { title: '原文', url: 'https://example.org/a' } };
+    const out = renderLesson(long, { track, number: 1, windowMinutes: 120 });
+    expect(out.map((m) => m.kind)).toEqual(['text', 'text', 'image', 'link']);
+    expect(out[1]).toMatchObject({ kind: 'text', text: expect.stringMatching(/^【今日小测】/) });
+    expect(out[2]).toEqual({ kind: 'image', file: '/x/a.png' });
+    expect(out[3]).toEqual({ kind: 'link', title: '原文', url: 'https://example.org/a' });
+  });
+});
