@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { lessonsCommand } from './lessons.ts';
+import { simulateCommand } from './simulate.ts';
 
 const program = new Command('banqian')
   .description('班前十分钟：把每日班前课和小测推送到班组微信群')
@@ -7,5 +8,12 @@ const program = new Command('banqian')
   .showHelpAfterError();
 
 program.addCommand(lessonsCommand());
+program.addCommand(simulateCommand());
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Bad input (config, scenario, dates) is reported as a plain message, not a stack trace.
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+}

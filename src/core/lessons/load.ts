@@ -119,3 +119,46 @@ function checkSemantics(yaml: CheckedYaml, raw: Partial<RawLesson>, track: Track
     if (dup >= 0) yaml.report(['quiz', i, 'options', dup], 'error', `第 ${i + 1} 题有两个相同的选项“${q.options[dup]}”`);
   });
 }
+
+/**
+ * The library as it is on disk now: re-read when a file changed (checked by size and mtime, cheap
+ * enough for every tick), so an author's fix or a newly broken file takes effect by the next push.
+ */
+export class LibraryWatcher {
+  private fingerprint = '';
+  private current: Library = makeLibrary([]);
+
+  constructor(
+    private readonly dir: string,
+    private readonly onProblems: (problems: Problem[]) => void,
+  ) {}
+
+  get library(): Library {
+    return this.current;
+  }
+
+  refresh(): Library {
+    const print = fingerprintOf(resolve(this.dir));
+    if (print !== this.fingerprint) {
+      this.fingerprint = print;
+      const { library, problems } = loadLibrary(this.dir);
+      this.current = library;
+      if (problems.length) this.onProblems(problems);
+    }
+    return this.current;
+  }
+}
+
+function fingerprintOf(root: string): string {
+  if (!existsSync(root)) return 'missing';
+  const parts: string[] = [];
+  for (const name of readdirSync(root).sort()) {
+    const dir = join(root, name);
+    if (!statSync(dir).isDirectory()) continue;
+    for (const f of readdirSync(dir).sort()) {
+      const s = statSync(join(dir, f));
+      parts.push(`${name}/${f}:${s.size}:${s.mtimeMs}`);
+    }
+  }
+  return parts.join('|');
+}

@@ -1,0 +1,79 @@
+-- Records one worker's first answer to one question and updates every figure that depends on it,
+-- in one round trip: the answer record, participation, all-correct, late (补学), points, streak.
+-- Returns {0} for a repeated answer (the first one counts), {-1} when the push was not sent,
+-- else {1, onTime (1|0), points earned, current streak}.
+-- KEYS[1] push hash
+-- KEYS[2] first answers: hash "wid:question" -> "choice|correct|onTime"
+-- KEYS[3] on-time participants set
+-- KEYS[4] all-correct participants: sorted set wid -> time of the answer that completed it
+-- KEYS[5] late participants set
+-- KEYS[6] answer records list (JSON)
+-- KEYS[7] member hash (this worker in this group)
+-- KEYS[8] group points leaderboard: sorted set wid -> points
+-- KEYS[9] the worker's groups set
+-- ARGV[1] wid
+-- ARGV[2] question index (0-based)
+-- ARGV[3] choice letters
+-- ARGV[4] "1" when correct
+-- ARGV[5] arrival time (ms): on time is judged by when the answer arrived, not when it is written
+-- ARGV[6] number of questions
+-- ARGV[7] points for correct on time
+-- ARGV[8] points for answered on time
+-- ARGV[9] points for late
+-- ARGV[10] answer record JSON (onTime is added here)
+-- ARGV[11] gid
+-- ARGV[12] worker display name
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'sending' and status ~= 'sent' and status ~= 'closed' then return {-1} end
+local now = tonumber(ARGV[5])
+-- While the lesson is still going out ('sending') the window has not even started to run.
+local closesAt = tonumber(redis.call('HGET', KEYS[1], 'closesAt') or '')
+local onTime = status ~= 'closed' and (closesAt == nil or now < closesAt)
+local flag = onTime and '1' or '0'
+if redis.call('HSETNX', KEYS[2], ARGV[1] .. ':' .. ARGV[2], ARGV[3] .. '|' .. ARGV[4] .. '|' .. flag) == 0 then
+  return {0}
+end
+local record = cjson.decode(ARGV[10])
+record['onTime'] = onTime
+redis.call('RPUSH', KEYS[6], cjson.encode(record))
+
+local points
+if onTime then
+  points = (ARGV[4] == '1') and tonumber(ARGV[7]) or tonumber(ARGV[8])
+  if redis.call('SADD', KEYS[3], ARGV[1]) == 1 then
+    redis.call('HINCRBY', KEYS[1], 'answered', 1)
+    redis.call('HINCRBY', KEYS[7], 'answered', 1)
+  end
+  local all = true
+  for i = 0, tonumber(ARGV[6]) - 1 do
+    local v = redis.call('HGET', KEYS[2], ARGV[1] .. ':' .. i)
+    if not v or string.sub(v, -3) ~= '1|1' then all = false break end
+  end
+  if all and redis.call('ZADD', KEYS[4], 'NX', now, ARGV[1]) == 1 then
+    redis.call('HINCRBY', KEYS[1], 'correct', 1)
+    redis.call('HINCRBY', KEYS[7], 'correct', 1)
+  end
+else
+  points = tonumber(ARGV[9])
+  if redis.call('SADD', KEYS[5], ARGV[1]) == 1 then
+    redis.call('HINCRBY', KEYS[1], 'late', 1)
+    redis.call('HINCRBY', KEYS[7], 'late', 1)
+  end
+end
+
+-- Streaks count consecutive pushes of the group, so rest days and holidays never break them.
+local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
+local lastSeq = tonumber(redis.call('HGET', KEYS[7], 'lastSeq') or '0')
+local streak = tonumber(redis.call('HGET', KEYS[7], 'streak') or '0')
+if lastSeq ~= seq then
+  if lastSeq == seq - 1 then streak = streak + 1 else streak = 1 end
+  redis.call('HSET', KEYS[7], 'lastSeq', seq, 'streak', streak)
+  if streak > tonumber(redis.call('HGET', KEYS[7], 'bestStreak') or '0') then
+    redis.call('HSET', KEYS[7], 'bestStreak', streak)
+  end
+end
+redis.call('HINCRBY', KEYS[7], 'points', points)
+redis.call('HSET', KEYS[7], 'name', ARGV[12], 'wid', ARGV[1])
+redis.call('ZINCRBY', KEYS[8], points, ARGV[1])
+redis.call('SADD', KEYS[9], ARGV[11])
+return {1, onTime and 1 or 0, points, streak}

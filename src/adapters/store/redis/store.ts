@@ -1,0 +1,199 @@
+import type { AnswerInput, AnswerOutcome, Group, MemberStats, Push, Store } from '../../../core/ports.ts';
+import { keyBuilder, parsePushMember, pushMember, type Keys } from './keys.ts';
+import type { ScriptedRedis } from './scripts.ts';
+
+export interface StoreOptions {
+  prefix: string;
+  /** Puppets whose ids change at every login (wechat4u) identify rooms and workers by name too. */
+  unstableIds: boolean;
+  points: { correct: number; answered: number; late: number };
+}
+
+/** The Store port on Redis: plain commands for reads, one Lua script per multi-key write. */
+export class RedisStore implements Store {
+  readonly keys: Keys;
+  constructor(
+    readonly redis: ScriptedRedis,
+    private readonly opts: StoreOptions,
+  ) {
+    this.keys = keyBuilder(opts.prefix);
+  }
+
+  private get fallback(): string {
+    return this.opts.unstableIds ? '1' : '0';
+  }
+
+  async resolveGroup(roomId: string, topic: string, ownerName: string): Promise<number> {
+    const k = this.keys;
+    return Number(await this.redis.resolve_id(k.roomIds, k.roomNames, k.groupSeq, k.roomDisplayNames, roomId, `${topic}\u0000${ownerName}`, this.fallback, topic));
+  }
+
+  async resolveWorker(gid: number | undefined, contactId: string, name: string): Promise<number> {
+    const k = this.keys;
+    return Number(await this.redis.resolve_id(k.workerIds, k.workerNames, k.workerSeq, k.workerDisplayNames, contactId, `${gid ?? ''}\u0000${name}`, this.fallback, name));
+  }
+
+  async lookupWorkers(gid: number, contactIds: string[], names: string[]): Promise<(number | undefined)[]> {
+    if (!contactIds.length) return [];
+    const byId = await this.redis.hmget(this.keys.workerIds, ...contactIds);
+    const byName = this.opts.unstableIds ? await this.redis.hmget(this.keys.workerNames, ...names.map((n) => `${gid}\u0000${n}`)) : [];
+    return byId.map((id, i) => {
+      const found = id ?? byName[i];
+      return found ? Number(found) : undefined;
+    });
+  }
+
+  async workerGroups(wid: number): Promise<number[]> {
+    return (await this.redis.smembers(this.keys.workerGroups(wid))).map(Number).sort((a, b) => a - b);
+  }
+
+  async getGroup(gid: number): Promise<Group | undefined> {
+    const h = await this.redis.hgetall(this.keys.group(gid));
+    if (!h.status) return undefined;
+    return {
+      gid,
+      roomId: h.roomId,
+      topic: h.topic,
+      track: h.track,
+      time: h.time,
+      days: h.days.split(',').map(Number),
+      windowMinutes: Number(h.windowMinutes),
+      status: h.status as Group['status'],
+      lastFile: h[cursorField(h.track)] ?? '',
+      current: h.current ?? '',
+      enrolledAt: Number(h.enrolledAt),
+    };
+  }
+
+  /** Settings only: lastFile and current belong to claim_push and are never overwritten here. */
+  async saveGroup(g: Group): Promise<void> {
+    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, enrolledAt: g.enrolledAt };
+    await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, g.gid, g.status, ...Object.entries(fields).flat());
+  }
+
+  async activeGroups(): Promise<Group[]> {
+    const ids = (await this.redis.smembers(this.keys.activeGroups)).map(Number).sort((a, b) => a - b);
+    const groups = await Promise.all(ids.map((gid) => this.getGroup(gid)));
+    return groups.filter((g): g is Group => !!g);
+  }
+
+  async addLeader(gid: number, wid: number): Promise<void> {
+    await this.redis.sadd(this.keys.leaders(gid), wid);
+  }
+
+  async isLeader(gid: number, wid: number): Promise<boolean> {
+    return (await this.redis.sismember(this.keys.leaders(gid), wid)) === 1;
+  }
+
+  async claimPush(g: Group, day: string, lesson: { id: string; file: string }, now: number, owner: string, reason: string): Promise<number | undefined> {
+    const k = this.keys;
+    const seq = Number(await this.redis.claim_push(k.push(g.gid, day), k.group(g.gid), k.pushDays(g.gid), k.pendingClaims, pushMember(g.gid, day), day, lesson.id, lesson.file, g.lastFile, now, owner, reason, cursorField(g.track)));
+    return seq > 0 ? seq : undefined;
+  }
+
+  async skipPush(gid: number, day: string, now: number, reason: string): Promise<boolean> {
+    return Number(await this.redis.skip_push(this.keys.push(gid, day), now, reason)) === 1;
+  }
+
+  async startSending(gid: number, day: string, owner: string): Promise<boolean> {
+    return Number(await this.redis.start_sending(this.keys.push(gid, day), this.keys.pendingClaims, pushMember(gid, day), owner)) === 1;
+  }
+
+  async openQuiz(gid: number, day: string, sentAt: number, closesAt: number): Promise<void> {
+    await this.redis.open_quiz(this.keys.push(gid, day), this.keys.openQuizzes, pushMember(gid, day), sentAt, closesAt);
+  }
+
+  async orphanedClaims(): Promise<{ gid: number; day: string; owner: string }[]> {
+    const pending = (await this.redis.zrange(this.keys.pendingClaims, 0, -1)).map(parsePushMember);
+    const owners = await Promise.all(pending.map((p) => this.redis.hget(this.keys.push(p.gid, p.day), 'owner')));
+    const alive = await Promise.all(owners.map((o) => (o ? this.redis.exists(this.keys.instance(o)) : 1)));
+    return pending.map((p, i) => ({ ...p, owner: owners[i] ?? '' })).filter((_, i) => alive[i] === 0);
+  }
+
+  async reclaimPush(gid: number, day: string, oldOwner: string, newOwner: string): Promise<boolean> {
+    return Number(await this.redis.reclaim_push(this.keys.push(gid, day), this.keys.instance(oldOwner), oldOwner, newOwner)) === 1;
+  }
+
+  async heartbeat(owner: string, ttlSeconds: number): Promise<void> {
+    await this.redis.set(this.keys.instance(owner), Date.now(), 'EX', ttlSeconds);
+  }
+
+  async getPush(gid: number, day: string): Promise<Push | undefined> {
+    const h = await this.redis.hgetall(this.keys.push(gid, day));
+    return h.status ? toPush(gid, day, h) : undefined;
+  }
+
+  async pushesBetween(gid: number, fromDay: string, toDay: string): Promise<Push[]> {
+    const days = (await this.redis.zrange(this.keys.pushDays(gid), 0, -1)).filter((d) => d >= fromDay && d <= toDay);
+    const pushes = await Promise.all(days.map((d) => this.getPush(gid, d)));
+    return pushes.filter((p): p is Push => !!p);
+  }
+
+  async quizzesToClose(now: number): Promise<{ gid: number; day: string }[]> {
+    return (await this.redis.zrangebyscore(this.keys.openQuizzes, '-inf', now)).map(parsePushMember);
+  }
+
+  async closeQuiz(gid: number, day: string, now: number, expected: number): Promise<Push | undefined> {
+    const closed = Number(await this.redis.close_quiz(this.keys.push(gid, day), this.keys.openQuizzes, pushMember(gid, day), now, expected));
+    return closed ? this.getPush(gid, day) : undefined;
+  }
+
+  async firstCorrect(gid: number, day: string, limit: number): Promise<string[]> {
+    const wids = await this.redis.zrange(this.keys.allCorrect(gid, day), 0, limit - 1);
+    return wids.length ? ((await this.redis.hmget(this.keys.workerDisplayNames, ...wids)) as string[]) : [];
+  }
+
+  async onTimeWorkers(gid: number, day: string): Promise<number[]> {
+    return (await this.redis.smembers(this.keys.onTime(gid, day))).map(Number);
+  }
+
+  async recordAnswer(a: AnswerInput): Promise<AnswerOutcome> {
+    const k = this.keys;
+    const p = this.opts.points;
+    const record = JSON.stringify({ wid: a.wid, name: a.name, gid: a.gid, day: a.day, lessonId: a.lessonId, question: a.question, choice: a.choice, correct: a.correct, at: a.at });
+    const r = (await this.redis.record_answer(
+      k.push(a.gid, a.day), k.firsts(a.gid, a.day), k.onTime(a.gid, a.day), k.allCorrect(a.gid, a.day), k.lateSet(a.gid, a.day), k.answers(a.gid, a.day),
+      k.member(a.gid, a.wid), k.points(a.gid), k.workerGroups(a.wid),
+      a.wid, a.question, a.choice, a.correct ? '1' : '0', a.at, a.questionCount, p.correct, p.answered, p.late, record, a.gid, a.name,
+    )) as number[];
+    if (r[0] !== 1) return { kind: 'duplicate' };
+    return { kind: 'recorded', onTime: r[1] === 1, points: r[2], streak: r[3] };
+  }
+
+  async memberStats(gid: number, wid: number): Promise<MemberStats | undefined> {
+    const h = await this.redis.hgetall(this.keys.member(gid, wid));
+    return h.wid ? toMember(h) : undefined;
+  }
+
+  async topStreaks(gid: number, limit: number): Promise<MemberStats[]> {
+    const wids = await this.redis.zrevrange(this.keys.points(gid), 0, -1);
+    const members = await Promise.all(wids.map((w) => this.memberStats(gid, Number(w))));
+    return members
+      .filter((m): m is MemberStats => !!m)
+      .sort((a, b) => b.streak - a.streak || a.wid - b.wid)
+      .slice(0, limit);
+  }
+
+  async rank(gid: number, wid: number): Promise<{ rank: number; of: number }> {
+    const [rank, of] = await Promise.all([this.redis.zrevrank(this.keys.points(gid), wid), this.redis.zcard(this.keys.points(gid))]);
+    return { rank: rank === null ? of + 1 : rank + 1, of };
+  }
+}
+
+const cursorField = (track: string) => `lastFile:${track}`;
+
+function toPush(gid: number, day: string, h: Record<string, string>): Push {
+  const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+  return {
+    gid, day, lessonId: h.lessonId, seq: Number(h.seq), status: h.status as Push['status'], owner: h.owner, claimedAt: Number(h.claimedAt),
+    sentAt: num(h.sentAt), closesAt: num(h.closesAt), closedAt: num(h.closedAt), expected: num(h.expected),
+    answered: Number(h.answered), correct: Number(h.correct), late: Number(h.late),
+  };
+}
+
+function toMember(h: Record<string, string>): MemberStats {
+  return {
+    wid: Number(h.wid), name: h.name, points: Number(h.points ?? 0), answered: Number(h.answered ?? 0), correct: Number(h.correct ?? 0),
+    late: Number(h.late ?? 0), streak: Number(h.streak ?? 0), lastSeq: Number(h.lastSeq ?? 0),
+  };
+}

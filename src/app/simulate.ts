@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import type { Config } from '../config/config.ts';
+import type { OutMessage } from '../core/messages.ts';
+import type { Logger } from '../core/ports.ts';
+import type { Target } from '../core/send/queue.ts';
+import { isoInZone, minuteMs } from '../core/time.ts';
+import { createApp, type App } from './compose.ts';
+import type { Scenario } from './scenario.ts';
+
+/** One line of the simulator's output: a message the bot sent. */
+export interface SentLine {
+  at: string;
+  room: string | null;
+  to: string | null;
+  text: string;
+  file?: string;
+  url?: string;
+}
+
+export interface SimulateOptions {
+  config: Config;
+  redisUrl: string;
+  /** Keep data under this prefix; without it a fresh prefix is used and removed at the end. */
+  prefix?: string;
+  log?: Logger;
+  onLine: (line: SentLine) => void;
+}
+
+/** A seeded generator (mulberry32), so a scenario prints the same output every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Runs a scenario against the real bot (real Redis, mock puppet, same scheduler and send queue) on a
+ * virtual clock that jumps from one thing to the next: a scenario event, a minute tick, a due send.
+ */
+export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ prefix: string }> {
+  const prefix = opts.prefix ?? `sim-${randomUUID().slice(0, 8)}`;
+  const config: Config = { ...opts.config, botName: s.bot ?? opts.config.botName, puppet: { name: 'mock', token: '' } };
+  const log = opts.log ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const clock = { t: s.start, now: () => clock.t };
+  const random = seededRandom(1);
+  const toLine = (target: Target, m: OutMessage, at: number): SentLine => ({
+    at: isoInZone(at, config.timezone),
+    room: target.kind === 'room' ? target.label : null,
+    to: target.kind === 'contact' ? target.label : null,
+    ...(m.kind === 'text' ? { text: m.text } : m.kind === 'image' ? { text: '[图片]', file: m.file } : { text: m.title, url: m.url }),
+  });
+  const boot = async (): Promise<App> => {
+    const app = await createApp({ config, clock, redisUrl: opts.redisUrl, prefix, log, random, onSent: (t, m, at) => opts.onLine(toLine(t, m, at)) });
+    for (const room of s.rooms) app.world!.addRoom(room);
+    return app;
+  };
+
+  let app = await boot();
+  let nextTick = Math.ceil(s.start / minuteMs) * minuteMs;
+  let i = 0;
+  try {
+    for (;;) {
+      const next = Math.min(s.events[i]?.at ?? Infinity, nextTick, app.queue.nextAt() ?? Infinity);
+      if (next > s.until) break;
+      clock.t = Math.max(clock.t, next);
+      for (; i < s.events.length && s.events[i].at <= clock.t; i++) {
+        const e = s.events[i];
+        if (e.kind === 'say') app.world!.say(e.from, e.text, e.room);
+        else if (e.kind === 'join') app.world!.join(e.room, e.name);
+        else {
+          await app.chat.idle();
+          await app.stop(); // like kill -9: whatever was still queued is gone
+          clock.t = e.until;
+          app = await boot();
+          nextTick = Math.ceil(clock.t / minuteMs) * minuteMs;
+        }
+        await app.chat.idle();
+      }
+      if (clock.t >= nextTick) {
+        await app.tick();
+        nextTick = Math.floor(clock.t / minuteMs) * minuteMs + minuteMs;
+      }
+      await app.pump();
+      await app.chat.idle();
+    }
+  } finally {
+    if (!opts.prefix) await removeKeys(app);
+    await app.stop();
+  }
+  return { prefix };
+}
+
+async function removeKeys(app: App): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await app.redis.scan(cursor, 'MATCH', app.store.keys.all, 'COUNT', 500);
+    if (keys.length) await app.redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}

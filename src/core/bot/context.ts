@@ -1,0 +1,69 @@
+import { text } from '../messages.ts';
+import type { Group } from '../ports.ts';
+import type { Target } from '../send/queue.ts';
+import type { ParsedCommand } from './commands.ts';
+import type { BotDeps } from './deps.ts';
+
+/** A message as the chat adapter hands it to the bot. */
+export interface Incoming {
+  room?: { id: string; topic: string; ownerId?: string; ownerName?: string };
+  sender: { id: string; name: string };
+  text: string;
+  /** The platform says the bot was @-mentioned (unreliable on some puppets; the text is checked too). */
+  mentioned: boolean;
+  /** Arrival time (ms), which decides on-time vs late even if Redis is away for a while. */
+  at: number;
+}
+
+/** The small object every middleware gets: the message, lazily resolved ids, and `reply()`. */
+export class ChatContext {
+  /** Message text without the "@bot" mention. */
+  text = '';
+  mentioned = false;
+  command?: ParsedCommand;
+  private groupId?: Promise<number | undefined>;
+  private workerId?: Promise<number>;
+
+  constructor(
+    readonly deps: BotDeps,
+    readonly msg: Incoming,
+  ) {}
+
+  get inRoom(): boolean {
+    return !!this.msg.room;
+  }
+
+  /** Replies where the message came from; replies go ahead of the daily wave in the send queue. */
+  reply(message: string): void {
+    const room = this.msg.room;
+    const target: Target = room ? { kind: 'room', id: room.id, label: room.topic } : { kind: 'contact', id: this.msg.sender.id, label: this.msg.sender.name };
+    this.deps.queue.enqueue({ target, messages: [text(message)], urgent: true });
+  }
+
+  /** The room's stable id (resolved once per message, and only when a handler needs it). */
+  gid(): Promise<number | undefined> {
+    const room = this.msg.room;
+    this.groupId ??= room ? this.deps.store.resolveGroup(room.id, room.topic, room.ownerName ?? '') : Promise.resolve(undefined);
+    return this.groupId;
+  }
+
+  async group(): Promise<Group | undefined> {
+    const gid = await this.gid();
+    return gid === undefined ? undefined : this.deps.store.getGroup(gid);
+  }
+
+  async wid(): Promise<number> {
+    this.workerId ??= this.gid().then((gid) => this.deps.store.resolveWorker(gid, this.msg.sender.id, this.msg.sender.name));
+    return this.workerId;
+  }
+
+  /** The room's owner, leaders added with /leader add, and names listed in config. */
+  async isLeader(): Promise<boolean> {
+    const { room, sender } = this.msg;
+    if (!room) return false;
+    if (room.ownerId && room.ownerId === sender.id) return true;
+    if (this.deps.settings.leaders.includes(sender.name)) return true;
+    const gid = await this.gid();
+    return gid !== undefined && this.deps.store.isLeader(gid, await this.wid());
+  }
+}

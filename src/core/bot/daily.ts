@@ -1,0 +1,135 @@
+import { basename } from 'node:path';
+import { renderLesson } from '../lessons/render.ts';
+import type { Lesson, Track } from '../lessons/types.ts';
+import { text } from '../messages.ts';
+import type { Group } from '../ports.ts';
+import { isLessonDay } from '../schedule/calendar.ts';
+import { planStarts, type DuePush } from '../schedule/plan.ts';
+import { secondsPerBatch, type Target } from '../send/queue.ts';
+import { addDays, instantOf, minuteMs, wallClock } from '../time.ts';
+import type { BotDeps } from './deps.ts';
+import { renderSummary } from './texts.ts';
+
+/** A crowded minute never starts its wave more than this early. */
+const maxLeadMs = 45 * minuteMs;
+const heartbeatSeconds = 90;
+
+export const roomTarget = (g: Group): Target => ({ kind: 'room', id: g.roomId, label: g.topic });
+
+/** The next valid lesson after the last one pushed; a file that became invalid is simply passed over. */
+export function nextLesson(track: Track, lastFile: string): Lesson | undefined {
+  return track.lessons.find((l) => basename(l.file) > lastFile) ?? track.lessons[0];
+}
+
+export type PushResult = { kind: 'queued'; lesson: Lesson; number: number } | { kind: 'taken' } | { kind: 'no-lessons' };
+
+/** The daily loop: claim and send due lessons, catch up after downtime, close quizzes. */
+export class Daily {
+  private ticking = false;
+
+  constructor(private readonly d: BotDeps) {}
+
+  /** Claims (group, day) in Redis, then queues the lesson; a second caller for the same day gets 'taken'. */
+  async push(g: Group, day: string, reason: string): Promise<PushResult> {
+    const track = this.d.library().track(g.track);
+    const lesson = track && nextLesson(track, g.lastFile);
+    if (!track || !lesson) {
+      this.d.log.error({ gid: g.gid, track: g.track }, 'no valid lesson to push');
+      return { kind: 'no-lessons' };
+    }
+    const now = this.d.clock.now();
+    const seq = await this.d.store.claimPush(g, day, { id: lesson.id, file: basename(lesson.file) }, now, this.d.owner, reason);
+    if (seq === undefined) return { kind: 'taken' };
+    this.d.log.info({ gid: g.gid, day, lesson: lesson.id, seq, reason }, 'push claimed');
+    this.queueLesson(g, day, lesson, track);
+    return { kind: 'queued', lesson, number: track.lessons.indexOf(lesson) + 1 };
+  }
+
+  private queueLesson(g: Group, day: string, lesson: Lesson, track: Track): void {
+    const { store, owner } = this.d;
+    this.d.queue.enqueue({
+      target: roomTarget(g),
+      messages: renderLesson(lesson, { track, number: track.lessons.indexOf(lesson) + 1, windowMinutes: g.windowMinutes }),
+      beforeFirst: () => store.startSending(g.gid, day, owner),
+      afterLast: (sentAt) => store.openQuiz(g.gid, day, sentAt, sentAt + g.windowMinutes * minuteMs),
+    });
+  }
+
+  /** One pass; node-cron calls it every minute, the simulator at every virtual minute. */
+  async tick(): Promise<void> {
+    if (this.ticking) return; // a slow pass (Redis away) must not overlap the next one
+    this.ticking = true;
+    try {
+      await this.d.store.heartbeat(this.d.owner, heartbeatSeconds);
+      await this.adoptOrphans();
+      await this.pushDue();
+      await this.closeDue();
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Claims left by a process that died before sending anything are taken over and sent. */
+  private async adoptOrphans(): Promise<void> {
+    for (const o of await this.d.store.orphanedClaims()) {
+      const g = await this.d.store.getGroup(o.gid);
+      const push = await this.d.store.getPush(o.gid, o.day);
+      const lesson = push && this.d.library().lesson(push.lessonId);
+      const track = lesson && this.d.library().track(lesson.trackId);
+      if (!g || !lesson || !track || !(await this.d.store.reclaimPush(o.gid, o.day, o.owner, this.d.owner))) continue;
+      this.d.log.warn({ gid: o.gid, day: o.day, from: o.owner }, 'took over a claim whose owner died before sending');
+      this.queueLesson(g, o.day, lesson, track);
+    }
+  }
+
+  private async pushDue(): Promise<void> {
+    const { settings, clock } = this.d;
+    const now = clock.now();
+    const today = wallClock(now, settings.timezone).day;
+    const due: (DuePush & { g: Group; day: string })[] = [];
+    for (const g of await this.d.store.activeGroups()) {
+      if (g.status !== 'active') continue;
+      for (const day of [addDays(today, -1), today, addDays(today, 1)]) {
+        if (g.current >= day || !isLessonDay(day, g.days, settings.calendar)) continue;
+        const at = instantOf(day, g.time, settings.timezone);
+        if (at - maxLeadMs > now) continue;
+        due.push({ g, day, gid: g.gid, due: at, seconds: secondsPerBatch(settings.pace, this.messagesFor(g)) });
+      }
+    }
+    const starts = planStarts(due, maxLeadMs);
+    for (const p of due.sort((a, b) => starts.get(a.gid)! - starts.get(b.gid)!)) {
+      if (now > p.due + settings.graceMinutes * minuteMs) {
+        if (await this.d.store.skipPush(p.gid, p.day, now, 'missed')) {
+          this.d.log.warn({ gid: p.gid, day: p.day, time: p.g.time, graceMinutes: settings.graceMinutes }, 'push missed beyond the grace window; skipped');
+        }
+      } else if (now >= starts.get(p.gid)!) {
+        await this.push(p.g, p.day, now > p.due ? 'catch-up' : 'schedule');
+      }
+    }
+  }
+
+  private messagesFor(g: Group): number {
+    const track = this.d.library().track(g.track);
+    const lesson = track && nextLesson(track, g.lastFile);
+    return lesson ? renderLesson(lesson, { track, number: 1, windowMinutes: g.windowMinutes }).length : 1;
+  }
+
+  private async closeDue(): Promise<void> {
+    const { store, clock } = this.d;
+    for (const { gid, day } of await store.quizzesToClose(clock.now())) {
+      const g = await store.getGroup(gid);
+      if (!g) continue;
+      const members = await this.d.rooms.members(g.roomId).catch((err) => {
+        this.d.log.warn({ gid, err: String(err) }, 'room members unavailable; closing with the figure 0');
+        return [];
+      });
+      const push = await store.closeQuiz(gid, day, clock.now(), members.length);
+      const lesson = push && this.d.library().lesson(push.lessonId);
+      if (!push || !lesson) continue;
+      const [firstCorrect, top] = await Promise.all([store.firstCorrect(gid, day, 3), store.topStreaks(gid, 3)]);
+      const streaks = top.filter((m) => m.lastSeq === push.seq).map((m) => ({ name: m.name, streak: m.streak }));
+      this.d.queue.enqueue({ target: roomTarget(g), messages: [text(renderSummary(lesson, { push, firstCorrect, streaks }))] });
+      this.d.log.info({ gid, day, answered: push.answered, expected: push.expected, correct: push.correct }, 'quiz closed');
+    }
+  }
+}

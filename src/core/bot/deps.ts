@@ -1,0 +1,31 @@
+import type { Library } from '../lessons/types.ts';
+import type { ChatRooms, Logger, Store } from '../ports.ts';
+import type { CalendarOverrides } from '../schedule/calendar.ts';
+import type { Pace, SendQueue } from '../send/queue.ts';
+import type { Clock } from '../time.ts';
+
+export interface BotSettings {
+  botName: string;
+  timezone: string;
+  windowMinutes: number;
+  workDays: number[];
+  graceMinutes: number;
+  calendar: CalendarOverrides;
+  pace: Pace;
+  /** Names that may run leader commands in any group. */
+  leaders: string[];
+}
+
+/** Everything the bot's logic uses, handed in by the composition root. */
+export interface BotDeps {
+  store: Store;
+  rooms: ChatRooms;
+  queue: SendQueue;
+  clock: Clock;
+  /** The current lesson library (the composition root reloads it so edits apply the next day). */
+  library: () => Library;
+  settings: BotSettings;
+  log: Logger;
+  /** This process's id, for claims and heartbeats. */
+  owner: string;
+}
