@@ -85,6 +85,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
 
   await chat.wechaty.start();
+  chat.trackPuppet();
   world?.login(config.botName);
   await chat.wechaty.ready();
 

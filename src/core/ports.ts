@@ -92,10 +92,11 @@ export interface Store {
   /** Marks the push as on its way; after this it is never sent again, whatever happens. */
   startSending(gid: number, day: string, owner: string): Promise<boolean>;
   openQuiz(gid: number, day: string, sentAt: number, closesAt: number): Promise<void>;
-  /** Pushes claimed by an instance that has since died and never started sending. */
-  orphanedClaims(): Promise<{ gid: number; day: string; owner: string }[]>;
-  reclaimPush(gid: number, day: string, oldOwner: string, newOwner: string): Promise<boolean>;
-  heartbeat(owner: string, ttlSeconds: number): Promise<void>;
+  /** Pushes claimed by an instance whose heartbeat is older than `deadMs` and never started sending. */
+  orphanedClaims(now: number, deadMs: number): Promise<{ gid: number; day: string; owner: string }[]>;
+  reclaimPush(gid: number, day: string, oldOwner: string, newOwner: string, now: number, deadMs: number): Promise<boolean>;
+  /** Heartbeats carry the injected clock's time, so liveness follows the simulator's clock too. */
+  heartbeat(owner: string, now: number): Promise<void>;
 
   getPush(gid: number, day: string): Promise<Push | undefined>;
   pushesBetween(gid: number, fromDay: string, toDay: string): Promise<Push[]>;

@@ -54,6 +54,10 @@ export class MockWorld {
     return room.payload.memberIdList.filter((id) => id !== this.botUser?.id).map((id) => this.mocker.contactPayload(id).name);
   }
 
+  owner(topic: string): string {
+    return this.mocker.contactPayload(this.room(topic).payload.ownerId!).name;
+  }
+
   /** Adds a person to a room (e.g. a worker who joins after the push). */
   join(topic: string, name: string): void {
     const room = this.room(topic);

@@ -11,6 +11,8 @@ export interface ChatEvent {
   roomTopic?: string;
   fromId: string;
   fromName: string;
+  /** In a private chat, the person the bot talks with (the talker, or the listener of the bot's own message). */
+  peerName?: string;
   self: boolean;
   text: string;
   kind: 'text' | 'image' | 'link' | 'other';
@@ -23,7 +25,8 @@ export interface ChatEvent {
 export class WechatyChat implements ChatRooms {
   readonly wechaty: Wechaty;
   private readonly listeners = new Set<(e: ChatEvent) => void>();
-  private inFlight = 0;
+  /** Messages the puppet announced that are not handled yet (Wechaty loads each one asynchronously). */
+  private readonly inFlight = new Set<string>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -38,13 +41,21 @@ export class WechatyChat implements ChatRooms {
   /** Starts listening; each message is handled on its own, so one slow or bad message blocks none. */
   onMessage(handler: (msg: Incoming) => Promise<void>): void {
     this.wechaty.on('message', (message) => {
-      this.inFlight++;
+      this.inFlight.add(message.id);
       this.dispatch(message, handler)
         .catch((err) => this.log.error({ err: String(err) }, 'could not read a message'))
-        .finally(() => {
-          if (--this.inFlight === 0) this.idleWaiters.splice(0).forEach((w) => w());
-        });
+        .finally(() => this.settle(message.id));
     });
+  }
+
+  /** Call after start: counts a message from the moment the puppet announces it, so idle() can't miss it. */
+  trackPuppet(): void {
+    this.wechaty.puppet.on('message', ({ messageId }) => this.inFlight.add(messageId));
+  }
+
+  private settle(id: string): void {
+    this.inFlight.delete(id);
+    if (this.inFlight.size === 0) this.idleWaiters.splice(0).forEach((w) => w());
   }
 
   /** Every message in every chat, as it happens (the simulator page subscribes here). */
@@ -55,7 +66,7 @@ export class WechatyChat implements ChatRooms {
 
   /** Resolves when every message received so far has been handled (the simulator waits on this). */
   idle(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : new Promise((ok) => this.idleWaiters.push(ok));
+    return this.inFlight.size === 0 ? Promise.resolve() : new Promise((ok) => this.idleWaiters.push(ok));
   }
 
   private async dispatch(message: Message, handler: (msg: Incoming) => Promise<void>): Promise<void> {
@@ -67,7 +78,8 @@ export class WechatyChat implements ChatRooms {
     const kind = type === T.Text ? 'text' : type === T.Image ? 'image' : type === T.Url ? 'link' : 'other';
     const text = kind === 'text' ? message.text() : '';
     const topic = room ? await room.topic() : undefined;
-    const event: ChatEvent = { roomId: room?.id, roomTopic: topic, fromId: talker.id, fromName: talker.name(), self: message.self(), text, kind };
+    const peerName = room ? undefined : message.self() ? message.listener()?.name() : talker.name();
+    const event: ChatEvent = { roomId: room?.id, roomTopic: topic, fromId: talker.id, fromName: talker.name(), peerName, self: message.self(), text, kind };
     for (const l of this.listeners) l(event);
     if (message.self() || kind !== 'text') return;
     const owner = room?.owner();

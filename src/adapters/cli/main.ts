@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { lessonsCommand } from './lessons.ts';
 import { simulateCommand } from './simulate.ts';
+import { startCommand } from './start.ts';
 
 const program = new Command('banqian')
   .description('班前十分钟：把每日班前课和小测推送到班组微信群')
@@ -9,6 +10,7 @@ const program = new Command('banqian')
 
 program.addCommand(lessonsCommand());
 program.addCommand(simulateCommand());
+program.addCommand(startCommand());
 
 try {
   await program.parseAsync(process.argv);

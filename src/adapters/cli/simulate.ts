@@ -1,8 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
-import { redisFor } from '../../app/redis.ts';
 import { loadScenario } from '../../app/scenario.ts';
-import { simulate } from '../../app/simulate.ts';
 
 export function simulateCommand(): Command {
   return new Command('simulate')
@@ -14,6 +12,7 @@ export function simulateCommand(): Command {
       const config = loadConfig(cmd.optsWithGlobals().config);
       if (opts.lessons) config.lessonsDir = opts.lessons;
       const scenario = loadScenario(file);
+      const [{ redisFor }, { simulate }] = await Promise.all([import('../../app/redis.ts'), import('../../app/simulate.ts')]);
       const server = await redisFor(config, (m) => console.error(m));
       try {
         await simulate(scenario, { config, redisUrl: server.url, prefix: opts.prefix, onLine: (line) => process.stdout.write(`${JSON.stringify(line)}\n`) });

@@ -12,7 +12,8 @@ import { renderSummary } from './texts.ts';
 
 /** A crowded minute never starts its wave more than this early. */
 const maxLeadMs = 45 * minuteMs;
-const heartbeatSeconds = 90;
+/** An instance that has not ticked for this long is dead; its unsent claims are taken over. */
+const deadAfterMs = 3 * minuteMs;
 
 export const roomTarget = (g: Group): Target => ({ kind: 'room', id: g.roomId, label: g.topic });
 
@@ -30,7 +31,7 @@ export class Daily {
   constructor(private readonly d: BotDeps) {}
 
   /** Claims (group, day) in Redis, then queues the lesson; a second caller for the same day gets 'taken'. */
-  async push(g: Group, day: string, reason: string): Promise<PushResult> {
+  async push(g: Group, day: string, reason: string, notBefore?: number): Promise<PushResult> {
     const track = this.d.library().track(g.track);
     const lesson = track && nextLesson(track, g.lastFile);
     if (!track || !lesson) {
@@ -41,14 +42,15 @@ export class Daily {
     const seq = await this.d.store.claimPush(g, day, { id: lesson.id, file: basename(lesson.file) }, now, this.d.owner, reason);
     if (seq === undefined) return { kind: 'taken' };
     this.d.log.info({ gid: g.gid, day, lesson: lesson.id, seq, reason }, 'push claimed');
-    this.queueLesson(g, day, lesson, track);
+    this.queueLesson(g, day, lesson, track, notBefore);
     return { kind: 'queued', lesson, number: track.lessons.indexOf(lesson) + 1 };
   }
 
-  private queueLesson(g: Group, day: string, lesson: Lesson, track: Track): void {
+  private queueLesson(g: Group, day: string, lesson: Lesson, track: Track, notBefore?: number): void {
     const { store, owner } = this.d;
     this.d.queue.enqueue({
       target: roomTarget(g),
+      notBefore,
       messages: renderLesson(lesson, { track, number: track.lessons.indexOf(lesson) + 1, windowMinutes: g.windowMinutes }),
       beforeFirst: () => store.startSending(g.gid, day, owner),
       afterLast: (sentAt) => store.openQuiz(g.gid, day, sentAt, sentAt + g.windowMinutes * minuteMs),
@@ -60,7 +62,7 @@ export class Daily {
     if (this.ticking) return; // a slow pass (Redis away) must not overlap the next one
     this.ticking = true;
     try {
-      await this.d.store.heartbeat(this.d.owner, heartbeatSeconds);
+      await this.d.store.heartbeat(this.d.owner, this.d.clock.now());
       await this.adoptOrphans();
       await this.pushDue();
       await this.closeDue();
@@ -71,12 +73,13 @@ export class Daily {
 
   /** Claims left by a process that died before sending anything are taken over and sent. */
   private async adoptOrphans(): Promise<void> {
-    for (const o of await this.d.store.orphanedClaims()) {
+    const now = this.d.clock.now();
+    for (const o of await this.d.store.orphanedClaims(now, deadAfterMs)) {
       const g = await this.d.store.getGroup(o.gid);
       const push = await this.d.store.getPush(o.gid, o.day);
       const lesson = push && this.d.library().lesson(push.lessonId);
       const track = lesson && this.d.library().track(lesson.trackId);
-      if (!g || !lesson || !track || !(await this.d.store.reclaimPush(o.gid, o.day, o.owner, this.d.owner))) continue;
+      if (!g || !lesson || !track || !(await this.d.store.reclaimPush(o.gid, o.day, o.owner, this.d.owner, now, deadAfterMs))) continue;
       this.d.log.warn({ gid: o.gid, day: o.day, from: o.owner }, 'took over a claim whose owner died before sending');
       this.queueLesson(g, o.day, lesson, track);
     }
@@ -97,13 +100,14 @@ export class Daily {
       }
     }
     const starts = planStarts(due, maxLeadMs);
-    for (const p of due.sort((a, b) => starts.get(a.gid)! - starts.get(b.gid)!)) {
+    for (const p of due.sort((a, b) => starts.get(a)! - starts.get(b)!)) {
       if (now > p.due + settings.graceMinutes * minuteMs) {
         if (await this.d.store.skipPush(p.gid, p.day, now, 'missed')) {
           this.d.log.warn({ gid: p.gid, day: p.day, time: p.g.time, graceMinutes: settings.graceMinutes }, 'push missed beyond the grace window; skipped');
         }
-      } else if (now >= starts.get(p.gid)!) {
-        await this.push(p.g, p.day, now > p.due ? 'catch-up' : 'schedule');
+      } else if (starts.get(p)! < now + minuteMs) {
+        // Claimed a tick ahead so the queue never idles mid-wave; the queue holds it until its start.
+        await this.push(p.g, p.day, now > p.due ? 'catch-up' : 'schedule', starts.get(p));
       }
     }
   }

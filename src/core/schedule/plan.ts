@@ -11,14 +11,14 @@ export interface DuePush {
  * each push starts early enough to leave room for the ones after it. A crowded 07:50 thus starts
  * at 07:3x instead of finishing at 08:0x. Leads are capped so a huge wave never starts hours early.
  */
-export function planStarts(pushes: DuePush[], maxLeadMs: number): Map<number, number> {
-  const starts = new Map<number, number>();
+export function planStarts<P extends DuePush>(pushes: P[], maxLeadMs: number): Map<P, number> {
+  const starts = new Map<P, number>();
   const latestFirst = [...pushes].sort((a, b) => b.due - a.due || b.gid - a.gid);
   let cursor = Infinity;
   for (const p of latestFirst) {
     const finish = Math.min(p.due, cursor);
     const start = Math.max(finish - p.seconds * 1000, p.due - maxLeadMs);
-    starts.set(p.gid, start);
+    starts.set(p, start);
     cursor = start;
   }
   return starts;

@@ -12,6 +12,8 @@ export interface Batch {
   messages: OutMessage[];
   /** Replies to people go before the daily wave; the wave itself keeps its claim order. */
   urgent?: boolean;
+  /** Not sent before this time (ms): a wave is claimed a tick ahead but still starts on plan. */
+  notBefore?: number;
   /** Called before the first message; returning false drops the batch (someone else sends it). */
   beforeFirst?: () => Promise<boolean>;
   /** Called with the time the last message went out. */
@@ -43,6 +45,8 @@ export class SendQueue {
   private lastSentAt = -Infinity;
   private lastTarget?: string;
   private gapMs = 0;
+  /** Told when work arrives, so a real-time driver can wake up. */
+  onEnqueue?: () => void;
 
   constructor(
     readonly pace: Pace,
@@ -52,6 +56,7 @@ export class SendQueue {
   enqueue(batch: Batch): void {
     if (!batch.messages.length) return;
     (batch.urgent ? this.urgent : this.normal).push(batch);
+    this.onEnqueue?.();
   }
 
   get size(): number {
@@ -63,10 +68,11 @@ export class SendQueue {
     const batch = this.current?.batch ?? this.urgent[0] ?? this.normal[0];
     if (!batch) return undefined;
     const interval = 60_000 / this.pace.perMinute;
-    if (this.lastTarget === undefined) return this.lastSentAt + interval;
+    const notBefore = this.current ? -Infinity : (batch.notBefore ?? -Infinity);
+    if (this.lastTarget === undefined) return Math.max(this.lastSentAt + interval, notBefore);
     const switching = batch.target.id !== this.lastTarget;
     if (switching && !this.current && this.gapMs === 0) this.gapMs = this.drawGap();
-    return this.lastSentAt + Math.max(interval, switching ? this.gapMs : 0);
+    return Math.max(this.lastSentAt + Math.max(interval, switching ? this.gapMs : 0), notBefore);
   }
 
   /**

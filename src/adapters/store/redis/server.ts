@@ -67,7 +67,7 @@ interface ServerFile {
  * Runs a private redis-server whose data lives in `dir`. If one is already serving that dir
  * (say the bot was killed with -9 and its Redis lived on), it is reused rather than doubled.
  */
-export async function startRedisServer(opts: { dir: string; aof: boolean; allowInstall?: boolean; log?: (msg: string) => void }): Promise<RedisServerHandle> {
+export async function startRedisServer(opts: { dir: string; aof: boolean; port?: number; allowInstall?: boolean; log?: (msg: string) => void }): Promise<RedisServerHandle> {
   const log = opts.log ?? (() => {});
   const dir = resolve(opts.dir);
   mkdirSync(dir, { recursive: true });
@@ -81,7 +81,7 @@ export async function startRedisServer(opts: { dir: string; aof: boolean; allowI
     }
   }
   const bin = ensureRedisServer(log, opts.allowInstall ?? false);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', opts.aof ? 'yes' : 'no', '--appendfsync', 'everysec'];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -103,19 +103,20 @@ export class RedisStore implements Store {
     await this.redis.open_quiz(this.keys.push(gid, day), this.keys.openQuizzes, pushMember(gid, day), sentAt, closesAt);
   }
 
-  async orphanedClaims(): Promise<{ gid: number; day: string; owner: string }[]> {
+  async orphanedClaims(now: number, deadMs: number): Promise<{ gid: number; day: string; owner: string }[]> {
     const pending = (await this.redis.zrange(this.keys.pendingClaims, 0, -1)).map(parsePushMember);
     const owners = await Promise.all(pending.map((p) => this.redis.hget(this.keys.push(p.gid, p.day), 'owner')));
-    const alive = await Promise.all(owners.map((o) => (o ? this.redis.exists(this.keys.instance(o)) : 1)));
-    return pending.map((p, i) => ({ ...p, owner: owners[i] ?? '' })).filter((_, i) => alive[i] === 0);
+    const beats = await Promise.all(owners.map((o) => (o ? this.redis.get(this.keys.instance(o)) : null)));
+    return pending.map((p, i) => ({ ...p, owner: owners[i] ?? '' })).filter((p, i) => p.owner && now - Number(beats[i] ?? 0) >= deadMs);
   }
 
-  async reclaimPush(gid: number, day: string, oldOwner: string, newOwner: string): Promise<boolean> {
-    return Number(await this.redis.reclaim_push(this.keys.push(gid, day), this.keys.instance(oldOwner), oldOwner, newOwner)) === 1;
+  async reclaimPush(gid: number, day: string, oldOwner: string, newOwner: string, now: number, deadMs: number): Promise<boolean> {
+    return Number(await this.redis.reclaim_push(this.keys.push(gid, day), this.keys.instance(oldOwner), oldOwner, newOwner, now, deadMs)) === 1;
   }
 
-  async heartbeat(owner: string, ttlSeconds: number): Promise<void> {
-    await this.redis.set(this.keys.instance(owner), Date.now(), 'EX', ttlSeconds);
+  async heartbeat(owner: string, now: number): Promise<void> {
+    // The real expiry only clears up after instances that are gone for good.
+    await this.redis.set(this.keys.instance(owner), now, 'EX', 7 * 86_400);
   }
 
   async getPush(gid: number, day: string): Promise<Push | undefined> {
@@ -174,9 +175,12 @@ export class RedisStore implements Store {
       .slice(0, limit);
   }
 
+  /** Rank by points; equal points share a rank. */
   async rank(gid: number, wid: number): Promise<{ rank: number; of: number }> {
-    const [rank, of] = await Promise.all([this.redis.zrevrank(this.keys.points(gid), wid), this.redis.zcard(this.keys.points(gid))]);
-    return { rank: rank === null ? of + 1 : rank + 1, of };
+    const key = this.keys.points(gid);
+    const [score, of] = await Promise.all([this.redis.zscore(key, wid), this.redis.zcard(key)]);
+    if (score === null) return { rank: of + 1, of };
+    return { rank: (await this.redis.zcount(key, `(${score}`, '+inf')) + 1, of };
   }
 }
 

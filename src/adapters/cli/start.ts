@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { loadConfig } from '../../config/config.ts';
+
+export function startCommand(): Command {
+  return new Command('start')
+    .description('运行机器人（默认：内置模拟微信 + 本地网页聊天）')
+    .option('--port <port>', '网页端口（默认取设置 web.port）', (v) => Number(v))
+    .action(async (opts: { port?: number }, cmd: Command) => {
+      const config = loadConfig(cmd.optsWithGlobals().config);
+      // Loaded here, not at the top, so quick commands like `lessons validate` don't load Wechaty.
+      const [{ pino }, { buildApp }, { createApp }, { DemoClock, demoRooms, simControl }, { runRealtime }, { redisFor }, { systemClock }] = await Promise.all([
+        import('pino'), import('../web/app.ts'), import('../../app/compose.ts'), import('../../app/demo.ts'), import('../../app/realtime.ts'), import('../../app/redis.ts'), import('../../core/time.ts'),
+      ]);
+      const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+      const server = await redisFor(config, (m) => log.info(m));
+      const simulated = config.puppet.name === 'mock';
+      const demoClock = new DemoClock();
+      const clock = simulated ? demoClock : systemClock;
+      const app = await createApp({ config, clock, redisUrl: server.url, prefix: config.redis.prefix, log });
+      if (simulated) for (const room of demoRooms) app.world!.addRoom(room);
+      const driver = runRealtime(app, config.timezone, clock.now);
+      const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick) : undefined });
+      const port = opts.port ?? config.web.port;
+      const address = await web.listen({ port, host: config.web.host });
+      log.info(simulated ? `模拟微信已启动，打开 ${address} 开始体验` : `机器人已启动（${config.puppet.name}），网页：${address}`);
+
+      let stopping = false;
+      const stop = async () => {
+        if (stopping) return;
+        stopping = true;
+        driver.stop();
+        await web.close();
+        await app.stop();
+        await server.stop();
+        process.exit(0);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+}

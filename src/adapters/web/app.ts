@@ -1,0 +1,10 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { chatPage, type SimControl } from './chatPage.ts';
+
+/** Composes the web app without listening, so tests can inject() and the caller picks the address. */
+export function buildApp(opts: { sim?: SimControl; logger?: boolean }): FastifyInstance {
+  const app = Fastify({ logger: opts.logger ?? false });
+  app.get('/healthz', async () => ({ ok: true }));
+  if (opts.sim) app.register(chatPage, { sim: opts.sim });
+  return app;
+}

@@ -1,0 +1,268 @@
+// The simulator's chat page: rooms on the left, one conversation on the right, fed by /api/sim/events.
+// Message text only ever goes into textContent, never innerHTML.
+
+const PRIVATE = Symbol('private'); // the chat key of private messages with the bot (room === null)
+const weekdays = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  clock: $('clock'),
+  chatList: $('chat-list'),
+  title: $('chat-title'),
+  member: $('member'),
+  messages: $('messages'),
+  composer: $('composer'),
+  input: $('input'),
+  send: $('send'),
+  chips: $('chips'),
+  status: $('status'),
+  forward: [...document.querySelectorAll('.forward button')],
+};
+
+const state = {
+  botName: '',
+  rooms: [], // [{ topic, owner, members }]
+  chat: undefined, // a room topic or PRIVATE
+  member: '',
+  events: [],
+  read: new Map(), // chat key -> how many of its messages have been seen
+  lastShown: undefined, // the last event in the open conversation, to place day dividers
+};
+
+const chatKey = (e) => (e.room === null ? PRIVATE : e.room);
+const unique = (names) => [...new Set(names)];
+const roomMembers = (room) => unique([room.owner, ...room.members]);
+
+function membersOf(chat) {
+  if (chat === PRIVATE) return unique(state.rooms.flatMap(roomMembers));
+  const room = state.rooms.find((r) => r.topic === chat);
+  return room ? roomMembers(room) : [];
+}
+
+/** Whether an event belongs in the open conversation; a private chat is the picked member's own. */
+function inView(e) {
+  if (chatKey(e) !== state.chat) return false;
+  return state.chat !== PRIVATE || e.from === state.member || e.to === state.member;
+}
+
+function countOf(key) {
+  return state.events.reduce((n, e) => (chatKey(e) === key ? n + 1 : n), 0);
+}
+
+// `at` carries the simulator's +08:00 wall clock, so read it from the string, not in the browser's zone.
+const hhmm = (at) => at.slice(11, 16);
+const weekday = (at) => weekdays[new Date(`${at.slice(0, 10)}T00:00:00Z`).getUTCDay()];
+const dayLabel = (at) => `${Number(at.slice(5, 7))}月${Number(at.slice(8, 10))}日 ${weekday(at)}`;
+const clockLabel = (at) => `${at.slice(0, 10)} ${weekday(at)} ${hhmm(at)}`;
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function setStatus(text, isError = false) {
+  ui.status.textContent = text;
+  ui.status.classList.toggle('error', isError);
+}
+
+/** GET, or POST when there is a body; throws with the server's Chinese `error` on failure. */
+async function api(path, body) {
+  const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}));
+    throw new Error(data.error ?? `请求失败（${res.status}）`);
+  }
+  return res.status === 204 ? undefined : res.json();
+}
+
+function renderChatList() {
+  const entries = [
+    ...state.rooms.map((r) => ({ key: r.topic, name: r.topic, detail: `${roomMembers(r).length} 人` })),
+    { key: PRIVATE, name: `私聊 ${state.botName}`, detail: '' },
+  ];
+  ui.chatList.replaceChildren(
+    ...entries.map(({ key, name, detail }) => {
+      const item = el('li', key === state.chat ? 'active' : '');
+      const button = el('button');
+      button.type = 'button';
+      button.append(el('span', 'chat-name', name), el('span', 'chat-detail', detail));
+      const unread = key === state.chat ? 0 : Math.max(0, countOf(key) - (state.read.get(key) ?? 0));
+      if (unread > 0) button.append(el('span', 'badge', unread > 99 ? '99+' : String(unread)));
+      button.addEventListener('click', () => selectChat(key));
+      item.append(button);
+      return item;
+    }),
+  );
+}
+
+function renderMemberPicker() {
+  const members = membersOf(state.chat);
+  if (!members.includes(state.member)) state.member = members[0] ?? '';
+  const owner = state.chat === PRIVATE ? undefined : state.rooms.find((r) => r.topic === state.chat)?.owner;
+  ui.member.replaceChildren(
+    ...members.map((name) => {
+      const option = el('option', '', name === owner ? `${name}（群主）` : name);
+      option.value = name;
+      return option;
+    }),
+  );
+  ui.member.value = state.member;
+  ui.send.disabled = !state.member;
+}
+
+function hintFor(chat) {
+  if (chat === PRIVATE) return `这里是和 ${state.botName} 的私聊：发送“我的”查看学习记录，发送“帮助”查看全部命令。`;
+  return `先用群主身份发送“@${state.botName} 报名 safety 07:50”，再发“立即推送”，然后换成其他成员回复答案，最后点“快进 2 小时”看公布答案。`;
+}
+
+function messageNodes(e, prev) {
+  const nodes = [];
+  if (!prev || prev.at.slice(0, 10) !== e.at.slice(0, 10)) nodes.push(el('li', 'divider', dayLabel(e.at)));
+  const side = e.self ? 'bot' : e.from === state.member ? 'mine' : 'other';
+  const item = el('li', `msg ${side}`);
+  const meta = el('div', 'meta');
+  const time = el('time', '', hhmm(e.at));
+  time.dateTime = e.at;
+  meta.append(el('span', 'name', e.from), time);
+  item.append(meta, el('div', 'bubble', e.text));
+  nodes.push(item);
+  return nodes;
+}
+
+let scrollPending = false;
+function scrollToEnd() {
+  // Once per frame, so replaying hundreds of events does not force a layout for each.
+  if (scrollPending) return;
+  scrollPending = true;
+  requestAnimationFrame(() => {
+    scrollPending = false;
+    ui.messages.scrollTop = ui.messages.scrollHeight;
+  });
+}
+
+function renderConversation() {
+  const shown = state.events.filter(inView);
+  state.lastShown = shown.at(-1);
+  if (shown.length === 0) {
+    ui.messages.replaceChildren(el('li', 'hint', hintFor(state.chat)));
+    return;
+  }
+  ui.messages.replaceChildren(...shown.flatMap((e, i) => messageNodes(e, shown[i - 1])));
+  scrollToEnd();
+}
+
+function selectChat(key) {
+  state.chat = key;
+  state.read.set(key, countOf(key));
+  ui.title.textContent = key === PRIVATE ? `私聊 ${state.botName}` : key;
+  renderChatList();
+  renderMemberPicker();
+  renderConversation();
+}
+
+function receive(e) {
+  state.events.push(e);
+  if (chatKey(e) === state.chat) state.read.set(state.chat, countOf(state.chat));
+  if (inView(e)) {
+    if (state.lastShown) ui.messages.append(...messageNodes(e, state.lastShown));
+    else ui.messages.replaceChildren(...messageNodes(e, undefined)); // replaces the hint
+    state.lastShown = e;
+    scrollToEnd();
+  }
+  renderChatList();
+}
+
+function renderChips() {
+  const examples = [`@${state.botName} 报名 safety 07:50`, '立即推送', '1A 2B', 'B', '统计', '我的', '帮助'];
+  ui.chips.replaceChildren(
+    ...examples.map((text) => {
+      const chip = el('button', 'chip', text);
+      chip.type = 'button';
+      chip.addEventListener('click', () => {
+        ui.input.value = text;
+        ui.input.focus();
+      });
+      return chip;
+    }),
+  );
+}
+
+async function refresh() {
+  const data = await api('/api/sim/rooms');
+  ui.clock.textContent = clockLabel(data.now);
+  const first = !state.botName;
+  state.botName = data.botName;
+  state.rooms = data.rooms;
+  if (first) renderChips();
+  const known = state.chat === PRIVATE || state.rooms.some((r) => r.topic === state.chat);
+  if (!known) selectChat(state.rooms[0]?.topic ?? PRIVATE);
+  else {
+    renderChatList();
+    renderMemberPicker();
+  }
+}
+
+async function send() {
+  const text = ui.input.value.trim();
+  if (!text || !state.member) return;
+  ui.send.disabled = true;
+  try {
+    await api('/api/sim/say', state.chat === PRIVATE ? { from: state.member, text } : { from: state.member, text, room: state.chat });
+    ui.input.value = '';
+    setStatus('');
+  } catch (err) {
+    setStatus(err.message, true);
+  } finally {
+    ui.send.disabled = false;
+    ui.input.focus();
+  }
+}
+
+async function fastForward(minutes, label) {
+  for (const b of ui.forward) b.disabled = true;
+  setStatus(`正在${label}…`);
+  try {
+    const { now } = await api('/api/sim/advance', { minutes });
+    ui.clock.textContent = clockLabel(now);
+    setStatus(`已${label}，现在是 ${clockLabel(now)}`);
+  } catch (err) {
+    setStatus(err.message, true);
+  } finally {
+    for (const b of ui.forward) b.disabled = false;
+  }
+}
+
+ui.composer.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  send();
+});
+ui.input.addEventListener('keydown', (ev) => {
+  // Enter while an input method is composing picks a candidate; it must not send.
+  if (ev.key !== 'Enter' || ev.shiftKey || ev.isComposing || ev.keyCode === 229) return;
+  ev.preventDefault();
+  ui.composer.requestSubmit();
+});
+ui.member.addEventListener('change', () => {
+  state.member = ui.member.value;
+  renderConversation(); // sides, and in the private chat the whole conversation, depend on who is typing
+});
+for (const b of ui.forward) b.addEventListener('click', () => fastForward(Number(b.dataset.minutes), b.textContent));
+
+function connect() {
+  const source = new EventSource('/api/sim/events');
+  // Every (re)connection replays the server's history, so start over instead of doubling messages.
+  source.addEventListener('open', () => {
+    state.events = [];
+    if (state.chat !== undefined) renderConversation();
+    setStatus('');
+  });
+  source.addEventListener('message', (m) => receive(JSON.parse(m.data)));
+  source.addEventListener('error', () => setStatus('与模拟器的连接断开了，正在重连…', true));
+}
+
+const poll = () => refresh().catch((err) => setStatus(`读取模拟器失败：${err.message}`, true));
+// Rooms first, so the bot's name and the chat list are there when the history arrives.
+poll().then(connect);
+setInterval(poll, 10_000);

@@ -1,0 +1,121 @@
+import { describe, expect, test } from 'vitest';
+import { createApp, type App } from '../../src/app/compose.ts';
+import { seededRandom } from '../../src/app/simulate.ts';
+import { minuteMs } from '../../src/core/time.ts';
+import { newPrefix, redisUrl } from '../helpers/redis.ts';
+import { brief, runScenario, silentLog, testConfig } from '../helpers/sim.ts';
+
+const lessonsOf = (lines: { text: string; room: string | null }[]) => lines.filter((l) => l.text.startsWith('【班前十分钟】')).map((l) => l.room);
+
+describe('scheduling survives reality', () => {
+  test('a restart within the grace window catches up the missed push; beyond it the day is skipped', async () => {
+    const lines = await runScenario(`
+start: "2026-12-07T07:00:00+08:00"
+until: "2026-12-08T12:00:00+08:00"
+rooms:
+  - {topic: 总装车间一班, owner: 张班长, members: [李明]}
+events:
+  - {at: "2026-12-07T07:05:00+08:00", room: 总装车间一班, from: 张班长, text: "报名 demo 07:50"}
+  - {at: "2026-12-07T07:40:00+08:00", offline_until: "2026-12-07T08:10:00+08:00"}
+  - {at: "2026-12-08T07:40:00+08:00", offline_until: "2026-12-08T08:30:00+08:00"}
+`);
+    expect(brief(lines).slice(1)).toEqual([
+      '12-07T08:10 总装车间一班: 【班前十分钟】测试课程 第 1 课 · 理论+专家学者',
+      '12-07T10:10 总装车间一班: 【小测揭晓】《第一课》',
+    ]);
+  });
+
+  test('a wave of groups at one minute is spread at the account\'s pace and starts early to arrive on time', async () => {
+    const rooms = Array.from({ length: 12 }, (_, i) => `  - {topic: 班组${i + 1}, owner: 班长${i + 1}, members: [组员${i + 1}]}`).join('\n');
+    const events = Array.from({ length: 12 }, (_, i) => `  - {at: "2026-12-07T07:${String(10 + i).padStart(2, '0')}:00+08:00", room: 班组${i + 1}, from: 班长${i + 1}, text: "报名 demo 07:50"}`).join('\n');
+    const lines = await runScenario(`
+start: "2026-12-07T07:00:00+08:00"
+until: "2026-12-07T08:00:00+08:00"
+rooms:
+${rooms}
+events:
+${events}
+`);
+    const sends = lines.filter((l) => l.text.startsWith('【班前十分钟】')).map((l) => Date.parse(l.at));
+    expect(sends).toHaveLength(12);
+    const gaps = sends.slice(1).map((t, i) => t - sends[i]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(3000); // never faster than 20 messages a minute
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(8000 + 1000); // 3–8 s between rooms, rounded to the second
+    expect(Math.max(...sends)).toBeLessThanOrEqual(Date.parse('2026-12-07T07:50:00+08:00')); // all in by 07:50
+    expect(Math.min(...sends)).toBeGreaterThanOrEqual(Date.parse('2026-12-07T07:48:00+08:00')); // and not absurdly early
+    // Enrolling the 12th group at the same minute warns the leader about the account's capacity.
+    const lastConfirm = lines.find((l) => l.room === '班组12' && l.text.startsWith('已报名'))!;
+    expect(lastConfirm.text).toMatch(/提示：07:50 共有 12 个群，本号每分钟约能发 10 个群/);
+  });
+});
+
+/** Two bot processes on one Redis, on one virtual clock, each with its own simulated WeChat. */
+async function twoInstances(prefix: string, t0: number) {
+  const clock = { t: t0, now: () => clock.t };
+  const sent: { app: number; room: string; text: string }[] = [];
+  const boot = async (n: number) => {
+    const app = await createApp({
+      config: testConfig(), clock, redisUrl: redisUrl(), prefix, log: silentLog, random: seededRandom(n),
+      onSent: (t, m) => sent.push({ app: n, room: t.label, text: m.kind === 'text' ? m.text : '' }),
+    });
+    for (let i = 1; i <= 3; i++) app.world!.addRoom({ topic: `班组${i}`, owner: `班长${i}`, members: [`组员${i}`] });
+    return app;
+  };
+  return { clock, sent, boot };
+}
+
+async function runFor(apps: App[], clock: { t: number }, ms: number) {
+  const end = clock.t + ms;
+  while (clock.t < end) {
+    await Promise.all(apps.map((a) => a.pump()));
+    await Promise.all(apps.map((a) => a.chat.idle()));
+    clock.t += 1000;
+  }
+}
+
+describe('exactly one push per (group, day)', () => {
+  test('two instances ticking together send each lesson once', async () => {
+    const { clock, sent, boot } = await twoInstances(newPrefix(), Date.parse('2026-12-07T07:00:00+08:00'));
+    const [a, b] = [await boot(1), await boot(2)];
+    try {
+      for (let i = 1; i <= 3; i++) a.world!.say(`班长${i}`, '报名 demo 07:50', `班组${i}`);
+      await a.chat.idle();
+      clock.t = Date.parse('2026-12-07T07:50:00+08:00');
+      for (let round = 0; round < 3; round++) {
+        await Promise.all([a.tick(), b.tick()]);
+        await runFor([a, b], clock, 60_000);
+      }
+      const lessons = sent.filter((s) => s.text.startsWith('【班前十分钟】'));
+      expect(lessons.map((s) => s.room).sort()).toEqual(['班组1', '班组2', '班组3']);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  test('after kill -9 mid-wave, a new instance sends the claims the dead one never started, and nothing twice', async () => {
+    const { clock, sent, boot } = await twoInstances(newPrefix(), Date.parse('2026-12-07T07:00:00+08:00'));
+    const a = await boot(1);
+    for (let i = 1; i <= 3; i++) a.world!.say(`班长${i}`, '报名 demo 07:50', `班组${i}`);
+    await a.chat.idle();
+    await runFor([a], clock, 30_000); // enrolment confirmations go out
+    clock.t = Date.parse('2026-12-07T07:50:00+08:00');
+    await a.tick(); // claims all three
+    await a.pump(); // sends the first lesson only: the queue waits before the next room
+    await a.stop(); // dies: the other two claims are left in Redis, unsent
+    expect(lessonsOf(sent.map((s) => ({ text: s.text, room: s.room })))).toEqual(['班组1']);
+
+    clock.t += 4 * minuteMs;
+    const b = await boot(2);
+    try {
+      await b.tick();
+      await runFor([b], clock, 60_000);
+      await b.tick();
+      await runFor([b], clock, 60_000);
+      expect(lessonsOf(sent.map((s) => ({ text: s.text, room: s.room }))).sort()).toEqual(['班组1', '班组2', '班组3']);
+      expect(sent.filter((s) => s.app === 2 && s.text.startsWith('【班前十分钟】')).map((s) => s.room).sort()).toEqual(['班组2', '班组3']);
+    } finally {
+      await b.stop();
+    }
+  });
+});

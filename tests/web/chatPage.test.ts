@@ -1,0 +1,191 @@
+import type { FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, test } from 'vitest';
+import { buildApp } from '../../src/adapters/web/app.ts';
+import type { SimControl, SimEvent } from '../../src/adapters/web/chatPage.ts';
+
+/** An in-memory simulator: records what the page asks of it and emits events to its watchers. */
+function fakeSim() {
+  const rooms = [{ topic: '检修一班', owner: '王班长', members: ['王班长', '李师傅', '小张'] }];
+  const listeners = new Set<(e: SimEvent) => void>();
+  const said: { from: string; text: string; room?: string }[] = [];
+  const advanced: number[] = [];
+  let clock = Date.parse('2025-03-03T07:40:00+08:00');
+  const iso = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
+  const sim: SimControl = {
+    botName: '班前小助手',
+    rooms: () => rooms,
+    say(from, text, room) {
+      if (!rooms.some((r) => r.members.includes(from))) throw new Error(`没有成员“${from}”`);
+      said.push({ from, text, room });
+    },
+    watch(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async advance(minutes) {
+      advanced.push(minutes);
+      clock += minutes * 60_000;
+    },
+    now: () => iso(clock),
+  };
+  const emit = (text: string, self = true): SimEvent => {
+    const e: SimEvent = { at: sim.now(), room: '检修一班', to: null, from: self ? sim.botName : '小张', self, text };
+    for (const l of listeners) l(e);
+    return e;
+  };
+  return { sim, said, advanced, listeners, emit };
+}
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+function start() {
+  const fake = fakeSim();
+  app = buildApp({ sim: fake.sim });
+  return { app, ...fake };
+}
+
+describe('chat page', () => {
+  test('GET / serves the page as UTF-8 HTML', async () => {
+    const { app } = start();
+    const res = await app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).toContain('<title>班前十分钟 · 模拟微信群</title>');
+    expect(res.body).toContain('/static/chat.js');
+  });
+
+  test('serves the script and stylesheet with their types and refuses anything outside static/', async () => {
+    const { app } = start();
+    const js = await app.inject({ method: 'GET', url: '/static/chat.js' });
+    expect(js.statusCode).toBe(200);
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(js.body).toContain('/api/sim/events');
+    const css = await app.inject({ method: 'GET', url: '/static/chat.css' });
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(css.body).toContain('pre-wrap');
+
+    // bin/banqian.js is a real .js file four levels up, so only the name check keeps it out.
+    for (const url of ['/static/..%2Fapp.ts', '/static/..%2F..%2F..%2F..%2Fbin%2Fbanqian.js', '/static/nope.js']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json(), url).toEqual({ error: '没有这个文件' });
+    }
+  });
+
+  test('GET /api/sim/rooms gives the bot name, the rooms and the clock', async () => {
+    const { app, sim } = start();
+    const res = await app.inject({ method: 'GET', url: '/api/sim/rooms' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ botName: '班前小助手', rooms: sim.rooms(), now: '2025-03-03T07:40:00+08:00' });
+  });
+
+  test('GET /healthz answers ok', async () => {
+    const { app } = start();
+    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.json()).toEqual({ ok: true });
+  });
+
+  test('POST /api/sim/say passes the message to the simulator', async () => {
+    const { app, said } = start();
+    const inRoom = await app.inject({ method: 'POST', url: '/api/sim/say', payload: { from: '王班长', text: '@班前小助手 报名 safety 07:50', room: '检修一班' } });
+    expect(inRoom.statusCode).toBe(204);
+    expect(inRoom.body).toBe('');
+    const direct = await app.inject({ method: 'POST', url: '/api/sim/say', payload: { from: '小张', text: '我的' } });
+    expect(direct.statusCode).toBe(204);
+    expect(said).toEqual([
+      { from: '王班长', text: '@班前小助手 报名 safety 07:50', room: '检修一班' },
+      { from: '小张', text: '我的', room: undefined },
+    ]);
+  });
+
+  test('an unknown member gets a 400 with the simulator’s message', async () => {
+    const { app, said } = start();
+    const res = await app.inject({ method: 'POST', url: '/api/sim/say', payload: { from: '路人', text: 'B', room: '检修一班' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: '没有成员“路人”' });
+    expect(said).toEqual([]);
+  });
+
+  test.each([
+    ['empty text', { from: '小张', text: '' }, '消息不能为空'],
+    ['missing from', { text: 'B' }, '缺少发送人'],
+    ['text over 20000 characters', { from: '小张', text: '长'.repeat(20001) }, '消息不能超过 20000 个字'],
+    ['a name over 64 characters', { from: '张'.repeat(65), text: 'B' }, '发送人不能超过 64 个字'],
+  ])('POST /api/sim/say rejects %s with a Chinese error', async (_name, payload, error) => {
+    const { app, said } = start();
+    const res = await app.inject({ method: 'POST', url: '/api/sim/say', payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error });
+    expect(said).toEqual([]);
+  });
+
+  test('a body that is not JSON gets a 400 with an error field', async () => {
+    const { app } = start();
+    const res = await app.inject({ method: 'POST', url: '/api/sim/say', headers: { 'content-type': 'application/json' }, payload: '{"from":' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: '请求格式不正确' });
+  });
+
+  test('POST /api/sim/advance moves the clock and returns the new time', async () => {
+    const { app, advanced } = start();
+    const res = await app.inject({ method: 'POST', url: '/api/sim/advance', payload: { minutes: 120 } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ now: '2025-03-03T09:40:00+08:00' });
+    expect(advanced).toEqual([120]);
+  });
+
+  test.each([
+    [0, '分钟数不能小于 1'],
+    [1441, '分钟数不能大于 1440'],
+    [1.5, '分钟数应为整数'],
+  ])('POST /api/sim/advance refuses %s minutes', async (minutes, error) => {
+    const { app, advanced } = start();
+    const res = await app.inject({ method: 'POST', url: '/api/sim/advance', payload: { minutes } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error });
+    expect(advanced).toEqual([]);
+  });
+
+  test('GET /api/sim/events replays the history, then streams new events', async () => {
+    const { app, emit, listeners } = start();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const before = emit('【班前十分钟】第 1 课\n《先通风、再检测、后作业》');
+
+    const abort = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${(app.server.address() as { port: number }).port}/api/sim/events`, { signal: abort.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = '';
+    const nextEvent = async (): Promise<SimEvent> => {
+      for (;;) {
+        const end = buffered.indexOf('\n\n');
+        if (end >= 0) {
+          const frame = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          if (frame.startsWith('data: ')) return JSON.parse(frame.slice('data: '.length));
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        buffered += value;
+      }
+    };
+
+    expect(await nextEvent()).toEqual(before);
+    const live = emit('1C 2B', false);
+    expect(await nextEvent()).toEqual(live);
+
+    abort.abort();
+    await reader.cancel().catch(() => {});
+    expect(listeners.size).toBe(1);
+    await app.close();
+    expect(listeners.size).toBe(0); // the page's subscription ends with the app
+  });
+});
