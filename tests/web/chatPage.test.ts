@@ -155,37 +155,53 @@ describe('chat page', () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const before = emit('【班前十分钟】第 1 课\n《先通风、再检测、后作业》');
 
-    const abort = new AbortController();
-    const res = await fetch(`http://127.0.0.1:${(app.server.address() as { port: number }).port}/api/sim/events`, { signal: abort.signal });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    expect(res.headers.get('cache-control')).toBe('no-cache');
-
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffered = '';
-    const nextEvent = async (): Promise<SimEvent> => {
-      for (;;) {
-        const end = buffered.indexOf('\n\n');
-        if (end >= 0) {
-          const frame = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          if (frame.startsWith('data: ')) return JSON.parse(frame.slice('data: '.length));
-          continue;
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error('stream ended');
-        buffered += value;
-      }
-    };
-
-    expect(await nextEvent()).toEqual(before);
+    const stream = await openEvents(app);
+    expect(stream.res.status).toBe(200);
+    expect(stream.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(stream.res.headers.get('cache-control')).toBe('no-cache');
+    expect(await stream.next()).toEqual(before);
     const live = emit('1C 2B', false);
-    expect(await nextEvent()).toEqual(live);
+    expect(await stream.next()).toEqual(live);
 
-    abort.abort();
-    await reader.cancel().catch(() => {});
+    await stream.abort();
     expect(listeners.size).toBe(1);
     await app.close();
     expect(listeners.size).toBe(0); // the page's subscription ends with the app
   });
+
+  test('closing the app ends the streams still open', async () => {
+    const { app } = start();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const stream = await openEvents(app);
+    await app.close();
+    await expect(stream.next()).rejects.toThrow('stream ended');
+  });
 });
+
+/** Connects to the event stream of a listening app and reads it one `data:` frame at a time. */
+async function openEvents(app: FastifyInstance) {
+  const controller = new AbortController();
+  const { port } = app.server.address() as { port: number };
+  const res = await fetch(`http://127.0.0.1:${port}/api/sim/events`, { signal: controller.signal });
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  const next = async (): Promise<SimEvent> => {
+    for (;;) {
+      const end = buffered.indexOf('\n\n');
+      if (end >= 0) {
+        const frame = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        if (frame.startsWith('data: ')) return JSON.parse(frame.slice('data: '.length));
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error('stream ended');
+      buffered += value;
+    }
+  };
+  const abort = async () => {
+    controller.abort();
+    await reader.cancel().catch(() => {});
+  };
+  return { res, next, abort };
+}

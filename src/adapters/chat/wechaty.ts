@@ -50,7 +50,7 @@ export class WechatyChat implements ChatRooms {
 
   /** Call after start: counts a message from the moment the puppet announces it, so idle() can't miss it. */
   trackPuppet(): void {
-    this.wechaty.puppet.on('message', ({ messageId }) => this.inFlight.add(messageId));
+    this.wechaty.puppet.on('message', ({ messageId }) => void this.inFlight.add(messageId));
   }
 
   private settle(id: string): void {

@@ -65,7 +65,7 @@ const advanceBody = {
 } as const;
 
 const fieldNames: Record<string, string> = { from: '发送人', text: '消息', room: '群名', minutes: '分钟数' };
-const typeNames: Record<string, string> = { string: '文字', integer: '整数', object: 'JSON 对象' };
+const typeNames: Record<string, string> = { string: '文字', integer: '整数', object: '一个 JSON 对象' };
 
 /** Turns the first schema violation into one Chinese sentence for the page to show. */
 function validationMessage(err: FastifyError): string {
@@ -86,7 +86,7 @@ function validationMessage(err: FastifyError): string {
     case 'maximum':
       return `${field}不能大于 ${p.limit}`;
     case 'type':
-      return `${field}应为${typeNames[String(p.type)] ?? String(p.type)}`;
+      return `${field}应为${typeNames[String(p.type)] ?? p.type}`;
     default:
       return `${field}格式不正确`;
   }
@@ -123,6 +123,7 @@ export async function chatPage(app: FastifyInstance, opts: { sim: SimControl }):
   // Open event streams never finish on their own and would keep close() waiting.
   app.addHook('preClose', async () => {
     for (const res of streams) res.end();
+    streams.clear(); // an event arriving before onClose must not write after end
   });
   app.addHook('onClose', async () => unwatch());
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { Question } from '../src/core/lessons/types.ts';
-import { parseAnswers } from '../src/core/quiz/answers.ts';
+import type { Question } from '../../src/core/lessons/types.ts';
+import { parseAnswers } from '../../src/core/quiz/answers.ts';
 
 const q = (options: number, answer = 'A'): Question => ({ question: '?', options: Array.from({ length: options }, (_, i) => `o${i}`), answer, explain: '' });
 const one = [q(4)];

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { redisTest } from './helpers/redis.ts';
+import { redisTest } from '../helpers/redis.ts';
 
 redisTest('writes and reads through ioredis under a private prefix', async ({ redis, prefix }) => {
   await redis.set(`${prefix}:smoke`, '班前十分钟');

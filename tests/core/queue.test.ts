@@ -1,0 +1,96 @@
+import { describe, expect, test } from 'vitest';
+import { text } from '../../src/core/messages.ts';
+import { planStarts } from '../../src/core/schedule/plan.ts';
+import { SendQueue, secondsPerBatch, type Target } from '../../src/core/send/queue.ts';
+
+const room = (id: string): Target => ({ kind: 'room', id, label: id });
+
+/** Runs the queue on a virtual clock until it is empty; returns [time, target, text] per send. */
+async function drain(q: SendQueue, start = 0) {
+  let now = start;
+  const sent: [number, string, string][] = [];
+  for (let at = q.nextAt(); at !== undefined; at = q.nextAt()) {
+    now = Math.max(now, at);
+    await q.pump(() => now, async (t, m) => void sent.push([now, t.id, m.kind === 'text' ? m.text : '']), () => {});
+  }
+  return sent;
+}
+
+describe('send queue', () => {
+  test('keeps to the rate within a room and pauses 3–8 s between rooms', async () => {
+    const q = new SendQueue({ perMinute: 20, roomGapSeconds: [3, 8] }, () => 0.5);
+    q.enqueue({ target: room('a'), messages: [text('a1'), text('a2')] });
+    q.enqueue({ target: room('b'), messages: [text('b1')] });
+    q.enqueue({ target: room('a'), messages: [text('a3')] });
+    const sent = await drain(q, 100_000);
+    expect(sent.map(([t, r, m]) => [t - sent[0][0], r, m])).toEqual([
+      [0, 'a', 'a1'],
+      [3000, 'a', 'a2'],
+      [8500, 'b', 'b1'], // room switch: 5.5 s gap with random 0.5
+      [14000, 'a', 'a3'],
+    ]);
+  });
+
+  test('never more than perMinute messages in any 60 s', async () => {
+    const q = new SendQueue({ perMinute: 20, roomGapSeconds: [0, 0] });
+    for (let i = 0; i < 100; i++) q.enqueue({ target: room('a'), messages: [text(String(i))] });
+    const times = (await drain(q)).map(([t]) => t);
+    for (let i = 20; i < times.length; i++) expect(times[i] - times[i - 20]).toBeGreaterThanOrEqual(60_000);
+  });
+
+  test('urgent replies jump the wave; a batch whose claim is lost is dropped; hooks see the send times', async () => {
+    const q = new SendQueue({ perMinute: 60, roomGapSeconds: [0, 0] });
+    const events: string[] = [];
+    q.enqueue({ target: room('a'), messages: [text('lesson-a')], afterLast: async (at) => void events.push(`a done at ${at}`) });
+    q.enqueue({ target: room('b'), messages: [text('lesson-b')], beforeFirst: async () => false });
+    q.enqueue({ target: room('c'), messages: [text('reply')], urgent: true });
+    const sent = await drain(q, 10_000);
+    expect(sent.map(([, , m]) => m)).toEqual(['reply', 'lesson-a']);
+    expect(events).toEqual(['a done at 11000']);
+  });
+
+  test('a failed send is reported, not retried, and the queue goes on', async () => {
+    const q = new SendQueue({ perMinute: 60, roomGapSeconds: [0, 0] });
+    q.enqueue({ target: room('a'), messages: [text('1'), text('2')] });
+    const errors: string[] = [];
+    const sent: string[] = [];
+    let now = 0;
+    for (let at = q.nextAt(); at !== undefined; at = q.nextAt()) {
+      now = Math.max(now, at);
+      await q.pump(() => now, async (_t, m) => {
+        if (m.kind === 'text' && m.text === '1') throw new Error('风控');
+        sent.push(m.kind === 'text' ? m.text : '');
+      }, (err) => errors.push(String(err)));
+    }
+    expect(errors).toEqual(['Error: 风控']);
+    expect(sent).toEqual(['2']);
+  });
+
+  test('a batch waits for its planned start', async () => {
+    const q = new SendQueue({ perMinute: 20, roomGapSeconds: [3, 8] });
+    q.enqueue({ target: room('a'), messages: [text('x')], notBefore: 50_000 });
+    expect(q.nextAt()).toBe(50_000);
+  });
+});
+
+describe('wave planning', () => {
+  test('a crowded minute starts early enough for all to arrive by their time, latest first', () => {
+    const pushes = [1, 2, 3].map((gid) => ({ gid, due: 600_000, seconds: 10 }));
+    const late = { gid: 4, due: 660_000, seconds: 10 };
+    const starts = planStarts([...pushes, late], 3_600_000);
+    expect(starts.get(late)).toBe(650_000);
+    expect(pushes.map((p) => starts.get(p)).sort()).toEqual([570_000, 580_000, 590_000]);
+  });
+
+  test('leads are capped', () => {
+    const pushes = Array.from({ length: 100 }, (_, gid) => ({ gid, due: 10_000_000, seconds: 60 }));
+    const starts = planStarts(pushes, 600_000);
+    expect(Math.min(...starts.values())).toBe(10_000_000 - 600_000);
+  });
+
+  test('seconds per push follow the pace', () => {
+    expect(secondsPerBatch({ perMinute: 20, roomGapSeconds: [3, 8] }, 1)).toBe(5.5);
+    expect(secondsPerBatch({ perMinute: 20, roomGapSeconds: [3, 8] }, 3)).toBe(11.5);
+    expect(secondsPerBatch({ perMinute: 10, roomGapSeconds: [0, 2] }, 1)).toBe(6);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, test } from 'vitest';
+import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
+import { keyBuilder } from '../../src/adapters/store/redis/keys.ts';
+import { RedisStore } from '../../src/adapters/store/redis/store.ts';
+import { redisTest, redisUrl } from '../helpers/redis.ts';
+
+const points = { correct: 2, answered: 1, late: 1 };
+const odd = ['李:明', 'a*b?[c]', '王 芳 ', '👷‍♂️🔧', 'x\u0000y', '{tag}', '%s%n', ''];
+
+describe('keys and identity', () => {
+  test('key builder rejects anything but entity ids and days in keys', () => {
+    const k = keyBuilder('p');
+    expect(k.push(3, '2026-12-07')).toBe('p:push:3:2026-12-07');
+    expect(() => k.push(0, '2026-12-07')).toThrow();
+    expect(() => k.member(1.5, 2)).toThrow();
+    expect(() => k.push(1, '2026-12-07:*')).toThrow();
+    expect(() => keyBuilder('a:b')).toThrow();
+  });
+
+  redisTest('names with ":", "*", spaces, emoji or NUL never reach a key and never collide', async ({ redis, prefix }) => {
+    const store = new RedisStore(connectRedis(redisUrl()), { prefix, unstableIds: true, points });
+    try {
+      const gid = await store.resolveGroup('r1@chatroom', '总装:一班*', '张 班长');
+      const wids = await Promise.all(odd.map((name, i) => store.resolveWorker(gid, `wxid-${i}`, name)));
+      expect(new Set(wids).size).toBe(odd.length);
+      const keys = await redis.keys(`${prefix}:*`);
+      for (const key of keys) expect(key.slice(prefix.length + 1)).toMatch(/^[a-z]+(:[a-z0-9-]+)*$/);
+      expect(await store.resolveWorker(gid, 'wxid-3', odd[3])).toBe(wids[3]);
+    } finally {
+      store.redis.disconnect();
+    }
+  });
+
+  redisTest('stable-id puppets: a new id is a new entity, even with the same name', async ({ prefix }) => {
+    const store = new RedisStore(connectRedis(redisUrl()), { prefix, unstableIds: false, points });
+    try {
+      const gid = await store.resolveGroup('r1@chatroom', '一班', '张班长');
+      expect(await store.resolveGroup('r1@chatroom', '一班（改名）', '张班长')).toBe(gid); // renaming keeps the group
+      const a = await store.resolveWorker(gid, 'wxid-a', '李明');
+      const b = await store.resolveWorker(gid, 'wxid-b', '李明'); // two people called 李明
+      expect(a).not.toBe(b);
+    } finally {
+      store.redis.disconnect();
+    }
+  });
+
+  redisTest('ids that change per login (wechat4u): topic + owner and group + name keep the same entity', async ({ prefix }) => {
+    const store = new RedisStore(connectRedis(redisUrl()), { prefix, unstableIds: true, points });
+    try {
+      const gid = await store.resolveGroup('@@old', '一班', '张班长');
+      const wid = await store.resolveWorker(gid, '@old-li', '李明');
+      expect(await store.resolveGroup('@@new', '一班', '张班长')).toBe(gid);
+      expect(await store.resolveWorker(gid, '@new-li', '李明')).toBe(wid);
+      expect(await store.resolveGroup('@@other', '二班', '张班长')).not.toBe(gid);
+      expect(await store.lookupWorkers(gid, ['@newest-li'], ['李明'])).toEqual([wid]);
+    } finally {
+      store.redis.disconnect();
+    }
+  });
+});
