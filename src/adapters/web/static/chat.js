@@ -192,10 +192,13 @@ function renderChips() {
 async function refresh() {
   const data = await api('/api/sim/rooms');
   ui.clock.textContent = clockLabel(data.now);
-  const first = !state.botName;
-  state.botName = data.botName;
+  if (!state.botName) {
+    state.botName = data.botName;
+    renderChips();
+  }
+  // Re-render only on a change: rebuilding the picker would close it under the user's pointer.
+  if (state.chat !== undefined && JSON.stringify(data.rooms) === JSON.stringify(state.rooms)) return;
   state.rooms = data.rooms;
-  if (first) renderChips();
   const known = state.chat === PRIVATE || state.rooms.some((r) => r.topic === state.chat);
   if (!known) selectChat(state.rooms[0]?.topic ?? PRIVATE);
   else {
