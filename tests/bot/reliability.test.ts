@@ -73,6 +73,43 @@ async function runFor(apps: App[], clock: { t: number }, ms: number) {
   }
 }
 
+describe('ticks', () => {
+  test('a tick asked for during a running pass gets its own pass, so a clock jump is never missed', async () => {
+    const { clock, sent, boot } = await twoInstances(newPrefix(), Date.parse('2026-12-07T07:00:00+08:00'));
+    const app = await boot(1);
+    try {
+      app.world!.say('班长1', '报名 demo 07:50', '班组1');
+      await app.chat.idle();
+      app.world!.say('班长1', '立即推送', '班组1');
+      await app.chat.idle();
+      await runFor([app], clock, 20_000);
+      // Hold the first pass right after it looked for quizzes to close (none due yet)…
+      const original = app.store.quizzesToClose.bind(app.store);
+      let release = () => {};
+      const gate = new Promise<void>((r) => (release = r));
+      let looked = false;
+      app.store.quizzesToClose = async (now) => {
+        const due = await original(now);
+        if (!looked) {
+          looked = true;
+          await gate;
+        }
+        return due;
+      };
+      const running = app.tick();
+      while (!looked) await new Promise((r) => setTimeout(r, 5));
+      clock.t += 3 * 60 * minuteMs; // …then the demo fast-forwards past the close and asks for a tick
+      const asked = app.tick();
+      release();
+      await Promise.all([running, asked]);
+      await runFor([app], clock, 5_000);
+      expect(sent.filter((s) => s.text.startsWith('【小测揭晓】')).map((s) => s.room)).toEqual(['班组1']);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('exactly one push per (group, day)', () => {
   test('two instances ticking together send each lesson once', async () => {
     const { clock, sent, boot } = await twoInstances(newPrefix(), Date.parse('2026-12-07T07:00:00+08:00'));

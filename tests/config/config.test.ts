@@ -30,6 +30,10 @@ describe('config', () => {
     });
   });
 
+  test('the shipped config/banqian.yaml documents exactly the defaults', () => {
+    expect(loadConfig('config/banqian.yaml', {})).toEqual(loadConfig('/nonexistent/banqian.yaml', {}));
+  });
+
   test('file values are kept and environment variables override them', () => {
     const file = configFile('redis:\n  url: redis://file:6379\npuppet:\n  name: mock\nsend:\n  perMinute: 10\n');
     const c = loadConfig(file, { REDIS_URL: 'redis://env:6379', WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: 'tok' });

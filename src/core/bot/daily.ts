@@ -26,7 +26,8 @@ export type PushResult = { kind: 'queued'; lesson: Lesson; number: number } | { 
 
 /** The daily loop: claim and send due lessons, catch up after downtime, close quizzes. */
 export class Daily {
-  private ticking = false;
+  private running?: Promise<void>;
+  private again = false;
 
   constructor(private readonly d: BotDeps) {}
 
@@ -57,18 +58,30 @@ export class Daily {
     });
   }
 
-  /** One pass; node-cron calls it every minute, the simulator at every virtual minute. */
-  async tick(): Promise<void> {
-    if (this.ticking) return; // a slow pass (Redis away) must not overlap the next one
-    this.ticking = true;
-    try {
-      await this.d.store.heartbeat(this.d.owner, this.d.clock.now());
-      await this.adoptOrphans();
-      await this.pushDue();
-      await this.closeDue();
-    } finally {
-      this.ticking = false;
+  /**
+   * One pass; node-cron calls it every minute, the simulator at every virtual minute. Passes never
+   * overlap (Redis may be slow or away); a tick asked for during a pass gets one more pass after it,
+   * so a clock that jumped meanwhile (the demo's fast-forward) is always seen.
+   */
+  tick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
     }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.pass();
+      } while (this.again);
+    })().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    await this.d.store.heartbeat(this.d.owner, this.d.clock.now());
+    await this.adoptOrphans();
+    await this.pushDue();
+    await this.closeDue();
   }
 
   /** Claims left by a process that died before sending anything are taken over and sent. */
