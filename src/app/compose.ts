@@ -7,6 +7,7 @@ import { MockWorld } from '../adapters/chat/mockWorld.ts';
 import { connectRedis } from '../adapters/store/redis/connect.ts';
 import { RedisStore } from '../adapters/store/redis/store.ts';
 import type { Config } from '../config/config.ts';
+import { loadOrg } from '../config/org.ts';
 import { Banqian } from '../core/bot/bot.ts';
 import { LibraryWatcher } from '../core/lessons/load.ts';
 import type { Logger } from '../core/ports.ts';
@@ -72,7 +73,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
 
   const bot = new Banqian({
-    store, rooms: chat, queue, clock, log, owner,
+    store, rooms: chat, queue, clock, log, owner, org: loadOrg(config.orgFile),
     library: () => lessons.library,
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: config.quiz.windowMinutes, workDays: config.schedule.workDays,

@@ -10,6 +10,10 @@ export interface Config {
   timezone: string;
   lessonsDir: string;
   dataDir: string;
+  /** The union's org tree (see config/org.yaml). */
+  orgFile: string;
+  /** Dashboard officers with their scopes and password hashes. */
+  officersFile: string;
   redis: { url: string; prefix: string };
   puppet: { name: string; token: string };
   send: { perMinute: number; roomGapSeconds: [number, number] };

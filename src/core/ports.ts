@@ -21,6 +21,8 @@ export interface Group {
   lastFile: string;
   /** Day of the latest push, the one answers go to. */
   current: string;
+  /** Org path the group is bound to ('' = 未归属). */
+  team: string;
   enrolledAt: number;
 }
 
@@ -107,6 +109,14 @@ export interface Store {
   onTimeWorkers(gid: number, day: string): Promise<number[]>;
 
   recordAnswer(a: AnswerInput): Promise<AnswerOutcome>;
+  /** Re-counts one push into the org rollups of these nodes (paths, root first); idempotent. */
+  syncRollup(gid: number, day: string, nodePaths: string[]): Promise<void>;
+  allGroups(): Promise<Group[]>;
+  /** Per day, the org node's rollup: totals and the per-lesson breakdown ("L:<lesson>:<figure>"). */
+  rollups(nodePath: string, days: string[], fields?: string[]): Promise<Record<string, number>[]>;
+  /** First answers of a push: "wid:question" -> "choice|correct(1/0)|onTime(1/0)". */
+  firstAnswers(gid: number, day: string): Promise<Record<string, string>>;
+  workerNames(wids: number[]): Promise<string[]>;
   memberStats(gid: number, wid: number): Promise<MemberStats | undefined>;
   topStreaks(gid: number, limit: number): Promise<MemberStats[]>;
   rank(gid: number, wid: number): Promise<{ rank: number; of: number }>;

@@ -6,6 +6,7 @@ import { secondsPerBatch } from '../send/queue.ts';
 import { addDays, instantOf, isoWeekday, parseHhmm, wallClock } from '../time.ts';
 import { parseCommand, stripMention, type CommandName } from './commands.ts';
 import type { ChatContext } from './context.ts';
+import type { BotDeps } from './deps.ts';
 import type { Daily } from './daily.ts';
 import { describeDay, describeDays, percent } from './texts.ts';
 import { Router, type Middleware } from './router.ts';
@@ -80,6 +81,16 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       await ctx.deps.store.addLeader(g.gid, await ctx.deps.store.resolveWorker(g.gid, member.id, member.name));
       ctx.reply(`已添加 ${name} 为班长，可以设置本群。`);
     }),
+    team: leaderOf(async (ctx, g, fail) => {
+      const query = ctx.command!.args.join(' ');
+      const { node, candidates } = ctx.deps.org.find(query);
+      if (!query || !node) {
+        const why = candidates.length > 1 ? `“${query}”有 ${candidates.length} 个，请写完整路径，如：班组 ${candidates[0].path}` : `组织架构里没有“${query}”。请写班组名称或完整路径，如：班组 ${ctx.deps.org.root.path}/…`;
+        return fail(why);
+      }
+      await bindTeam(ctx, g, node.path);
+      ctx.reply(`已归属：${node.path}`);
+    }),
     me: (ctx) => me(ctx),
   };
 
@@ -112,16 +123,27 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     const sheet = lesson && parseAnswers(ctx.text, lesson.quiz);
     if (!push || !lesson || !sheet) return next();
     const wid = await ctx.wid();
+    let late = false;
     for (const [question, choice] of sheet.entries()) {
       if (choice === undefined) continue;
-      await ctx.deps.store.recordAnswer({
+      const outcome = await ctx.deps.store.recordAnswer({
         gid: g.gid, day: push.day, wid, name: ctx.msg.sender.name, lessonId: lesson.id, question, choice,
         correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at: ctx.msg.at,
       });
+      late ||= outcome.kind === 'recorded' && !outcome.onTime;
     }
+    // A closed push is already in the org rollups; a late answer changes its 补学 figure there.
+    if (late) await ctx.deps.store.syncRollup(g.gid, push.day, ctx.deps.org.teamPaths(g.team));
   };
 
   return new Router<ChatContext>().use(clean, command, answer);
+}
+
+/** Binds a group to an org node and moves its past figures there, so every level's totals stay right. */
+export async function bindTeam(ctx: { deps: { store: BotDeps['store']; org: BotDeps['org'] } }, g: Group, path: string): Promise<void> {
+  const { store, org } = ctx.deps;
+  await store.saveGroup({ ...g, team: path });
+  for (const p of await store.pushesBetween(g.gid, '0000-01-01', '9999-12-31')) await store.syncRollup(g.gid, p.day, org.teamPaths(path));
 }
 
 /** Wraps a handler that needs an enrolled group and a leader; everyone else gets a polite no. */
@@ -153,7 +175,7 @@ async function enroll(ctx: ChatContext, fail: (why: string) => void): Promise<vo
     gid, roomId: room.id, topic: room.topic, track: track.id, time, status: 'active',
     days: existing?.days ?? deps.settings.workDays,
     windowMinutes: existing?.windowMinutes ?? deps.settings.windowMinutes,
-    lastFile: '', current: existing?.current ?? '', enrolledAt: existing?.enrolledAt ?? deps.clock.now(),
+    lastFile: '', current: existing?.current ?? '', enrolledAt: existing?.enrolledAt ?? deps.clock.now(), team: existing?.team ?? '',
   };
   await deps.store.saveGroup(g);
   const first = firstLessonDay(ctx, g);

@@ -17,6 +17,7 @@ export const commandWords = {
   push: ['/push', '立即推送'],
   status: ['/status', '统计'],
   leader: ['/leader', '班长'],
+  team: ['/team', '班组'],
   me: ['/me', '我的'],
   help: ['/help', '帮助'],
 } as const;

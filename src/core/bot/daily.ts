@@ -141,8 +141,10 @@ export class Daily {
         return [];
       });
       const push = await store.closeQuiz(gid, day, clock.now(), members.length);
-      const lesson = push && this.d.library().lesson(push.lessonId);
-      if (!push || !lesson) continue;
+      if (!push) continue;
+      await store.syncRollup(gid, day, this.d.org.teamPaths(g.team));
+      const lesson = this.d.library().lesson(push.lessonId);
+      if (!lesson) continue;
       const [firstCorrect, top] = await Promise.all([store.firstCorrect(gid, day, 3), store.topStreaks(gid, 3)]);
       const streaks = top.filter((m) => m.lastSeq === push.seq).map((m) => ({ name: m.name, streak: m.streak }));
       this.d.queue.enqueue({ target: roomTarget(g), messages: [text(renderSummary(lesson, { push, firstCorrect, streaks }))] });

@@ -1,4 +1,5 @@
 import type { Library } from '../lessons/types.ts';
+import type { OrgTree } from '../org.ts';
 import type { ChatRooms, Logger, Store } from '../ports.ts';
 import type { CalendarOverrides } from '../schedule/calendar.ts';
 import type { Pace, SendQueue } from '../send/queue.ts';
@@ -28,4 +29,5 @@ export interface BotDeps {
   log: Logger;
   /** This process's id, for claims and heartbeats. */
   owner: string;
+  org: OrgTree;
 }

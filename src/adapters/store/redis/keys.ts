@@ -33,6 +33,10 @@ export function keyBuilder(prefix: string) {
     workerDisplayNames: k('names', 'worker'),
     roomDisplayNames: k('names', 'room'),
     activeGroups: k('groups', 'active'),
+    allGroups: k('groups', 'all'),
+    orgSeq: k('seq', 'org'),
+    orgIds: k('idmap', 'org'),
+    orgNames: k('names', 'org'),
     openQuizzes: k('quizzes', 'open'),
     pendingClaims: k('claims', 'pending'),
     group: (gid: number) => k('group', idPart(gid)),
@@ -47,6 +51,8 @@ export function keyBuilder(prefix: string) {
     allCorrect: (gid: number, day: string) => k('push', idPart(gid), dayPart(day), 'correct'),
     lateSet: (gid: number, day: string) => k('push', idPart(gid), dayPart(day), 'late'),
     answers: (gid: number, day: string) => k('push', idPart(gid), dayPart(day), 'answers'),
+    /** Org rollup: one node's figures for one day, with a per-lesson breakdown. */
+    rollup: (node: number, day: string) => k('rollup', idPart(node), dayPart(day)),
     instance: (owner: string) => k('instance', owner.replace(/[^A-Za-z0-9_-]/g, '_')),
   };
 }

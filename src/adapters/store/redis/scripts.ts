@@ -9,12 +9,16 @@ export const scriptNames = readdirSync(luaDir)
   .filter((f) => f.endsWith('.lua'))
   .map((f) => basename(f, '.lua'));
 
-/** Each script's header lists its KEYS; the count there is what defineCommand is told. */
+/**
+ * Each script's header lists its KEYS; the count there is what defineCommand is told. A header with
+ * "KEYS[n..]" takes a variable number of keys, and its callers pass the count first.
+ */
 export function defineScripts(redis: Redis): void {
   for (const name of scriptNames) {
     const lua = readFileSync(`${luaDir}${name}.lua`, 'utf8');
+    const variable = /^-- KEYS\[\d+\.\.\]/m.test(lua);
     const numberOfKeys = new Set(lua.match(/^-- KEYS\[(\d+)\]/gm) ?? []).size;
-    redis.defineCommand(name, { numberOfKeys, lua });
+    redis.defineCommand(name, variable ? { lua } : { numberOfKeys, lua });
   }
 }
 

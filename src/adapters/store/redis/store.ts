@@ -61,14 +61,15 @@ export class RedisStore implements Store {
       status: h.status as Group['status'],
       lastFile: h[cursorField(h.track)] ?? '',
       current: h.current ?? '',
+      team: h.team ?? '',
       enrolledAt: Number(h.enrolledAt),
     };
   }
 
   /** Settings only: lastFile and current belong to claim_push and are never overwritten here. */
   async saveGroup(g: Group): Promise<void> {
-    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, enrolledAt: g.enrolledAt };
-    await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, g.gid, g.status, ...Object.entries(fields).flat());
+    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, enrolledAt: g.enrolledAt, team: g.team };
+    await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, this.keys.allGroups, g.gid, g.status, ...Object.entries(fields).flat());
   }
 
   async activeGroups(): Promise<Group[]> {
@@ -141,7 +142,7 @@ export class RedisStore implements Store {
 
   async firstCorrect(gid: number, day: string, limit: number): Promise<string[]> {
     const wids = await this.redis.zrange(this.keys.allCorrect(gid, day), 0, limit - 1);
-    return wids.length ? ((await this.redis.hmget(this.keys.workerDisplayNames, ...wids)) as string[]) : [];
+    return this.workerNames(wids.map(Number));
   }
 
   async onTimeWorkers(gid: number, day: string): Promise<number[]> {
@@ -159,6 +160,61 @@ export class RedisStore implements Store {
     )) as number[];
     if (r[0] !== 1) return { kind: 'duplicate' };
     return { kind: 'recorded', onTime: r[1] === 1, points: r[2], streak: r[3] };
+  }
+
+  private readonly nodeIds = new Map<string, Promise<number>>();
+
+  /** Org node ids are resolved once per path; names stay out of keys. */
+  private nodeId(path: string): Promise<number> {
+    let id = this.nodeIds.get(path);
+    if (!id) {
+      const k = this.keys;
+      id = this.redis.resolve_id(k.orgIds, k.orgIds, k.orgSeq, k.orgNames, path, path, '0', path).then(Number);
+      this.nodeIds.set(path, id);
+    }
+    return id;
+  }
+
+  async syncRollup(gid: number, day: string, nodePaths: string[]): Promise<void> {
+    const k = this.keys;
+    const nodes = await Promise.all(nodePaths.map((p) => this.nodeId(p)));
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = (await this.redis.hget(k.push(gid, day), 'rolledTo')) ?? '';
+      const old = stored ? stored.split(',').map(Number) : [];
+      const keys = [...old, ...nodes].map((n) => k.rollup(n, day));
+      const r = Number(await this.redis.sync_rollup(2 + keys.length, k.push(gid, day), k.firsts(gid, day), ...keys, stored, old.length, nodes.join(',')));
+      if (r === 1) return;
+    }
+    throw new Error(`rollup of group ${gid} on ${day} kept changing under us`);
+  }
+
+  async allGroups(): Promise<Group[]> {
+    const ids = (await this.redis.smembers(this.keys.allGroups)).map(Number).sort((a, b) => a - b);
+    const groups = await Promise.all(ids.map((gid) => this.getGroup(gid)));
+    return groups.filter((g): g is Group => !!g);
+  }
+
+  async rollups(nodePath: string, days: string[], fields?: string[]): Promise<Record<string, number>[]> {
+    const node = await this.nodeId(nodePath);
+    const pipe = this.redis.pipeline();
+    for (const day of days) {
+      if (fields) pipe.hmget(this.keys.rollup(node, day), ...fields);
+      else pipe.hgetall(this.keys.rollup(node, day));
+    }
+    const results = (await pipe.exec()) ?? [];
+    return results.map(([err, value]) => {
+      if (err) throw err;
+      const entries: [string, string | null][] = fields ? fields.map((f, i) => [f, (value as (string | null)[])[i]]) : Object.entries(value as Record<string, string>);
+      return Object.fromEntries(entries.map(([f, v]) => [f, Number(v ?? 0)]));
+    });
+  }
+
+  async firstAnswers(gid: number, day: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.firsts(gid, day));
+  }
+
+  async workerNames(wids: number[]): Promise<string[]> {
+    return wids.length ? ((await this.redis.hmget(this.keys.workerDisplayNames, ...wids.map(String))) as (string | null)[]).map((n) => n ?? '') : [];
   }
 
   async memberStats(gid: number, wid: number): Promise<MemberStats | undefined> {
