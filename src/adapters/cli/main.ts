@@ -2,6 +2,9 @@ import { Command } from 'commander';
 import { lessonsCommand } from './lessons.ts';
 import { simulateCommand } from './simulate.ts';
 import { startCommand } from './start.ts';
+import { statsCommand } from './stats.ts';
+import { teamCommand } from './team.ts';
+import { officerCommand } from './officers.ts';
 
 const program = new Command('banqian')
   .description('班前十分钟：把每日班前课和小测推送到班组微信群')
@@ -11,6 +14,9 @@ const program = new Command('banqian')
 program.addCommand(lessonsCommand());
 program.addCommand(simulateCommand());
 program.addCommand(startCommand());
+program.addCommand(statsCommand());
+program.addCommand(teamCommand());
+program.addCommand(officerCommand());
 
 try {
   await program.parseAsync(process.argv);

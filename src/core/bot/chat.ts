@@ -1,12 +1,12 @@
 import { parseAnswers } from '../quiz/answers.ts';
-import type { Group } from '../ports.ts';
+import type { Group, Store } from '../ports.ts';
 import { isLessonDay } from '../schedule/calendar.ts';
 import { roomsPerMinute } from '../schedule/plan.ts';
 import { secondsPerBatch } from '../send/queue.ts';
 import { addDays, instantOf, isoWeekday, parseHhmm, wallClock } from '../time.ts';
 import { parseCommand, stripMention, type CommandName } from './commands.ts';
 import type { ChatContext } from './context.ts';
-import type { BotDeps } from './deps.ts';
+import type { OrgTree } from '../org.ts';
 import type { Daily } from './daily.ts';
 import { describeDay, describeDays, percent } from './texts.ts';
 import { Router, type Middleware } from './router.ts';
@@ -88,7 +88,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
         const why = candidates.length > 1 ? `“${query}”有 ${candidates.length} 个，请写完整路径，如：班组 ${candidates[0].path}` : `组织架构里没有“${query}”。请写班组名称或完整路径，如：班组 ${ctx.deps.org.root.path}/…`;
         return fail(why);
       }
-      await bindTeam(ctx, g, node.path);
+      await bindTeam(ctx.deps.store, ctx.deps.org, g, node.path);
       ctx.reply(`已归属：${node.path}`);
     }),
     me: (ctx) => me(ctx),
@@ -140,8 +140,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
 }
 
 /** Binds a group to an org node and moves its past figures there, so every level's totals stay right. */
-export async function bindTeam(ctx: { deps: { store: BotDeps['store']; org: BotDeps['org'] } }, g: Group, path: string): Promise<void> {
-  const { store, org } = ctx.deps;
+export async function bindTeam(store: Store, org: OrgTree, g: Group, path: string): Promise<void> {
   await store.saveGroup({ ...g, team: path });
   for (const p of await store.pushesBetween(g.gid, '0000-01-01', '9999-12-31')) await store.syncRollup(g.gid, p.day, org.teamPaths(path));
 }

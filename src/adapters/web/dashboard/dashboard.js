@@ -279,9 +279,13 @@ function trendSection(data, after) {
 }
 
 /** One horizontal bar chart of option counts: correct options green, the others grey. */
-function questionChart(q, index, after) {
+function questionChart(q, index, answered, after) {
   const options = Array.isArray(q.options) ? q.options : [];
-  const total = options.reduce((s, o) => s + (isNum(o.count) ? o.count : 0), 0);
+  const picks = options.reduce((s, o) => s + (isNum(o.count) ? o.count : 0), 0);
+  const most = options.reduce((m, o) => Math.max(m, isNum(o.count) ? o.count : 0), 0);
+  // Shares are of the people who answered (so a multiple-choice question can add up to more than 100%);
+  // when that figure is missing or smaller than a single option's count, of all the picks.
+  const total = isNum(answered) && answered > 0 && answered >= most ? answered : picks;
   const share = (n) => (total > 0 ? `${((n / total) * 100).toFixed(1)}%` : '—');
   const summary = options.map((o) => `${o.letter} ${formatCount(o.count)} 人${o.correct ? '（正确）' : ''}`).join('，');
   const box = h('div', {
@@ -289,13 +293,13 @@ function questionChart(q, index, after) {
     'data-testid': `question-chart-${index + 1}`,
     role: 'img',
     'aria-label': summary,
-    style: `height:${Math.max(120, options.length * 46 + 24)}px`,
   });
+  box.style.height = `${Math.max(120, options.length * 46 + 40)}px`; // CSSOM, so a strict style-src CSP still allows it
   after.push(() => {
     const chart = initChart(box);
     chart?.setOption({
       animationDuration: 300,
-      grid: { left: 8, right: 110, top: 8, bottom: 8, containLabel: true },
+      grid: { left: 336, right: 120, top: 8, bottom: 28 },
       tooltip: { trigger: 'item', valueFormatter: (v) => `${formatCount(v)} 人` },
       xAxis: { type: 'value', minInterval: 1, axisLabel: { color: '#888' }, splitLine: { lineStyle: { color: '#eee' } } },
       yAxis: {
@@ -304,7 +308,7 @@ function questionChart(q, index, after) {
         data: options.map((o) => `${o.letter}. ${o.text ?? ''}`),
         axisTick: { show: false },
         axisLine: { lineStyle: { color: '#bbb' } },
-        axisLabel: { color: '#333', fontSize: 13, width: 320, overflow: 'truncate' },
+        axisLabel: { color: '#333', fontSize: 13, width: 320, overflow: 'truncate', margin: 12 },
       },
       series: [
         {
@@ -585,7 +589,7 @@ function teamPage(data, after) {
   return h(
     'div',
     { class: 'page page-team' },
-    pageHead(room, meta, exportLinks(teamPath(gid), { from: data.from, to: data.to })),
+    pageHead(room, meta, exportLinks(`/export${teamPath(gid)}`, { from: data.from, to: data.to })),
     todayBox,
     figureCards(data.figures),
     trendSection(data, after),
@@ -615,7 +619,7 @@ function lessonPage(data, after) {
     figureCards(data.figures),
     questions.length === 0 ? h('section', { class: 'panel' }, h('p', { class: 'muted' }, '这节课没有题目。')) : null,
     questions.map((q, i) => {
-      const { box, total } = questionChart(q, i, after);
+      const { box, total } = questionChart(q, i, data.figures?.answered, after);
       return h(
         'section',
         { class: 'panel question', 'data-testid': `question-${i + 1}` },

@@ -39,12 +39,17 @@ if h['status'] == 'closed' then
     end
   end
 end
+-- Zeros are skipped: "-0" is not an integer to HINCRBY, and an error midway would leave half the changes.
 local oldCount = tonumber(ARGV[2])
 for i = 3, 2 + oldCount do
-  for f, v in pairs(old) do redis.call('HINCRBY', KEYS[i], f, -v) end
+  for f, v in pairs(old) do
+    if v ~= 0 then redis.call('HINCRBY', KEYS[i], f, -v) end
+  end
 end
 for i = 3 + oldCount, #KEYS do
-  for f, v in pairs(new) do redis.call('HINCRBY', KEYS[i], f, v) end
+  for f, v in pairs(new) do
+    if v ~= 0 then redis.call('HINCRBY', KEYS[i], f, v) end
+  end
 end
 redis.call('HSET', KEYS[1], 'rolledTo', ARGV[3], 'applied', cjson.encode(new))
 return 1

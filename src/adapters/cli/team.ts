@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { loadConfig } from '../../config/config.ts';
+import { bindTeam } from '../../core/bot/chat.ts';
+import { resolveOrg } from './options.ts';
+
+export function teamCommand(): Command {
+  const team = new Command('team').description('班组与组织架构');
+  team
+    .command('bind')
+    .description('把一个群归到组织架构的某个节点（原有数据一并归过去）')
+    .argument('<room>', '群名称')
+    .argument('<path>', '组织路径或唯一的名称')
+    .option('--prefix <prefix>', 'Redis 前缀（默认取设置）')
+    .action(async (room: string, path: string, opts: { prefix?: string }, cmd: Command) => {
+      const config = loadConfig(cmd.optsWithGlobals().config);
+      const [{ redisFor }, { openStats }] = await Promise.all([import('../../app/redis.ts'), import('../../app/stats.ts')]);
+      const server = await redisFor(config, (m) => console.error(m));
+      const { stats, store, close } = openStats(config, server.url, opts.prefix);
+      try {
+        const node = resolveOrg(stats.org, path);
+        const matches = (await store.allGroups()).filter((g) => g.topic === room);
+        if (matches.length !== 1) throw new Error(matches.length ? `有 ${matches.length} 个群叫“${room}”` : `没有报名的群叫“${room}”`);
+        await bindTeam(store, stats.org, matches[0], node.path);
+        console.log(`已归属：${room} → ${node.path}`);
+      } finally {
+        close();
+        await server.stop();
+      }
+    });
+  return team;
+}

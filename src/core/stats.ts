@@ -1,0 +1,275 @@
+import type { Library } from './lessons/types.ts';
+import { optionLetter } from './lessons/types.ts';
+import { OrgTree, type OrgNode } from './org.ts';
+import type { Group, Push, Store } from './ports.ts';
+import { addDays, isoWeekday } from './time.ts';
+
+/** The one definition of the figures, used by the CLI, the dashboard and the exports. */
+export interface Figures {
+  lessons: number;
+  /** Sum over the lessons of room members other than the bot. */
+  expected: number;
+  /** Members who answered on time, summed over lessons. */
+  answered: number;
+  /** Of those, members with every question right. */
+  correct: number;
+  /** Answers recorded after the window closed (补学). */
+  late: number;
+  participationRate: number | null;
+  correctRate: number | null;
+}
+
+export const countFields = ['lessons', 'expected', 'answered', 'correct', 'late'] as const;
+type Counts = Record<(typeof countFields)[number], number>;
+
+const zero = (): Counts => ({ lessons: 0, expected: 0, answered: 0, correct: 0, late: 0 });
+
+function add(into: Counts, c: Counts): Counts {
+  for (const f of countFields) into[f] += c[f];
+  return into;
+}
+
+export function figures(c: Counts): Figures {
+  return { ...c, participationRate: c.expected ? c.answered / c.expected : null, correctRate: c.answered ? c.correct / c.answered : null };
+}
+
+/** Only closed lessons count: an open quiz's figures are not final yet. */
+const pushCounts = (p: Push): Counts =>
+  p.status === 'closed' ? { lessons: 1, expected: p.expected ?? 0, answered: p.answered, correct: p.correct, late: p.late } : zero();
+
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = from; d <= to && days.length < 3660; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
+/** "2026-W50" for the ISO week a day falls in. */
+export function isoWeek(day: string): { week: string; monday: string } {
+  const monday = addDays(day, 1 - isoWeekday(day));
+  const thursday = addDays(monday, 3);
+  const year = Number(thursday.slice(0, 4));
+  const jan4 = `${year}-01-04`;
+  const week1Monday = addDays(jan4, 1 - isoWeekday(jan4));
+  const n = Math.round((Date.parse(monday) - Date.parse(week1Monday)) / 604_800_000) + 1;
+  return { week: `${year}-W${String(n).padStart(2, '0')}`, monday };
+}
+
+export interface DayFigures extends Figures {
+  day: string;
+}
+export interface WeekFigures extends Figures {
+  week: string;
+  from: string;
+}
+
+function series(days: string[], counts: Counts[]): { daily: DayFigures[]; weekly: WeekFigures[] } {
+  const daily = days.map((day, i) => ({ day, ...figures(counts[i]) }));
+  const weeks = new Map<string, { from: string; c: Counts }>();
+  days.forEach((day, i) => {
+    const { week, monday } = isoWeek(day);
+    const w = weeks.get(week) ?? { from: monday < days[0] ? days[0] : monday, c: zero() };
+    add(w.c, counts[i]);
+    weeks.set(week, w);
+  });
+  return { daily, weekly: [...weeks].map(([week, w]) => ({ week, from: w.from, ...figures(w.c) })) };
+}
+
+/** Participation over the last two weeks to `to`, and the two before, for spotting teams that drop off. */
+function trend(days: string[], counts: Counts[]): { last2w: number | null; prev2w: number | null; dropped: boolean } {
+  const rate = (cs: Counts[]) => figures(cs.reduce(add, zero())).participationRate;
+  const last2w = rate(counts.slice(14));
+  const prev2w = rate(counts.slice(0, 14));
+  return { last2w, prev2w, dropped: last2w !== null && prev2w !== null && last2w < prev2w - dropThreshold };
+}
+
+/** A team whose participation fell by more than this (10 points) is highlighted. */
+export const dropThreshold = 0.1;
+
+export interface Child {
+  kind: 'org' | 'team';
+  path: string;
+  name: string;
+  gid?: number;
+  figures: Figures;
+  trend: { last2w: number | null; prev2w: number | null };
+  dropped: boolean;
+}
+
+export interface StatsReport {
+  from: string;
+  to: string;
+  teams: ({ room: string; team: string | null; gid: number } & Figures)[];
+  workers: { name: string; room: string; answered: number; correct: number; points: number; streak: number }[];
+  lessons: ({ lessonId: string; title: string } & Figures & { questions: { question: string; answer: string; options: { letter: string; text: string; count: number }[] }[] })[];
+}
+
+export interface Points {
+  correct: number;
+  answered: number;
+  late: number;
+}
+
+/**
+ * Figures for officers. Org levels read the rollups the write path keeps per node and day; a team
+ * reads its own pushes (at most one a day). Nothing here scans answer records.
+ */
+export class Stats {
+  constructor(
+    private readonly store: Store,
+    readonly org: OrgTree,
+    private readonly library: () => Library,
+    private readonly points: Points,
+  ) {}
+
+  private async nodeCounts(path: string, days: string[]): Promise<Counts[]> {
+    return (await this.store.rollups(path, days, [...countFields])) as Counts[];
+  }
+
+  private async teamCounts(gid: number, days: string[]): Promise<{ counts: Counts[]; pushes: Push[] }> {
+    const pushes = await this.store.pushesBetween(gid, days[0], days.at(-1)!);
+    const byDay = new Map(pushes.map((p) => [p.day, pushCounts(p)]));
+    return { counts: days.map((d) => byDay.get(d) ?? zero()), pushes };
+  }
+
+  /** Groups bound at (not below) this node; 未归属 holds every group whose binding is not in the tree. */
+  teamsAt(node: OrgNode, groups: Group[]): Group[] {
+    return groups.filter((g) => (node === this.org.unbound ? !this.org.get(g.team) || g.team === node.path : g.team === node.path));
+  }
+
+  /** Groups anywhere in the subtree of `path`. */
+  teamsWithin(path: string, groups: Group[]): Group[] {
+    return groups.filter((g) => OrgTree.within(this.org.teamPaths(g.team).at(-1)!, path));
+  }
+
+  async overview(node: OrgNode, from: string, to: string) {
+    const days = daysBetween(from, to);
+    const counts = await this.nodeCounts(node.path, days);
+    const groups = await this.store.allGroups();
+    const trendDays = daysBetween(addDays(to, -27), to);
+    const children: Child[] = [];
+    for (const c of node.children) {
+      if (c === this.org.unbound && !this.teamsAt(c, groups).length) continue;
+      const [range, recent] = await Promise.all([this.nodeCounts(c.path, days), this.nodeCounts(c.path, trendDays)]);
+      const t = trend(trendDays, recent);
+      children.push({ kind: 'org', path: c.path, name: c.name, figures: figures(range.reduce(add, zero())), trend: { last2w: t.last2w, prev2w: t.prev2w }, dropped: t.dropped });
+    }
+    for (const g of this.teamsAt(node, groups)) {
+      const [range, recent] = await Promise.all([this.teamCounts(g.gid, days), this.teamCounts(g.gid, trendDays)]);
+      const t = trend(trendDays, recent.counts);
+      children.push({ kind: 'team', path: node.path, name: g.topic, gid: g.gid, figures: figures(range.counts.reduce(add, zero())), trend: { last2w: t.last2w, prev2w: t.prev2w }, dropped: t.dropped });
+    }
+    return { from, to, node: { path: node.path, name: node.name }, figures: figures(counts.reduce(add, zero())), ...series(days, counts), children };
+  }
+
+  async team(g: Group, from: string, to: string, today: string) {
+    const days = daysBetween(from, to);
+    const { counts, pushes } = await this.teamCounts(g.gid, days);
+    const lessons = pushes
+      .filter((p) => p.status !== 'skipped')
+      .map((p) => ({ day: p.day, lessonId: p.lessonId, title: this.library().lesson(p.lessonId)?.title ?? p.lessonId, figures: figures(pushCounts(p)) }));
+    const workers = await this.workers(g, pushes);
+    const todays = await this.store.getPush(g.gid, today);
+    const notAnsweredToday = todays && todays.status !== 'skipped' ? await this.notAnswered(g, today) : null;
+    return { from, to, team: { gid: g.gid, room: g.topic, path: g.team || null }, figures: figures(counts.reduce(add, zero())), ...series(days, counts), lessons, workers, notAnsweredToday };
+  }
+
+  private async notAnswered(g: Group, day: string): Promise<string[]> {
+    const answered = new Set(await this.store.onTimeWorkers(g.gid, day));
+    const top = await this.store.topStreaks(g.gid, 10_000);
+    // Workers the bot has seen in this group; the chat platform's member list may be unavailable here.
+    return top.filter((m) => !answered.has(m.wid)).map((m) => m.name);
+  }
+
+  /** Per worker over these pushes: lessons answered on time, lessons all right, points; current streak. */
+  async workers(g: Group, pushes: Push[]) {
+    const acc = new Map<number, { answered: number; correct: number; points: number }>();
+    for (const p of pushes.filter((x) => x.status !== 'skipped')) {
+      const questions = this.library().lesson(p.lessonId)?.quiz.length ?? 1;
+      const perWorker = new Map<number, { onTime: number; right: number; points: number }>();
+      for (const [field, value] of Object.entries(await this.store.firstAnswers(g.gid, p.day))) {
+        const wid = Number(field.split(':')[0]);
+        const [, correct, onTime] = value.split('|');
+        const w = perWorker.get(wid) ?? { onTime: 0, right: 0, points: 0 };
+        if (onTime === '1') {
+          w.onTime++;
+          if (correct === '1') w.right++;
+          w.points += correct === '1' ? this.points.correct : this.points.answered;
+        } else w.points += this.points.late;
+        perWorker.set(wid, w);
+      }
+      for (const [wid, w] of perWorker) {
+        const a = acc.get(wid) ?? { answered: 0, correct: 0, points: 0 };
+        a.answered += w.onTime > 0 ? 1 : 0;
+        a.correct += w.right === questions ? 1 : 0;
+        a.points += w.points;
+        acc.set(wid, a);
+      }
+    }
+    const wids = [...acc.keys()];
+    const [names, members] = await Promise.all([this.store.workerNames(wids), Promise.all(wids.map((w) => this.store.memberStats(g.gid, w)))]);
+    return wids
+      .map((wid, i) => ({ name: names[i], room: g.topic, ...acc.get(wid)!, streak: members[i]?.streak ?? 0 }))
+      .sort((a, b) => b.points - a.points || a.name.localeCompare(b.name, 'zh'));
+  }
+
+  /** How each option of a push's quiz was chosen (on time), for the lesson page. */
+  async lessonPage(g: Group, day: string) {
+    const push = await this.store.getPush(g.gid, day);
+    const lesson = push && this.library().lesson(push.lessonId);
+    if (!push || !lesson) return undefined;
+    const counts = new Map<string, number>();
+    for (const [field, value] of Object.entries(await this.store.firstAnswers(g.gid, day))) {
+      const [choice, , onTime] = value.split('|');
+      if (onTime !== '1') continue;
+      for (const letter of choice) counts.set(`${field.split(':')[1]}:${letter}`, (counts.get(`${field.split(':')[1]}:${letter}`) ?? 0) + 1);
+    }
+    return {
+      team: { gid: g.gid, room: g.topic }, day, lesson: { id: lesson.id, title: lesson.title }, figures: figures(pushCounts(push)),
+      questions: lesson.quiz.map((q, i) => ({
+        question: q.question, answer: q.answer,
+        options: q.options.map((text, j) => ({ letter: optionLetter(j), text, count: counts.get(`${i}:${optionLetter(j)}`) ?? 0, correct: q.answer.includes(optionLetter(j)) })),
+      })),
+    };
+  }
+
+  /** The report behind `banqian stats` and /api/stats. */
+  async report(node: OrgNode, from: string, to: string): Promise<StatsReport> {
+    const days = daysBetween(from, to);
+    const groups = this.teamsWithin(node.path, await this.store.allGroups());
+    const teams: StatsReport['teams'] = [];
+    const workers: StatsReport['workers'] = [];
+    for (const g of groups) {
+      const { counts, pushes } = await this.teamCounts(g.gid, days);
+      teams.push({ room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())) });
+      workers.push(...(await this.workers(g, pushes)));
+    }
+    return { from, to, teams, workers, lessons: await this.lessonReport(node.path, days) };
+  }
+
+  private async lessonReport(path: string, days: string[]): Promise<StatsReport['lessons']> {
+    const perLesson = new Map<string, Record<string, number>>();
+    for (const day of await this.store.rollups(path, days)) {
+      for (const [field, value] of Object.entries(day)) {
+        const m = /^L:([^:]+):(.+)$/.exec(field);
+        if (!m) continue;
+        const l = perLesson.get(m[1]) ?? {};
+        l[m[2]] = (l[m[2]] ?? 0) + value;
+        perLesson.set(m[1], l);
+      }
+    }
+    return [...perLesson]
+      .filter(([, f]) => f.lessons > 0)
+      .map(([id, f]) => {
+        const lesson = this.library().lesson(id);
+        const counts = Object.fromEntries(countFields.map((k) => [k, f[k] ?? 0])) as Counts;
+        return {
+          lessonId: id, title: lesson?.title ?? id, ...figures(counts),
+          questions: (lesson?.quiz ?? []).map((q, i) => ({
+            question: q.question, answer: q.answer,
+            options: q.options.map((text, j) => ({ letter: optionLetter(j), text, count: f[`q${i}:${optionLetter(j)}`] ?? 0 })),
+          })),
+        };
+      })
+      .sort((a, b) => a.lessonId.localeCompare(b.lessonId));
+  }
+}
