@@ -121,6 +121,10 @@ export class Stats {
     private readonly points: Points,
   ) {}
 
+  group(gid: number): Promise<Group | undefined> {
+    return this.store.getGroup(gid);
+  }
+
   private async nodeCounts(path: string, days: string[]): Promise<Counts[]> {
     return (await this.store.rollups(path, days, [...countFields])) as Counts[];
   }

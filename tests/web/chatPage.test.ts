@@ -49,9 +49,9 @@ function start() {
 }
 
 describe('chat page', () => {
-  test('GET / serves the page as UTF-8 HTML', async () => {
+  test('GET /chat serves the page as UTF-8 HTML', async () => {
     const { app } = start();
-    const res = await app.inject({ method: 'GET', url: '/' });
+    const res = await app.inject({ method: 'GET', url: '/chat' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.body).toContain('<title>班前十分钟 · 模拟微信群</title>');

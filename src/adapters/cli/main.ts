@@ -5,6 +5,7 @@ import { startCommand } from './start.ts';
 import { statsCommand } from './stats.ts';
 import { teamCommand } from './team.ts';
 import { officerCommand } from './officers.ts';
+import { dashboardCommand } from './dashboard.ts';
 
 const program = new Command('banqian')
   .description('班前十分钟：把每日班前课和小测推送到班组微信群')
@@ -17,6 +18,7 @@ program.addCommand(startCommand());
 program.addCommand(statsCommand());
 program.addCommand(teamCommand());
 program.addCommand(officerCommand());
+program.addCommand(dashboardCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -8,8 +8,9 @@ export function startCommand(): Command {
     .action(async (opts: { port?: number }, cmd: Command) => {
       const config = loadConfig(cmd.optsWithGlobals().config);
       // Loaded here, not at the top, so quick commands like `lessons validate` don't load Wechaty.
-      const [{ pino }, { buildApp }, { createApp }, { DemoClock, demoRooms, simControl }, { runRealtime }, { redisFor }, { systemClock }] = await Promise.all([
+      const [{ pino }, { buildApp }, { createApp }, { DemoClock, demoRooms, simControl }, { runRealtime }, { redisFor }, { systemClock }, { Stats }, { dashboardOptions }] = await Promise.all([
         import('pino'), import('../web/app.ts'), import('../../app/compose.ts'), import('../../app/demo.ts'), import('../../app/realtime.ts'), import('../../app/redis.ts'), import('../../core/time.ts'),
+        import('../../core/stats.ts'), import('../../app/dashboard.ts'),
       ]);
       const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
       const server = await redisFor(config, (m) => log.info(m));
@@ -19,10 +20,11 @@ export function startCommand(): Command {
       const app = await createApp({ config, clock, redisUrl: server.url, prefix: config.redis.prefix, log });
       if (simulated) for (const room of demoRooms) app.world!.addRoom(room);
       const driver = runRealtime(app, config.timezone, clock.now);
-      const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick) : undefined });
+      const stats = new Stats(app.store, app.bot.deps.org, () => app.lessons.library, config.points);
+      const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick) : undefined, dashboard: dashboardOptions(config, stats, clock.now) });
       const port = opts.port ?? config.web.port;
       const address = await web.listen({ port, host: config.web.host });
-      log.info(simulated ? `模拟微信已启动，打开 ${address} 开始体验` : `机器人已启动（${config.puppet.name}），网页：${address}`);
+      log.info(simulated ? `模拟微信已启动：${address}/chat ；工会数据看板：${address}/` : `机器人已启动（${config.puppet.name}），工会数据看板：${address}/`);
 
       let stopping = false;
       const stop = async () => {

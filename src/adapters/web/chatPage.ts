@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { sendFile } from './files.ts';
 
 /** A message seen in a chat (the bot's own included). */
 export interface SimEvent {
@@ -29,13 +28,6 @@ export interface SimControl {
 }
 
 const staticDir = fileURLToPath(new URL('./static/', import.meta.url));
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
-// A bare file name with a known extension: no separators and no leading dot, so nothing outside staticDir.
-const staticName = /^[\w-][\w.-]*$/;
 
 const historySize = 500;
 const pingMs = 15_000;
@@ -92,19 +84,6 @@ function validationMessage(err: FastifyError): string {
   }
 }
 
-/** Sends one of the page's files; anything but a plain known file name is a 404. */
-async function sendFile(name: string, reply: FastifyReply): Promise<FastifyReply> {
-  const type = contentTypes[extname(name)];
-  if (!type || !staticName.test(name)) return reply.code(404).send({ error: '没有这个文件' });
-  try {
-    const body = await readFile(join(staticDir, name));
-    return reply.type(type).header('cache-control', 'no-cache').send(body);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reply.code(404).send({ error: '没有这个文件' });
-    throw err;
-  }
-}
-
 const sseFrame = (e: SimEvent): string => `data: ${JSON.stringify(e)}\n\n`;
 
 /** The simulator's chat page and its JSON/SSE API. Routes are absolute, so it needs no prefix. */
@@ -138,8 +117,8 @@ export async function chatPage(app: FastifyInstance, opts: { sim: SimControl }):
     return reply.code(status).send({ error: '请求格式不正确' });
   });
 
-  app.get('/', (_req, reply) => sendFile('index.html', reply));
-  app.get<{ Params: { '*': string } }>('/static/*', (req, reply) => sendFile(req.params['*'], reply));
+  app.get('/chat', (_req, reply) => sendFile(staticDir, 'index.html', reply));
+  app.get<{ Params: { '*': string } }>('/static/*', (req, reply) => sendFile(staticDir, req.params['*'], reply));
 
   app.get('/api/sim/rooms', async () => ({ botName: sim.botName, rooms: sim.rooms(), now: sim.now() }));
 
