@@ -36,6 +36,7 @@ export function simControl(app: App, clock: DemoClock, timezone: string, afterAd
         listener(event);
       }),
     advance: async (minutes) => {
+      await app.chat.idle(); // messages already sent are handled at the time they were sent
       clock.advance(minutes * minuteMs);
       await app.tick();
       afterAdvance();

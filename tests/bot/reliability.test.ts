@@ -73,6 +73,24 @@ async function runFor(apps: App[], clock: { t: number }, ms: number) {
   }
 }
 
+describe('message order', () => {
+  test('messages of one chat are handled in order: "报名" then "立即推送" right after it both work', async () => {
+    const { clock, sent, boot } = await twoInstances(newPrefix(), Date.parse('2026-12-07T07:00:00+08:00'));
+    const app = await boot(1);
+    try {
+      for (let i = 1; i <= 3; i++) {
+        app.world!.say(`班长${i}`, '报名 demo 07:50', `班组${i}`);
+        app.world!.say(`班长${i}`, '立即推送', `班组${i}`);
+      }
+      await app.chat.idle();
+      await runFor([app], clock, 60_000);
+      expect(lessonsOf(sent.map((s) => ({ text: s.text, room: s.room }))).sort()).toEqual(['班组1', '班组2', '班组3']);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('ticks', () => {
   test('a tick asked for during a running pass gets its own pass, so a clock jump is never missed', async () => {
     const { clock, sent, boot } = await twoInstances(newPrefix(), Date.parse('2026-12-07T07:00:00+08:00'));

@@ -38,13 +38,24 @@ export class WechatyChat implements ChatRooms {
     this.wechaty.on('error', (err) => this.log.error({ err: String(err) }, 'wechaty error'));
   }
 
-  /** Starts listening; each message is handled on its own, so one slow or bad message blocks none. */
+  /**
+   * Starts listening. Messages of one chat are handled in the order they came ("报名" must be done
+   * before "立即推送" right after it); different chats run side by side, and a failure stays with its message.
+   */
   onMessage(handler: (msg: Incoming) => Promise<void>): void {
+    const chains = new Map<string, Promise<void>>();
     this.wechaty.on('message', (message) => {
       this.inFlight.add(message.id);
-      this.dispatch(message, handler)
+      const at = this.now();
+      const chat = message.room()?.id ?? message.talker().id;
+      const done = (chains.get(chat) ?? Promise.resolve())
+        .then(() => this.dispatch(message, at, handler))
         .catch((err) => this.log.error({ err: String(err) }, 'could not read a message'))
-        .finally(() => this.settle(message.id));
+        .finally(() => {
+          if (chains.get(chat) === done) chains.delete(chat);
+          this.settle(message.id);
+        });
+      chains.set(chat, done);
     });
   }
 
@@ -69,8 +80,7 @@ export class WechatyChat implements ChatRooms {
     return this.inFlight.size === 0 ? Promise.resolve() : new Promise((ok) => this.idleWaiters.push(ok));
   }
 
-  private async dispatch(message: Message, handler: (msg: Incoming) => Promise<void>): Promise<void> {
-    const at = this.now();
+  private async dispatch(message: Message, at: number, handler: (msg: Incoming) => Promise<void>): Promise<void> {
     const room = message.room();
     const talker = message.talker();
     const type = message.type();
