@@ -25,7 +25,7 @@ export interface DashboardOptions {
 }
 
 const pagesDir = fileURLToPath(new URL('./dashboard/', import.meta.url));
-const echartsFile = join(dirname(createRequire(import.meta.url).resolve('echarts')), 'dist', 'echarts.min.js');
+const echartsFile = join(dirname(createRequire(import.meta.url).resolve('echarts/package.json')), 'dist', 'echarts.min.js');
 const sessionCookie = 'bq_session';
 const sessionMs = 12 * 3_600_000;
 const maxFailures = 5;

@@ -1,0 +1,173 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, test } from 'vitest';
+import { openStats } from '../../src/app/stats.ts';
+import { buildApp } from '../../src/adapters/web/app.ts';
+import { hashPassword, type Officer } from '../../src/config/officers.ts';
+import { redisTest, redisUrl } from '../helpers/redis.ts';
+import { seedTwoDays, statsConfig } from '../stats/seed.ts';
+
+const company = '江都区总工会/江都机械有限公司';
+const password = 'correct horse 1';
+const officers: Officer[] = [
+  { name: '区干部', scope: '江都区总工会', password: hashPassword(password) },
+  { name: '厂干部', scope: company, password: hashPassword(password) },
+];
+
+/** The dashboard over a seeded prefix, on a clock the test moves. */
+function dashboardFor(prefix: string, list: Officer[] = officers) {
+  const clock = { t: Date.parse('2026-12-08T18:00:00+08:00') };
+  const { stats, close } = openStats(statsConfig(), redisUrl(), prefix);
+  const app = buildApp({ dashboard: { stats, officers: () => list, secret: 'test-secret-0123456789', now: () => clock.t, timezone: 'Asia/Shanghai' } });
+  const login = async (name: string, pw = password) => app.inject({ method: 'POST', url: '/api/login', payload: { name, password: pw } });
+  const cookieOf = async (name: string) => {
+    const res = await login(name);
+    expect(res.statusCode).toBe(200);
+    const c = res.cookies.find((x) => x.name === 'bq_session')!;
+    expect(c).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    return { bq_session: c.value };
+  };
+  return { app, clock, login, cookieOf, close: async () => (await app.close(), close()) };
+}
+
+describe('dashboard access', () => {
+  redisTest('without a session: pages redirect to login, the API answers 401', async ({ prefix }) => {
+    const d = dashboardFor(prefix);
+    try {
+      for (const url of ['/', '/org?path=x', '/team/1', '/lesson/1/2026-12-07']) {
+        const res = await d.app.inject(url);
+        expect(res.statusCode).toBe(302);
+        expect(res.headers.location).toBe(`/login?next=${encodeURIComponent(url)}`);
+      }
+      for (const url of ['/api/session', '/api/overview', '/api/team/1', '/api/lesson/1/2026-12-07', '/api/stats', '/export/overview.csv', '/export/team/1.xlsx']) {
+        expect((await d.app.inject(url)).statusCode).toBe(401);
+      }
+      expect((await d.app.inject({ url: '/api/overview', cookies: { bq_session: 'forged.value' } })).statusCode).toBe(401);
+      expect((await d.app.inject('/login')).statusCode).toBe(200);
+      expect((await d.app.inject('/assets/echarts.min.js')).statusCode).toBe(200);
+    } finally {
+      await d.close();
+    }
+  });
+
+  redisTest('an officer sees only their subtree: other nodes and teams answer 403', async ({ prefix }) => {
+    await seedTwoDays(prefix);
+    const d = dashboardFor(prefix);
+    try {
+      const cookies = await d.cookieOf('厂干部');
+      const get = (url: string) => d.app.inject({ url, cookies });
+      expect((await get('/api/session')).json()).toEqual({ name: '厂干部', scope: company });
+      const own = await get('/api/overview?from=2026-12-07&to=2026-12-08');
+      expect(own.statusCode).toBe(200);
+      expect(own.json().figures).toMatchObject({ lessons: 4, expected: 14, answered: 4, correct: 3, late: 1 });
+      expect(own.json().breadcrumb).toEqual([{ path: company, name: '江都机械有限公司' }]);
+      expect((await get(`/api/overview?org=${encodeURIComponent('江都区总工会')}`)).statusCode).toBe(403);
+      expect((await get(`/api/overview?org=${encodeURIComponent('江都区总工会/江都纺织有限公司')}`)).statusCode).toBe(403);
+      expect((await get(`/api/stats?org=${encodeURIComponent('江都区总工会/未归属')}`)).statusCode).toBe(403);
+      const teams = (await d.app.inject({ url: '/api/stats?from=2026-12-01&to=2026-12-31', cookies })).json().teams as { room: string; gid: number }[];
+      expect(teams.map((t) => t.room).sort()).toEqual(['总装车间一班', '机加车间二班']);
+      const root = await d.cookieOf('区干部');
+      const all = (await d.app.inject({ url: '/api/stats?from=2026-12-01&to=2026-12-31', cookies: root })).json().teams as { room: string; gid: number }[];
+      const unbound = all.find((t) => t.room === '涂装车间三班')!;
+      expect((await get(`/api/team/${unbound.gid}`)).statusCode).toBe(403);
+      expect((await get(`/api/lesson/${unbound.gid}/2026-12-07`)).statusCode).toBe(403);
+      expect((await get(`/export/team/${unbound.gid}.csv`)).statusCode).toBe(403);
+      const mine = teams.find((t) => t.room === '总装车间一班')!;
+      const team = (await get(`/api/team/${mine.gid}?from=2026-12-07&to=2026-12-08`)).json();
+      expect(team.workers.find((w: { name: string }) => w.name === '李明')).toEqual({ name: '李明', room: '总装车间一班', answered: 2, correct: 2, points: 6, streak: 2 });
+      expect(team.notAnsweredToday).toEqual(['=HYPERLINK(1)', '王芳']);
+      const lesson = (await get(`/api/lesson/${mine.gid}/2026-12-07`)).json();
+      expect(lesson.questions[0].options.map((o: { count: number }) => o.count)).toEqual([1, 1, 0]);
+      expect((await get('/api/overview?from=2026-12-09&to=2026-12-01')).statusCode).toBe(400);
+    } finally {
+      await d.close();
+    }
+  });
+
+  redisTest('five wrong passwords lock the account for 15 minutes', async ({ prefix }) => {
+    const d = dashboardFor(prefix);
+    try {
+      for (let i = 0; i < 5; i++) expect((await d.login('厂干部', 'wrong')).statusCode).toBe(401);
+      const locked = await d.login('厂干部');
+      expect(locked.statusCode).toBe(423);
+      expect(locked.json().error).toMatch(/锁定/);
+      expect((await d.login('区干部')).statusCode).toBe(200); // only that account is locked
+      d.clock.t += 14 * 60_000;
+      expect((await d.login('厂干部')).statusCode).toBe(423);
+      d.clock.t += 60_000;
+      expect((await d.login('厂干部')).statusCode).toBe(200);
+    } finally {
+      await d.close();
+    }
+  });
+
+  redisTest('sessions expire, and logout ends them', async ({ prefix }) => {
+    const d = dashboardFor(prefix);
+    try {
+      const cookies = await d.cookieOf('区干部');
+      expect((await d.app.inject({ url: '/api/session', cookies })).statusCode).toBe(200);
+      d.clock.t += 13 * 3_600_000;
+      expect((await d.app.inject({ url: '/api/session', cookies })).statusCode).toBe(401);
+      const logout = await d.app.inject({ method: 'POST', url: '/api/logout', cookies: await d.cookieOf('区干部') });
+      expect(logout.statusCode).toBe(204);
+      expect(logout.cookies.find((c) => c.name === 'bq_session')!.value).toBe('');
+    } finally {
+      await d.close();
+    }
+  });
+
+  redisTest('with no officer configured the login page says how to add one', async ({ prefix }) => {
+    const d = dashboardFor(prefix, []);
+    try {
+      expect((await d.app.inject('/api/setup-hint')).json()).toEqual({ officers: 0, hint: expect.stringContaining('npx banqian officer add') });
+    } finally {
+      await d.close();
+    }
+  });
+
+  redisTest('exports: CSV and XLSX of the current view, nicknames neutralised', async ({ prefix }) => {
+    await seedTwoDays(prefix);
+    const d = dashboardFor(prefix);
+    try {
+      const cookies = await d.cookieOf('区干部');
+      const teams = (await d.app.inject({ url: '/api/stats?from=2026-12-01&to=2026-12-31', cookies })).json().teams as { room: string; gid: number }[];
+      const gid = teams.find((t) => t.room === '总装车间一班')!.gid;
+      const csv = await d.app.inject({ url: `/export/team/${gid}.csv?from=2026-12-07&to=2026-12-08`, cookies });
+      expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(csv.headers['content-disposition']).toMatch(/^attachment; filename\*=UTF-8''/);
+      expect(csv.body).toContain("\r\n'=HYPERLINK(1),1,0,1,1\r\n");
+      const xlsx = await d.app.inject({ url: `/export/team/${gid}.xlsx?from=2026-12-07&to=2026-12-08`, cookies });
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+      const names = book.getWorksheet('职工')!.getColumn(1).values.filter(Boolean);
+      expect(names).toContain("'=HYPERLINK(1)");
+      expect(book.getWorksheet('课程')!.getRow(2).values).toEqual([undefined, '2026-12-07', '第一课', 1, 4, 2, 1, 1, '50.0%', '50.0%']);
+      const overview = await d.app.inject({ url: '/export/overview.csv?from=2026-12-07&to=2026-12-08', cookies });
+      expect(overview.body).toContain('江都机械有限公司,组织,4,14,4,3,1,28.6%,75.0%');
+    } finally {
+      await d.close();
+    }
+  });
+});
+
+describe('officer accounts', () => {
+  test('`banqian officer add` stores a scrypt hash, never the password, and checks the scope', async () => {
+    const { runCli } = await import('../helpers/cli.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'banqian-officers-'));
+    const config = join(dir, 'banqian.yaml');
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    writeFileSync(config, `officersFile: ${join(dir, 'officers.yaml')}\norgFile: config/org.yaml\n`);
+    const ok = runCli(['-c', config, 'officer', 'add', '王主席', '--scope', '江都机械有限公司'], { input: 'a-long-password\n' });
+    expect(ok.code).toBe(0);
+    const file = readFileSync(join(dir, 'officers.yaml'), 'utf8');
+    expect(file).toContain('scope: 江都区总工会/江都机械有限公司');
+    expect(file).toMatch(/password: scrypt\$/);
+    expect(file).not.toContain('a-long-password');
+    const { loadOfficers, verifyPassword } = await import('../../src/config/officers.ts');
+    expect(verifyPassword('a-long-password', loadOfficers(join(dir, 'officers.yaml'))[0].password)).toBe(true);
+    expect(runCli(['-c', config, 'officer', 'add', '李', '--scope', '火星厂'], { input: 'a-long-password\n' }).stderr).toMatch(/组织架构里没有“火星厂”/);
+    expect(runCli(['-c', config, 'officer', 'add', '李', '--scope', '江都区总工会'], { input: 'short\n' }).stderr).toMatch(/密码至少 8 位/);
+  });
+});
