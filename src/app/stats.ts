@@ -9,7 +9,7 @@ import { Stats } from '../core/stats.ts';
 export function openStats(config: Config, redisUrl: string, prefix = config.redis.prefix) {
   const redis = connectRedis(redisUrl);
   const store = new RedisStore(redis, { prefix, unstableIds: false, points: config.points });
-  const lessons = new LibraryWatcher(config.lessonsDir, () => {});
+  const lessons = new LibraryWatcher(config.lessonsDir, () => {}, 5000);
   const stats = new Stats(store, loadOrg(config.orgFile), () => lessons.refresh(), config.points);
   return { stats, store, close: () => redis.disconnect() };
 }

@@ -150,18 +150,18 @@ export class Stats {
     const counts = await this.nodeCounts(node.path, days);
     const groups = await this.store.allGroups();
     const trendDays = daysBetween(addDays(to, -27), to);
-    const children: Child[] = [];
-    for (const c of node.children) {
-      if (c === this.org.unbound && !this.teamsAt(c, groups).length) continue;
-      const [range, recent] = await Promise.all([this.nodeCounts(c.path, days), this.nodeCounts(c.path, trendDays)]);
+    const child = (kind: Child['kind'], path: string, name: string, range: Counts[], recent: Counts[], gid?: number): Child => {
       const t = trend(trendDays, recent);
-      children.push({ kind: 'org', path: c.path, name: c.name, figures: figures(range.reduce(add, zero())), trend: { last2w: t.last2w, prev2w: t.prev2w }, dropped: t.dropped });
-    }
-    for (const g of this.teamsAt(node, groups)) {
-      const [range, recent] = await Promise.all([this.teamCounts(g.gid, days), this.teamCounts(g.gid, trendDays)]);
-      const t = trend(trendDays, recent.counts);
-      children.push({ kind: 'team', path: node.path, name: g.topic, gid: g.gid, figures: figures(range.counts.reduce(add, zero())), trend: { last2w: t.last2w, prev2w: t.prev2w }, dropped: t.dropped });
-    }
+      return { kind, path, name, gid, figures: figures(range.reduce(add, zero())), trend: { last2w: t.last2w, prev2w: t.prev2w }, dropped: t.dropped };
+    };
+    const orgChildren = node.children.filter((c) => c !== this.org.unbound || this.teamsAt(c, groups).length);
+    const children: Child[] = await Promise.all([
+      ...orgChildren.map(async (c) => child('org', c.path, c.name, ...(await Promise.all([this.nodeCounts(c.path, days), this.nodeCounts(c.path, trendDays)])))),
+      ...this.teamsAt(node, groups).map(async (g) => {
+        const [range, recent] = await Promise.all([this.teamCounts(g.gid, days), this.teamCounts(g.gid, trendDays)]);
+        return child('team', node.path, g.topic, range.counts, recent.counts, g.gid);
+      }),
+    ]);
     return { from, to, node: { path: node.path, name: node.name }, figures: figures(counts.reduce(add, zero())), ...series(days, counts), children };
   }
 
@@ -187,10 +187,12 @@ export class Stats {
   /** Per worker over these pushes: lessons answered on time, lessons all right, points; current streak. */
   async workers(g: Group, pushes: Push[]) {
     const acc = new Map<number, { answered: number; correct: number; points: number }>();
-    for (const p of pushes.filter((x) => x.status !== 'skipped')) {
+    const sent = pushes.filter((x) => x.status !== 'skipped');
+    const firsts = await Promise.all(sent.map((p) => this.store.firstAnswers(g.gid, p.day)));
+    for (const [i, p] of sent.entries()) {
       const questions = this.library().lesson(p.lessonId)?.quiz.length ?? 1;
       const perWorker = new Map<number, { onTime: number; right: number; points: number }>();
-      for (const [field, value] of Object.entries(await this.store.firstAnswers(g.gid, p.day))) {
+      for (const [field, value] of Object.entries(firsts[i])) {
         const wid = Number(field.split(':')[0]);
         const [, correct, onTime] = value.split('|');
         const w = perWorker.get(wid) ?? { onTime: 0, right: 0, points: 0 };
@@ -240,14 +242,14 @@ export class Stats {
   async report(node: OrgNode, from: string, to: string): Promise<StatsReport> {
     const days = daysBetween(from, to);
     const groups = this.teamsWithin(node.path, await this.store.allGroups());
-    const teams: StatsReport['teams'] = [];
-    const workers: StatsReport['workers'] = [];
-    for (const g of groups) {
-      const { counts, pushes } = await this.teamCounts(g.gid, days);
-      teams.push({ room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())) });
-      workers.push(...(await this.workers(g, pushes)));
-    }
-    return { from, to, teams, workers, lessons: await this.lessonReport(node.path, days) };
+    const perTeam = await Promise.all(
+      groups.map(async (g) => {
+        const { counts, pushes } = await this.teamCounts(g.gid, days);
+        const team = { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())) };
+        return { team, workers: await this.workers(g, pushes) };
+      }),
+    );
+    return { from, to, teams: perTeam.map((t) => t.team), workers: perTeam.flatMap((t) => t.workers), lessons: await this.lessonReport(node.path, days) };
   }
 
   private async lessonReport(path: string, days: string[]): Promise<StatsReport['lessons']> {

@@ -127,10 +127,13 @@ function checkSemantics(yaml: CheckedYaml, raw: Partial<RawLesson>, track: Track
 export class LibraryWatcher {
   private fingerprint = '';
   private current: Library = makeLibrary([]);
+  private checkedAt = -Infinity;
 
+  /** `recheckMs`: look at the files at most this often (readers that ask per request use a few seconds). */
   constructor(
     private readonly dir: string,
     private readonly onProblems: (problems: Problem[]) => void,
+    private readonly recheckMs = 0,
   ) {}
 
   get library(): Library {
@@ -138,6 +141,8 @@ export class LibraryWatcher {
   }
 
   refresh(): Library {
+    if (performance.now() - this.checkedAt < this.recheckMs) return this.current;
+    this.checkedAt = performance.now();
     const print = fingerprintOf(resolve(this.dir));
     if (print !== this.fingerprint) {
       this.fingerprint = print;
