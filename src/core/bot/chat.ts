@@ -27,7 +27,8 @@ export const helpText = [
   '时间 07:30 · 工作日 1-6 · 答题时长 90',
   '暂停 · 恢复 · 退订（数据保留）· 立即推送 · 统计',
   '班长 添加 @名字 — 让同事也能设置本群',
-  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /leader add /me /help',
+  '班组 总装车间一班 — 把本群归到工会组织架构里的班组',
+  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /leader add /team /me /help',
 ].join('\n');
 
 /** Builds the message pipeline: clean up → command → answer; anything else is people chatting. */
