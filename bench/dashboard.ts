@@ -90,6 +90,7 @@ async function seedTeam(t: number, wids: number[]): Promise<number> {
     answers += wids.length;
     await store.closeQuiz(gid, day, sentAt + 120 * minuteMs, workersPerTeam);
     await store.syncRollup(gid, day, stats.org.teamPaths(group.team));
+    await store.forgetQuiz(gid, day);
   }
   return answers;
 }

@@ -103,8 +103,10 @@ export interface Store {
   getPush(gid: number, day: string): Promise<Push | undefined>;
   pushesBetween(gid: number, fromDay: string, toDay: string): Promise<Push[]>;
   quizzesToClose(now: number): Promise<{ gid: number; day: string }[]>;
-  /** Closes the quiz once; undefined if another instance already did. */
-  closeQuiz(gid: number, day: string, now: number, expected: number): Promise<Push | undefined>;
+  /** Closes the quiz once; `closedNow` is true only for the caller that closed it. */
+  closeQuiz(gid: number, day: string, now: number, expected: number): Promise<{ push: Push; closedNow: boolean } | undefined>;
+  /** Takes a closed quiz off the list of quizzes to close (after its rollup is counted). */
+  forgetQuiz(gid: number, day: string): Promise<void>;
   firstCorrect(gid: number, day: string, limit: number): Promise<string[]>;
   onTimeWorkers(gid: number, day: string): Promise<number[]>;
 

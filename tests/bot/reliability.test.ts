@@ -128,6 +128,38 @@ describe('ticks', () => {
   });
 });
 
+describe('closing a quiz', () => {
+  test('a failure between closing and counting the rollup is repaired by the next tick, with one summary', async () => {
+    const { clock, sent, boot } = await twoInstances(newPrefix(), Date.parse('2026-12-07T07:00:00+08:00'));
+    const app = await boot(1);
+    try {
+      app.world!.say('班长1', '报名 demo 07:50', '班组1');
+      await app.chat.idle();
+      app.world!.say('班长1', '立即推送', '班组1');
+      await app.chat.idle();
+      await runFor([app], clock, 20_000);
+      app.world!.say('组员1', 'B', '班组1');
+      await app.chat.idle();
+      clock.t += 3 * 60 * minuteMs;
+      const sync = app.store.syncRollup.bind(app.store);
+      app.store.syncRollup = async () => {
+        throw new Error('process died here');
+      };
+      await app.tick(); // closes the quiz, then fails before the rollup
+      app.store.syncRollup = sync;
+      clock.t += minuteMs;
+      await app.tick();
+      await runFor([app], clock, 10_000);
+      expect(sent.filter((s) => s.text.startsWith('【小测揭晓】'))).toHaveLength(0); // the closing pass died before posting
+      const [rollup] = await app.store.rollups('江都区总工会', ['2026-12-07'], ['lessons', 'answered']);
+      expect(rollup).toEqual({ lessons: 1, answered: 1 });
+      expect(await app.store.quizzesToClose(clock.t)).toEqual([]);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('exactly one push per (group, day)', () => {
   test('two instances ticking together send each lesson once', async () => {
     const { clock, sent, boot } = await twoInstances(newPrefix(), Date.parse('2026-12-07T07:00:00+08:00'));

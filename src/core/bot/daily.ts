@@ -140,11 +140,13 @@ export class Daily {
         this.d.log.warn({ gid, err: String(err) }, 'room members unavailable; closing with the figure 0');
         return [];
       });
-      const push = await store.closeQuiz(gid, day, clock.now(), members.length);
-      if (!push) continue;
-      await store.syncRollup(gid, day, this.d.org.teamPaths(g.team));
-      const lesson = this.d.library().lesson(push.lessonId);
-      if (!lesson) continue;
+      const closed = await store.closeQuiz(gid, day, clock.now(), members.length);
+      if (closed) await store.syncRollup(gid, day, this.d.org.teamPaths(g.team));
+      await store.forgetQuiz(gid, day);
+      const push = closed?.push;
+      const lesson = push && this.d.library().lesson(push.lessonId);
+      // Only the instance that closed the quiz posts the summary, so it is posted once.
+      if (!push || !lesson || !closed.closedNow) continue;
       const [firstCorrect, top] = await Promise.all([store.firstCorrect(gid, day, 3), store.topStreaks(gid, 3)]);
       const streaks = top.filter((m) => m.lastSeq === push.seq).map((m) => ({ name: m.name, streak: m.streak }));
       this.d.queue.enqueue({ target: roomTarget(g), messages: [text(renderSummary(lesson, { push, firstCorrect, streaks }))] });

@@ -135,9 +135,14 @@ export class RedisStore implements Store {
     return (await this.redis.zrangebyscore(this.keys.openQuizzes, '-inf', now)).map(parsePushMember);
   }
 
-  async closeQuiz(gid: number, day: string, now: number, expected: number): Promise<Push | undefined> {
-    const closed = Number(await this.redis.close_quiz(this.keys.push(gid, day), this.keys.openQuizzes, pushMember(gid, day), now, expected));
-    return closed ? this.getPush(gid, day) : undefined;
+  async closeQuiz(gid: number, day: string, now: number, expected: number): Promise<{ push: Push; closedNow: boolean } | undefined> {
+    const closedNow = Number(await this.redis.close_quiz(this.keys.push(gid, day), now, expected)) === 1;
+    const push = await this.getPush(gid, day);
+    return push ? { push, closedNow } : undefined;
+  }
+
+  async forgetQuiz(gid: number, day: string): Promise<void> {
+    await this.redis.zrem(this.keys.openQuizzes, pushMember(gid, day));
   }
 
   async firstCorrect(gid: number, day: string, limit: number): Promise<string[]> {
