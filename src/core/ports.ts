@@ -120,7 +120,8 @@ export interface Store {
   firstAnswers(gid: number, day: string): Promise<Record<string, string>>;
   workerNames(wids: number[]): Promise<string[]>;
   memberStats(gid: number, wid: number): Promise<MemberStats | undefined>;
-  topStreaks(gid: number, limit: number): Promise<MemberStats[]>;
+  /** Everyone who has answered in the group, by points. */
+  members(gid: number): Promise<MemberStats[]>;
   rank(gid: number, wid: number): Promise<{ rank: number; of: number }>;
 }
 

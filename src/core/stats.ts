@@ -179,9 +179,11 @@ export class Stats {
 
   private async notAnswered(g: Group, day: string): Promise<string[]> {
     const answered = new Set(await this.store.onTimeWorkers(g.gid, day));
-    const top = await this.store.topStreaks(g.gid, 10_000);
-    // Workers the bot has seen in this group; the chat platform's member list may be unavailable here.
-    return top.filter((m) => !answered.has(m.wid)).map((m) => m.name);
+    // Workers who have answered in this group before: the dashboard may run without the chat platform.
+    return (await this.store.members(g.gid))
+      .filter((m) => !answered.has(m.wid))
+      .map((m) => m.name)
+      .sort((a, b) => a.localeCompare(b, 'zh'));
   }
 
   /** Per worker over these pushes: lessons answered on time, lessons all right, points; current streak. */

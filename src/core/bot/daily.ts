@@ -147,8 +147,12 @@ export class Daily {
       const lesson = push && this.d.library().lesson(push.lessonId);
       // Only the instance that closed the quiz posts the summary, so it is posted once.
       if (!push || !lesson || !closed.closedNow) continue;
-      const [firstCorrect, top] = await Promise.all([store.firstCorrect(gid, day, 3), store.topStreaks(gid, 3)]);
-      const streaks = top.filter((m) => m.lastSeq === push.seq).map((m) => ({ name: m.name, streak: m.streak }));
+      const [firstCorrect, answerers] = await Promise.all([store.firstCorrect(gid, day, 3), store.members(gid)]);
+      const streaks = answerers
+        .filter((m) => m.lastSeq === push.seq)
+        .sort((a, b) => b.streak - a.streak || a.wid - b.wid)
+        .slice(0, 3)
+        .map((m) => ({ name: m.name, streak: m.streak }));
       this.d.queue.enqueue({ target: roomTarget(g), messages: [text(renderSummary(lesson, { push, firstCorrect, streaks }))] });
       this.d.log.info({ gid, day, answered: push.answered, expected: push.expected, correct: push.correct }, 'quiz closed');
     }

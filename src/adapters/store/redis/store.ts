@@ -227,13 +227,10 @@ export class RedisStore implements Store {
     return h.wid ? toMember(h) : undefined;
   }
 
-  async topStreaks(gid: number, limit: number): Promise<MemberStats[]> {
+  async members(gid: number): Promise<MemberStats[]> {
     const wids = await this.redis.zrevrange(this.keys.points(gid), 0, -1);
     const members = await Promise.all(wids.map((w) => this.memberStats(gid, Number(w))));
-    return members
-      .filter((m): m is MemberStats => !!m)
-      .sort((a, b) => b.streak - a.streak || a.wid - b.wid)
-      .slice(0, limit);
+    return members.filter((m): m is MemberStats => !!m);
   }
 
   /** Rank by points; equal points share a rank. */
