@@ -64,6 +64,18 @@ async function twoInstances(prefix: string, t0: number) {
   return { clock, sent, boot };
 }
 
+/** One instance with 班组1 enrolled and today's lesson just sent (its quiz open). */
+async function pushedToday() {
+  const { clock, sent, boot } = await twoInstances(newPrefix(), Date.parse('2026-12-07T07:00:00+08:00'));
+  const app = await boot(1);
+  app.world!.say('班长1', '报名 demo 07:50', '班组1');
+  await app.chat.idle();
+  app.world!.say('班长1', '立即推送', '班组1');
+  await app.chat.idle();
+  await runFor([app], clock, 20_000);
+  return { app, clock, sent };
+}
+
 async function runFor(apps: App[], clock: { t: number }, ms: number) {
   const end = clock.t + ms;
   while (clock.t < end) {
@@ -93,14 +105,8 @@ describe('message order', () => {
 
 describe('ticks', () => {
   test('a tick asked for during a running pass gets its own pass, so a clock jump is never missed', async () => {
-    const { clock, sent, boot } = await twoInstances(newPrefix(), Date.parse('2026-12-07T07:00:00+08:00'));
-    const app = await boot(1);
+    const { app, clock, sent } = await pushedToday();
     try {
-      app.world!.say('班长1', '报名 demo 07:50', '班组1');
-      await app.chat.idle();
-      app.world!.say('班长1', '立即推送', '班组1');
-      await app.chat.idle();
-      await runFor([app], clock, 20_000);
       // Hold the first pass right after it looked for quizzes to close (none due yet)…
       const original = app.store.quizzesToClose.bind(app.store);
       let release = () => {};
@@ -129,15 +135,9 @@ describe('ticks', () => {
 });
 
 describe('closing a quiz', () => {
-  test('a failure between closing and counting the rollup is repaired by the next tick, with one summary', async () => {
-    const { clock, sent, boot } = await twoInstances(newPrefix(), Date.parse('2026-12-07T07:00:00+08:00'));
-    const app = await boot(1);
+  test('a failure between closing and counting the rollup is repaired by the next tick; the summary is never posted twice', async () => {
+    const { app, clock, sent } = await pushedToday();
     try {
-      app.world!.say('班长1', '报名 demo 07:50', '班组1');
-      await app.chat.idle();
-      app.world!.say('班长1', '立即推送', '班组1');
-      await app.chat.idle();
-      await runFor([app], clock, 20_000);
       app.world!.say('组员1', 'B', '班组1');
       await app.chat.idle();
       clock.t += 3 * 60 * minuteMs;
