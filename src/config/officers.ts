@@ -7,8 +7,6 @@ import officersSchema from '../../schemas/officers.schema.json' with { type: 'js
 import { CheckedYaml } from '../core/yaml/checkedYaml.ts';
 import { ConfigError } from './config.ts';
 
-export const defaultOfficersFile = 'config/officers.yaml';
-
 export interface Officer {
   name: string;
   /** The org path whose subtree this officer may see. */
@@ -36,7 +34,7 @@ export function verifyPassword(password: string, stored: string): boolean {
   return timingSafeEqual(actual, expected);
 }
 
-export function loadOfficers(file = defaultOfficersFile): Officer[] {
+export function loadOfficers(file: string): Officer[] {
   if (!existsSync(file)) return [];
   const { yaml, data } = CheckedYaml.parse(file, readFileSync(file, 'utf8'));
   const value = data ?? {};

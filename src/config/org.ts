@@ -5,8 +5,6 @@ import { OrgTree } from '../core/org.ts';
 import { ConfigError } from './config.ts';
 import { CheckedYaml } from '../core/yaml/checkedYaml.ts';
 
-export const defaultOrgFile = 'config/org.yaml';
-
 const validate = new Ajv({ allErrors: true, strict: true }).compile(orgSchema);
 
 interface RawNode {
@@ -15,7 +13,7 @@ interface RawNode {
 }
 
 /** Reads the org tree; without the file there is one root and every group shows under 未归属. */
-export function loadOrg(file = defaultOrgFile): OrgTree {
+export function loadOrg(file: string): OrgTree {
   if (!existsSync(file)) return new OrgTree({ name: '全部' });
   const { yaml, data } = CheckedYaml.parse(file, readFileSync(file, 'utf8'));
   if (data !== undefined && yaml.checkSchema(validate, data)) checkSiblings(yaml, data as RawNode, []);

@@ -7,7 +7,6 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export const minuteMs = 60_000;
-export const dayMs = 86_400_000;
 
 export function isRealDate(ymd: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);

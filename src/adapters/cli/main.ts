@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { defaultConfigFile } from '../../config/config.ts';
 import { lessonsCommand } from './lessons.ts';
 import { simulateCommand } from './simulate.ts';
 import { startCommand } from './start.ts';
@@ -9,7 +10,7 @@ import { dashboardCommand } from './dashboard.ts';
 
 const program = new Command('banqian')
   .description('班前十分钟：把每日班前课和小测推送到班组微信群')
-  .option('-c, --config <file>', '设置文件', 'config/banqian.yaml')
+  .option('-c, --config <file>', '设置文件', defaultConfigFile)
   .showHelpAfterError();
 
 program.addCommand(lessonsCommand());
