@@ -69,8 +69,8 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     push: leaderOf(async (ctx, g) => {
       const today = wallClock(ctx.deps.clock.now(), ctx.deps.settings.timezone).day;
       const r = await daily.push({ ...g, status: 'active' }, today, 'manual');
-      if (r.kind === 'taken') ctx.reply('今天的课已经推送过了。');
-      else if (r.kind === 'no-lessons') ctx.reply(`课程“${g.track}”里没有可用的课，请联系管理员检查课程文件。`);
+      if (r === 'taken') ctx.reply('今天的课已经推送过了。');
+      else if (r === 'no-lessons') ctx.reply(`课程“${g.track}”里没有可用的课，请联系管理员检查课程文件。`);
     }),
     status: leaderOf((ctx, g) => status(ctx, g)),
     leader: leaderOf(async (ctx, g, fail) => {

@@ -15,14 +15,14 @@ const maxLeadMs = 45 * minuteMs;
 /** An instance that has not ticked for this long is dead; its unsent claims are taken over. */
 const deadAfterMs = 3 * minuteMs;
 
-export const roomTarget = (g: Group): Target => ({ kind: 'room', id: g.roomId, label: g.topic });
+const roomTarget = (g: Group): Target => ({ kind: 'room', id: g.roomId, label: g.topic });
 
 /** The next valid lesson after the last one pushed; a file that became invalid is simply passed over. */
-export function nextLesson(track: Track, lastFile: string): Lesson | undefined {
+function nextLesson(track: Track, lastFile: string): Lesson | undefined {
   return track.lessons.find((l) => basename(l.file) > lastFile) ?? track.lessons[0];
 }
 
-export type PushResult = { kind: 'queued'; lesson: Lesson; number: number } | { kind: 'taken' } | { kind: 'no-lessons' };
+export type PushResult = 'queued' | 'taken' | 'no-lessons';
 
 /** The daily loop: claim and send due lessons, catch up after downtime, close quizzes. */
 export class Daily {
@@ -37,14 +37,14 @@ export class Daily {
     const lesson = track && nextLesson(track, g.lastFile);
     if (!track || !lesson) {
       this.d.log.error({ gid: g.gid, track: g.track }, 'no valid lesson to push');
-      return { kind: 'no-lessons' };
+      return 'no-lessons';
     }
     const now = this.d.clock.now();
     const seq = await this.d.store.claimPush(g, day, { id: lesson.id, file: basename(lesson.file) }, now, this.d.owner, reason);
-    if (seq === undefined) return { kind: 'taken' };
+    if (seq === undefined) return 'taken';
     this.d.log.info({ gid: g.gid, day, lesson: lesson.id, seq, reason }, 'push claimed');
     this.queueLesson(g, day, lesson, track, notBefore);
-    return { kind: 'queued', lesson, number: track.lessons.indexOf(lesson) + 1 };
+    return 'queued';
   }
 
   private queueLesson(g: Group, day: string, lesson: Lesson, track: Track, notBefore?: number): void {
