@@ -25,6 +25,25 @@ events:
     ]);
   });
 
+  test('a group enrolled after today\'s time gets its first lesson tomorrow, and nothing is logged as missed', async () => {
+    const warnings: string[] = [];
+    const log = { ...silentLog, info: () => {}, error: () => {}, warn: (_o: object | string, msg?: string) => void warnings.push(String(msg)) };
+    const lines = await runScenario(
+      `
+start: "2026-12-07T09:00:00+08:00"
+until: "2026-12-08T09:00:00+08:00"
+rooms:
+  - {topic: 一班, owner: 张班长, members: [李明]}
+events:
+  - {at: "2026-12-07T09:05:00+08:00", room: 一班, from: 张班长, text: "报名 demo 07:50"}
+`,
+      { log },
+    );
+    expect(lines.map((l) => l.at)).toEqual(['2026-12-07T09:05:00+08:00', '2026-12-08T07:49:54+08:00']);
+    expect(lines[1].text).toMatch(/^【班前十分钟】测试课程 第 1 课/);
+    expect(warnings).toEqual([]);
+  });
+
   test('a wave of groups at one minute is spread at the account\'s pace and starts early to arrive on time', async () => {
     const rooms = Array.from({ length: 12 }, (_, i) => `  - {topic: 班组${i + 1}, owner: 班长${i + 1}, members: [组员${i + 1}]}`).join('\n');
     const events = Array.from({ length: 12 }, (_, i) => `  - {at: "2026-12-07T07:${String(10 + i).padStart(2, '0')}:00+08:00", room: 班组${i + 1}, from: 班长${i + 1}, text: "报名 demo 07:50"}`).join('\n');

@@ -108,7 +108,8 @@ export class Daily {
       for (const day of [addDays(today, -1), today, addDays(today, 1)]) {
         if (g.current >= day || !isLessonDay(day, g.days, settings.calendar)) continue;
         const at = instantOf(day, g.time, settings.timezone);
-        if (at - maxLeadMs > now) continue;
+        // Not yet due, or due before the group enrolled (nothing was missed then).
+        if (at - maxLeadMs > now || at < g.enrolledAt) continue;
         due.push({ g, day, gid: g.gid, due: at, seconds: secondsPerBatch(settings.pace, this.messagesFor(g)) });
       }
     }
