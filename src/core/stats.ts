@@ -74,8 +74,8 @@ function series(days: string[], counts: Counts[]): { daily: DayFigures[]; weekly
   return { daily, weekly: [...weeks].map(([week, w]) => ({ week, from: w.from, ...figures(w.c) })) };
 }
 
-/** Participation over the last two weeks to `to`, and the two before, for spotting teams that drop off. */
-function trend(days: string[], counts: Counts[]): { last2w: number | null; prev2w: number | null; dropped: boolean } {
+/** Participation over the last 14 of 28 days, and the 14 before, for spotting teams that drop off. */
+export function trend(counts: Counts[]): { last2w: number | null; prev2w: number | null; dropped: boolean } {
   const rate = (cs: Counts[]) => figures(cs.reduce(add, zero())).participationRate;
   const last2w = rate(counts.slice(14));
   const prev2w = rate(counts.slice(0, 14));
@@ -151,7 +151,7 @@ export class Stats {
     const groups = await this.store.allGroups();
     const trendDays = daysBetween(addDays(to, -27), to);
     const child = (kind: Child['kind'], path: string, name: string, range: Counts[], recent: Counts[], gid?: number): Child => {
-      const t = trend(trendDays, recent);
+      const t = trend(recent);
       return { kind, path, name, gid, figures: figures(range.reduce(add, zero())), trend: { last2w: t.last2w, prev2w: t.prev2w }, dropped: t.dropped };
     };
     const orgChildren = node.children.filter((c) => c !== this.org.unbound || this.teamsAt(c, groups).length);
