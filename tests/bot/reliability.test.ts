@@ -179,6 +179,25 @@ describe('closing a quiz', () => {
   });
 });
 
+describe('when the chat platform cannot list a room', () => {
+  test('the quiz still closes, with the group\'s known answerers as the expected count', async () => {
+    const { app, clock, sent } = await pushedToday();
+    try {
+      app.world!.say('组员1', 'B', '班组1');
+      await app.chat.idle();
+      app.chat.members = async () => {
+        throw new Error('puppet offline');
+      };
+      clock.t += 3 * 60 * minuteMs;
+      await app.tick();
+      await runFor([app], clock, 5_000);
+      expect(sent.find((s) => s.text.startsWith('【小测揭晓】'))!.text).toContain('参与：1/1 人（100%）');
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('exactly one push per (group, day)', () => {
   test('two instances ticking together send each lesson once', async () => {
     const { clock, sent, boot } = await twoInstances(newPrefix(), Date.parse('2026-12-07T07:00:00+08:00'));

@@ -132,16 +132,23 @@ export class Daily {
     return lesson ? renderLesson(lesson, { track, number: 1, windowMinutes: g.windowMinutes }).length : 1;
   }
 
+  /** Room members other than the bot; if the platform can't say, everyone who has answered here before. */
+  private async memberCount(g: Group): Promise<number> {
+    try {
+      return (await this.d.rooms.members(g.roomId)).length;
+    } catch (err) {
+      const count = (await this.d.store.members(g.gid)).length;
+      this.d.log.warn({ gid: g.gid, err: String(err), count }, 'room members unavailable; counting the group\'s known answerers');
+      return count;
+    }
+  }
+
   private async closeDue(): Promise<void> {
     const { store, clock } = this.d;
     for (const { gid, day } of await store.quizzesToClose(clock.now())) {
       const g = await store.getGroup(gid);
       if (!g) continue;
-      const members = await this.d.rooms.members(g.roomId).catch((err) => {
-        this.d.log.warn({ gid, err: String(err) }, 'room members unavailable; closing with the figure 0');
-        return [];
-      });
-      const closed = await store.closeQuiz(gid, day, clock.now(), members.length);
+      const closed = await store.closeQuiz(gid, day, clock.now(), await this.memberCount(g));
       if (closed) await store.syncRollup(gid, day, this.d.org.teamPaths(g.team));
       await store.forgetQuiz(gid, day);
       const push = closed?.push;
