@@ -23,7 +23,8 @@ export interface Group {
   current: string;
   /** Org path the group is bound to ('' = 未归属). */
   team: string;
-  enrolledAt: number;
+  /** When the group was last enrolled or resumed: days due before it were never missed. */
+  activeSince: number;
 }
 
 export type PushStatus = 'claimed' | 'sending' | 'sent' | 'closed' | 'skipped';

@@ -59,7 +59,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       ctx.reply('已暂停推送。发送“恢复”继续。');
     }),
     resume: leaderOf(async (ctx, g) => {
-      await ctx.deps.store.saveGroup({ ...g, status: 'active' });
+      await ctx.deps.store.saveGroup({ ...g, status: 'active', activeSince: ctx.deps.clock.now() });
       ctx.reply(`已恢复，下一课：${describeDay(firstLessonDay(ctx, g))} ${g.time}。`);
     }),
     leave: leaderOf(async (ctx, g) => {
@@ -175,7 +175,7 @@ async function enroll(ctx: ChatContext, fail: (why: string) => void): Promise<vo
     gid, roomId: room.id, topic: room.topic, track: track.id, time, status: 'active',
     days: existing?.days ?? deps.settings.workDays,
     windowMinutes: existing?.windowMinutes ?? deps.settings.windowMinutes,
-    lastFile: '', current: existing?.current ?? '', enrolledAt: existing?.enrolledAt ?? deps.clock.now(), team: existing?.team ?? '',
+    lastFile: '', current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
   };
   await deps.store.saveGroup(g);
   const first = firstLessonDay(ctx, g);

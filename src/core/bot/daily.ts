@@ -108,8 +108,8 @@ export class Daily {
       for (const day of [addDays(today, -1), today, addDays(today, 1)]) {
         if (g.current >= day || !isLessonDay(day, g.days, settings.calendar)) continue;
         const at = instantOf(day, g.time, settings.timezone);
-        // Not yet due, or due before the group enrolled (nothing was missed then).
-        if (at - maxLeadMs > now || at < g.enrolledAt) continue;
+        // Not yet due, or due before the group enrolled or resumed (nothing was missed then).
+        if (at - maxLeadMs > now || at < g.activeSince) continue;
         due.push({ g, day, gid: g.gid, due: at, seconds: secondsPerBatch(settings.pace, this.messagesFor(g)) });
       }
     }

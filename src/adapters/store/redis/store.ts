@@ -62,13 +62,13 @@ export class RedisStore implements Store {
       lastFile: h[cursorField(h.track)] ?? '',
       current: h.current ?? '',
       team: h.team ?? '',
-      enrolledAt: Number(h.enrolledAt),
+      activeSince: Number(h.activeSince ?? 0),
     };
   }
 
   /** Settings only: lastFile and current belong to claim_push and are never overwritten here. */
   async saveGroup(g: Group): Promise<void> {
-    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, enrolledAt: g.enrolledAt, team: g.team };
+    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince, team: g.team };
     await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, this.keys.allGroups, g.gid, g.status, ...Object.entries(fields).flat());
   }
 
