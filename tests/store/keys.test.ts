@@ -58,3 +58,27 @@ describe('keys and identity', () => {
     }
   });
 });
+
+describe('answer records', () => {
+  redisTest('every answer is kept as a record, so figures can be recomputed', async ({ redis, prefix }) => {
+    const store = new RedisStore(connectRedis(redisUrl()), { prefix, unstableIds: false, points });
+    try {
+      const gid = await store.resolveGroup('r@chatroom', '一班', '张班长');
+      const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, lastFile: '', current: '', activeSince: 0, team: '' };
+      await store.saveGroup(g);
+      await store.claimPush(g, '2026-12-07', { id: 'demo-002', file: '002.yaml' }, 0, 'me', 'manual');
+      await store.startSending(gid, '2026-12-07', 'me');
+      await store.openQuiz(gid, '2026-12-07', 1000, 61_000);
+      const wid = await store.resolveWorker(gid, 'wx-1', '李明');
+      const answer = { gid, day: '2026-12-07', wid, name: '李明', lessonId: 'demo-002', questionCount: 2 };
+      await store.recordAnswer({ ...answer, question: 0, choice: 'A', correct: true, at: 2000 });
+      await store.recordAnswer({ ...answer, question: 0, choice: 'B', correct: false, at: 3000 }); // not the first: ignored
+      await store.recordAnswer({ ...answer, question: 1, choice: 'C', correct: true, at: 70_000 }); // after the window
+      const records = (await redis.lrange(store.keys.answers(gid, '2026-12-07'), 0, -1)).map((r) => JSON.parse(r));
+      expect(records).toEqual([[wid, 0, 'A', 1, 2000, 1], [wid, 1, 'C', 1, 70_000, 0]]);
+      expect(await store.getPush(gid, '2026-12-07')).toMatchObject({ lessonId: 'demo-002', answered: 1, correct: 0, late: 1 });
+    } finally {
+      store.redis.disconnect();
+    }
+  });
+});

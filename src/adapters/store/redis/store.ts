@@ -157,7 +157,7 @@ export class RedisStore implements Store {
   async recordAnswer(a: AnswerInput): Promise<AnswerOutcome> {
     const k = this.keys;
     const p = this.opts.points;
-    const record = JSON.stringify({ wid: a.wid, name: a.name, gid: a.gid, day: a.day, lessonId: a.lessonId, question: a.question, choice: a.choice, correct: a.correct, at: a.at });
+    const record = JSON.stringify([a.wid, a.question, a.choice, a.correct ? 1 : 0, a.at]);
     const r = (await this.redis.record_answer(
       k.push(a.gid, a.day), k.firsts(a.gid, a.day), k.onTime(a.gid, a.day), k.allCorrect(a.gid, a.day), k.lateSet(a.gid, a.day), k.answers(a.gid, a.day),
       k.member(a.gid, a.wid), k.points(a.gid), k.workerGroups(a.wid),

@@ -7,7 +7,8 @@
 -- KEYS[3] on-time participants set
 -- KEYS[4] all-correct participants: sorted set wid -> time of the answer that completed it
 -- KEYS[5] late participants set
--- KEYS[6] answer records list (JSON)
+-- KEYS[6] answer records of this push (group, day and lesson are the push's): JSON
+--         [wid, question, choice, correct 1/0, arrival ms, onTime 1/0], compact because there are millions
 -- KEYS[7] member hash (this worker in this group)
 -- KEYS[8] group points leaderboard: sorted set wid -> points
 -- KEYS[9] the worker's groups set
@@ -20,7 +21,7 @@
 -- ARGV[7] points for correct on time
 -- ARGV[8] points for answered on time
 -- ARGV[9] points for late
--- ARGV[10] answer record JSON (onTime is added here)
+-- ARGV[10] answer record JSON without onTime (added here)
 -- ARGV[11] gid
 -- ARGV[12] worker display name
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -34,7 +35,7 @@ if redis.call('HSETNX', KEYS[2], ARGV[1] .. ':' .. ARGV[2], ARGV[3] .. '|' .. AR
   return {0}
 end
 local record = cjson.decode(ARGV[10])
-record['onTime'] = onTime
+record[#record + 1] = onTime and 1 or 0
 redis.call('RPUSH', KEYS[6], cjson.encode(record))
 
 local points
