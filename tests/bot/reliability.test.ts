@@ -25,23 +25,24 @@ events:
     ]);
   });
 
-  test('days before a group enrolled or resumed are not missed pushes: nothing is logged, the next lesson comes next', async () => {
+  test('days before a group enrolled, resumed or changed its time are not missed pushes: nothing is logged, the next lesson comes next', async () => {
     const warnings: string[] = [];
     const log = { ...silentLog, info: () => {}, error: () => {}, warn: (_o: object | string, msg?: string) => void warnings.push(String(msg)) };
     const lines = await runScenario(
       `
 start: "2026-12-07T09:00:00+08:00"
-until: "2026-12-11T09:00:00+08:00"
+until: "2026-12-14T07:00:00+08:00"
 rooms:
   - {topic: 一班, owner: 张班长, members: [李明]}
 events:
   - {at: "2026-12-07T09:05:00+08:00", room: 一班, from: 张班长, text: "报名 demo 07:50"}
   - {at: "2026-12-08T12:00:00+08:00", room: 一班, from: 张班长, text: "暂停"}
   - {at: "2026-12-10T12:00:00+08:00", room: 一班, from: 张班长, text: "恢复"}
+  - {at: "2026-12-11T07:00:00+08:00", room: 一班, from: 张班长, text: "时间 06:00"}
 `,
       { log },
     );
-    expect(lines.map((l) => l.at).filter((at) => at.includes('07:49'))).toEqual(['2026-12-08T07:49:54+08:00', '2026-12-11T07:49:54+08:00']);
+    expect(lines.filter((l) => l.text.startsWith('【班前十分钟】')).map((l) => l.at)).toEqual(['2026-12-08T07:49:54+08:00', '2026-12-14T05:59:54+08:00']);
     expect(lines[1].text).toMatch(/^【班前十分钟】测试课程 第 1 课/);
     expect(warnings).toEqual([]);
   });

@@ -39,13 +39,14 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     time: leaderOf(async (ctx, g, fail) => {
       const time = parseHhmm(ctx.command!.args[0] ?? '');
       if (!time) return fail(`时间“${ctx.command!.args[0] ?? ''}”不对，请用 24 小时制，例如：时间 07:50`);
-      await ctx.deps.store.saveGroup({ ...g, time });
+      // A new time applies from now on: a time already past today is not a missed push.
+      await ctx.deps.store.saveGroup({ ...g, time, activeSince: ctx.deps.clock.now() });
       ctx.reply(`好的，以后每个工作日 ${time} 推送。${await capacityWarning(ctx, time, g.gid)}`);
     }),
     days: leaderOf(async (ctx, g, fail) => {
       const days = parseDays(ctx.command!.args.join(''));
       if (!days) return fail('工作日请用 1–7 的数字表示星期，例如：工作日 1-5，或 工作日 1-6，或 工作日 1,3,5');
-      await ctx.deps.store.saveGroup({ ...g, days });
+      await ctx.deps.store.saveGroup({ ...g, days, activeSince: ctx.deps.clock.now() });
       ctx.reply(`好的，工作日改为${describeDays(days)}（法定节假日休息，调休上班日照常推送）。`);
     }),
     window: leaderOf(async (ctx, g, fail) => {
