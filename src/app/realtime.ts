@@ -20,6 +20,9 @@ export function runRealtime(app: App, timezone: string, now: () => number): { ki
         pumping = true;
         try {
           await app.pump();
+        } catch (err) {
+          // A Redis hiccup around a send must not take the bot down; the next pump carries on.
+          app.log.error({ err: String(err) }, 'send queue pass failed');
         } finally {
           pumping = false;
           kick();
