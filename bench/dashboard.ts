@@ -120,7 +120,7 @@ const app = buildApp({ dashboard: { stats, officers: () => officers, secret: 'be
 const login = await app.inject({ method: 'POST', url: '/api/login', payload: { name: 'bench', password: 'bench-password' } });
 const cookies = { bq_session: login.cookies.find((c) => c.name === 'bq_session')!.value };
 const range = `from=${firstDay}&to=${lastDay}`;
-const firstTeam = (await store.allGroups())[0];
+const [firstTeam] = await store.groups([(await store.teamBindings())[0].gid]);
 const enterprise = encodeURIComponent('区总工会/第1公司');
 const workshop = encodeURIComponent('区总工会/第1公司/第1车间');
 

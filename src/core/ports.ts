@@ -114,7 +114,9 @@ export interface Store {
   recordAnswer(a: AnswerInput): Promise<AnswerOutcome>;
   /** Re-counts one push into the org rollups of these nodes (paths, root first); idempotent. */
   syncRollup(gid: number, day: string, nodePaths: string[]): Promise<void>;
-  allGroups(): Promise<Group[]>;
+  /** Every group ever enrolled with the org path it is bound to ('' = none): one small read. */
+  teamBindings(): Promise<{ gid: number; team: string }[]>;
+  groups(gids: number[]): Promise<Group[]>;
   /** Per day, the org node's rollup: totals and the per-lesson breakdown ("L:<lesson>:<figure>"). */
   rollups(nodePath: string, days: string[], fields?: string[]): Promise<Record<string, number>[]>;
   /** First answers of a push: "wid:question" -> "choice|correct(1/0)|onTime(1/0)". */

@@ -135,29 +135,25 @@ export class Stats {
     return { counts: days.map((d) => byDay.get(d) ?? zero()), pushes };
   }
 
-  /** Groups bound at (not below) this node; 未归属 holds every group whose binding is not in the tree. */
-  teamsAt(node: OrgNode, groups: Group[]): Group[] {
-    return groups.filter((g) => (node === this.org.unbound ? !this.org.get(g.team) || g.team === node.path : g.team === node.path));
-  }
-
-  /** Groups anywhere in the subtree of `path`. */
-  teamsWithin(path: string, groups: Group[]): Group[] {
-    return groups.filter((g) => OrgTree.within(this.org.teamPaths(g.team).at(-1)!, path));
+  /** Where each group counts: the node it is bound to, or 未归属 when its binding is not in the tree. */
+  private async placement(): Promise<{ gid: number; at: string }[]> {
+    return (await this.store.teamBindings()).map((b) => ({ gid: b.gid, at: this.org.teamPaths(b.team).at(-1)! }));
   }
 
   async overview(node: OrgNode, from: string, to: string) {
     const days = daysBetween(from, to);
     const counts = await this.nodeCounts(node.path, days);
-    const groups = await this.store.allGroups();
+    const placed = await this.placement();
+    const at = (n: OrgNode) => placed.filter((p) => p.at === n.path).map((p) => p.gid);
     const trendDays = daysBetween(addDays(to, -27), to);
     const child = (kind: Child['kind'], path: string, name: string, range: Counts[], recent: Counts[], gid?: number): Child => {
       const t = trend(recent);
       return { kind, path, name, gid, figures: figures(range.reduce(add, zero())), trend: { last2w: t.last2w, prev2w: t.prev2w }, dropped: t.dropped };
     };
-    const orgChildren = node.children.filter((c) => c !== this.org.unbound || this.teamsAt(c, groups).length);
+    const orgChildren = node.children.filter((c) => c !== this.org.unbound || at(c).length);
     const children: Child[] = await Promise.all([
       ...orgChildren.map(async (c) => child('org', c.path, c.name, ...(await Promise.all([this.nodeCounts(c.path, days), this.nodeCounts(c.path, trendDays)])))),
-      ...this.teamsAt(node, groups).map(async (g) => {
+      ...(await this.store.groups(at(node))).map(async (g) => {
         const [range, recent] = await Promise.all([this.teamCounts(g.gid, days), this.teamCounts(g.gid, trendDays)]);
         return child('team', node.path, g.topic, range.counts, recent.counts, g.gid);
       }),
@@ -243,7 +239,8 @@ export class Stats {
   /** The report behind `banqian stats` and /api/stats. */
   async report(node: OrgNode, from: string, to: string): Promise<StatsReport> {
     const days = daysBetween(from, to);
-    const groups = this.teamsWithin(node.path, await this.store.allGroups());
+    const within = (await this.placement()).filter((p) => OrgTree.within(p.at, node.path));
+    const groups = await this.store.groups(within.map((p) => p.gid));
     const perTeam = await Promise.all(
       groups.map(async (g) => {
         const { counts, pushes } = await this.teamCounts(g.gid, days);

@@ -18,7 +18,8 @@ export function teamCommand(): Command {
       const { stats, store, close } = openStats(config, server.url, opts.prefix);
       try {
         const node = resolveOrg(stats.org, path);
-        const matches = (await store.allGroups()).filter((g) => g.topic === room);
+        const all = await store.groups((await store.teamBindings()).map((b) => b.gid));
+        const matches = all.filter((g) => g.topic === room);
         if (matches.length !== 1) throw new Error(matches.length ? `有 ${matches.length} 个群叫“${room}”` : `没有报名的群叫“${room}”`);
         await bindTeam(store, stats.org, matches[0], node.path);
         console.log(`已归属：${room} → ${node.path}`);

@@ -33,7 +33,8 @@ export function keyBuilder(prefix: string) {
     workerDisplayNames: k('names', 'worker'),
     roomDisplayNames: k('names', 'room'),
     activeGroups: k('groups', 'active'),
-    allGroups: k('groups', 'all'),
+    /** Every group ever enrolled: gid -> the org path it is bound to ('' for none). */
+    teamBindings: k('groups', 'teams'),
     orgSeq: k('seq', 'org'),
     orgIds: k('idmap', 'org'),
     orgNames: k('names', 'org'),

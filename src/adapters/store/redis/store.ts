@@ -68,8 +68,8 @@ export class RedisStore implements Store {
 
   /** Settings only: lastFile and current belong to claim_push and are never overwritten here. */
   async saveGroup(g: Group): Promise<void> {
-    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince, team: g.team };
-    await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, this.keys.allGroups, g.gid, g.status, ...Object.entries(fields).flat());
+    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince };
+    await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, this.keys.teamBindings, g.gid, g.status, g.team, ...Object.entries(fields).flat());
   }
 
   async activeGroups(): Promise<Group[]> {
@@ -193,9 +193,15 @@ export class RedisStore implements Store {
     throw new Error(`rollup of group ${gid} on ${day} kept changing under us`);
   }
 
-  async allGroups(): Promise<Group[]> {
-    const ids = (await this.redis.smembers(this.keys.allGroups)).map(Number).sort((a, b) => a - b);
-    const groups = await Promise.all(ids.map((gid) => this.getGroup(gid)));
+  async teamBindings(): Promise<{ gid: number; team: string }[]> {
+    const all = await this.redis.hgetall(this.keys.teamBindings);
+    return Object.entries(all)
+      .map(([gid, team]) => ({ gid: Number(gid), team }))
+      .sort((a, b) => a.gid - b.gid);
+  }
+
+  async groups(gids: number[]): Promise<Group[]> {
+    const groups = await Promise.all(gids.map((gid) => this.getGroup(gid)));
     return groups.filter((g): g is Group => !!g);
   }
 
