@@ -41,6 +41,14 @@ export class OrgTree {
     return { node: candidates.length === 1 ? candidates[0] : undefined, candidates };
   }
 
+  /** `find`, or one sentence saying what would work: the chat command and the CLI both show it. */
+  resolve(pathOrName: string): { node: OrgNode } | { error: string } {
+    const { node, candidates } = this.find(pathOrName);
+    if (node) return { node };
+    if (candidates.length > 1) return { error: `“${pathOrName}”有 ${candidates.length} 个，请写完整路径：${candidates.map((c) => c.path).join('、')}` };
+    return { error: `组织架构里没有“${pathOrName}”。请写名称或完整路径，顶层是“${this.root.path}”，路径用“/”连接。` };
+  }
+
   /** The node and its ancestors, root first. */
   chain(path: string): OrgNode[] {
     const out: OrgNode[] = [];

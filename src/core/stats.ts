@@ -85,6 +85,13 @@ export function trend(counts: Counts[]): { last2w: number | null; prev2w: number
 /** A team whose participation fell by more than this (10 points) is highlighted. */
 export const dropThreshold = 0.1;
 
+/** One entry of a push's first answers: "wid:question" -> "choice|correct|onTime". */
+function readFirst(field: string, value: string) {
+  const [wid, question] = field.split(':').map(Number);
+  const [choice, correct, onTime] = value.split('|');
+  return { wid, question, choice, correct: correct === '1', onTime: onTime === '1' };
+}
+
 export interface Child {
   kind: 'org' | 'team';
   path: string;
@@ -191,13 +198,12 @@ export class Stats {
       const questions = this.library().lesson(p.lessonId)?.quiz.length ?? 1;
       const perWorker = new Map<number, { onTime: number; right: number; points: number }>();
       for (const [field, value] of Object.entries(firsts[i])) {
-        const wid = Number(field.split(':')[0]);
-        const [, correct, onTime] = value.split('|');
+        const { wid, correct, onTime } = readFirst(field, value);
         const w = perWorker.get(wid) ?? { onTime: 0, right: 0, points: 0 };
-        if (onTime === '1') {
+        if (onTime) {
           w.onTime++;
-          if (correct === '1') w.right++;
-          w.points += correct === '1' ? this.points.correct : this.points.answered;
+          if (correct) w.right++;
+          w.points += correct ? this.points.correct : this.points.answered;
         } else w.points += this.points.late;
         perWorker.set(wid, w);
       }
@@ -223,9 +229,9 @@ export class Stats {
     if (!push || !lesson) return undefined;
     const counts = new Map<string, number>();
     for (const [field, value] of Object.entries(await this.store.firstAnswers(g.gid, day))) {
-      const [choice, , onTime] = value.split('|');
-      if (onTime !== '1') continue;
-      for (const letter of choice) counts.set(`${field.split(':')[1]}:${letter}`, (counts.get(`${field.split(':')[1]}:${letter}`) ?? 0) + 1);
+      const { question, choice, onTime } = readFirst(field, value);
+      if (!onTime) continue;
+      for (const letter of choice) counts.set(`${question}:${letter}`, (counts.get(`${question}:${letter}`) ?? 0) + 1);
     }
     return {
       team: { gid: g.gid, room: g.topic }, day, lesson: { id: lesson.id, title: lesson.title }, figures: figures(pushCounts(push)),

@@ -15,6 +15,12 @@ export function isRealDate(ymd: string): boolean {
   return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
 }
 
+/** Why a from/to pair is unusable (not real dates, or reversed), or undefined when it is fine. */
+export function rangeError(from: string, to: string): string | undefined {
+  for (const d of [from, to]) if (!isRealDate(d)) return `“${d}”不是有效日期，应写成 2026-12-07`;
+  return from > to ? `开始日期 ${from} 晚于结束日期 ${to}` : undefined;
+}
+
 /** Parses "7:50", "07:50" or "07：50" (full-width colon); undefined for anything that is not a real time of day. */
 export function parseHhmm(s: string): string | undefined {
   const m = /^([01]?\d|2[0-3])[:：]([0-5]\d)$/.exec(s.trim());

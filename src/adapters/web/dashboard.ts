@@ -10,7 +10,7 @@ import { figureCells, figureHeaders, toCsv, type Cell } from '../../core/export.
 import { OrgTree, type OrgNode } from '../../core/org.ts';
 import type { Group } from '../../core/ports.ts';
 import type { Stats } from '../../core/stats.ts';
-import { addDays, isRealDate, wallClock } from '../../core/time.ts';
+import { addDays, isRealDate, rangeError, wallClock } from '../../core/time.ts';
 import { toXlsx } from '../export/xlsx.ts';
 import { sendFile } from './files.ts';
 
@@ -167,8 +167,9 @@ export async function dashboard(app: FastifyInstance, opts: DashboardOptions): P
   function dateRange(q: Query, reply: FastifyReply): { from: string; to: string } | undefined {
     const to = q.to || today();
     const from = q.from || addDays(to, 1 - defaultDays);
-    if (!isRealDate(from) || !isRealDate(to) || from > to) {
-      reply.code(400).send({ error: '日期不对：请用 YYYY-MM-DD，且开始不晚于结束' });
+    const error = rangeError(from, to);
+    if (error) {
+      reply.code(400).send({ error });
       return undefined;
     }
     return { from, to };

@@ -85,13 +85,11 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     }),
     team: leaderOf(async (ctx, g, fail) => {
       const query = ctx.command!.args.join(' ');
-      const { node, candidates } = ctx.deps.org.find(query);
-      if (!query || !node) {
-        const why = candidates.length > 1 ? `“${query}”有 ${candidates.length} 个，请写完整路径，如：班组 ${candidates[0].path}` : `组织架构里没有“${query}”。请写班组名称或完整路径，如：班组 ${ctx.deps.org.root.path}/…`;
-        return fail(why);
-      }
-      await bindTeam(ctx.deps.store, ctx.deps.org, g, node.path);
-      ctx.reply(`已归属：${node.path}`);
+      if (!query) return fail('用法：班组 班组名称（或完整路径），例如：班组 总装车间一班');
+      const found = ctx.deps.org.resolve(query);
+      if ('error' in found) return fail(found.error);
+      await bindTeam(ctx.deps.store, ctx.deps.org, g, found.node.path);
+      ctx.reply(`已归属：${found.node.path}`);
     }),
     me: (ctx) => me(ctx),
   };
