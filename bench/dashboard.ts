@@ -16,6 +16,8 @@ import { openStats } from '../src/app/stats.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { hashPassword } from '../src/config/officers.ts';
 import { loadLibrary } from '../src/core/lessons/load.ts';
+import { snapshotOf } from '../src/core/lessons/snapshot.ts';
+import { text } from '../src/core/messages.ts';
 import type { Group } from '../src/core/ports.ts';
 import { addDays, instantOf, minuteMs } from '../src/core/time.ts';
 
@@ -53,14 +55,15 @@ const config = loadConfig('/nonexistent', {});
 config.orgFile = orgFile;
 const { stats, store, close } = openStats(config, server.url, 'bench');
 const library = loadLibrary('lessons').library;
-const lessons = library.track('safety')!.lessons;
+const track = library.track('safety')!;
+const lessons = track.lessons;
 
 /** One team's whole history, through the same store calls the bot makes. */
 async function seedTeam(t: number, wids: number[]): Promise<number> {
   const gid = await store.resolveGroup(`${t}@chatroom`, `班组${t + 1}`, `班长${t + 1}`);
   const group: Group = {
     gid, roomId: `${t}@chatroom`, topic: `班组${t + 1}`, track: 'safety', time: '07:50', days: [1, 2, 3, 4, 5, 6, 7], windowMinutes: 120,
-    status: 'active', lastFile: '', current: '', activeSince: 0, team: `区总工会/${leaf(t)}`,
+    status: 'active', cycleSince: '', current: '', activeSince: 0, team: `区总工会/${leaf(t)}`,
   };
   await store.saveGroup(group);
   let answers = 0;
@@ -69,9 +72,12 @@ async function seedTeam(t: number, wids: number[]): Promise<number> {
     const lesson = lessons[d % lessons.length];
     const sentAt = instantOf(day, '07:50', tz);
     const g = (await store.getGroup(gid))!;
-    if ((await store.claimPush(g, day, { id: lesson.id, file: `${String(d).padStart(3, '0')}.yaml` }, sentAt, 'bench', 'schedule')) === undefined) continue;
-    await store.startSending(gid, day, 'bench');
-    await store.openQuiz(gid, day, sentAt, sentAt + 120 * minuteMs);
+    const ref = { gid, day, kind: 'lesson' as const };
+    // Each push starts a new round, so the seed may cycle through the track freely.
+    const plan = { snapshot: snapshotOf(lesson, track), messages: [text(lesson.title)], target: { kind: 'room' as const, id: g.roomId, label: g.topic }, newCycle: true, completesRound: false };
+    if (typeof (await store.claimPush(g, day, plan, sentAt, 'bench', 'schedule')) !== 'number') continue;
+    await store.beginMessage(ref, 'bench', 0);
+    await store.openQuiz(ref, 'bench', sentAt, sentAt + 120 * minuteMs);
     const writes: Promise<unknown>[] = [];
     for (const [w, wid] of wids.entries()) {
       // Each worker answers one question; about one in five picks a wrong option, a few answer late.
@@ -81,16 +87,16 @@ async function seedTeam(t: number, wids: number[]): Promise<number> {
       const late = (t + d + w) % 23 === 0;
       writes.push(
         store.recordAnswer({
-          gid, day, wid, name: `职工${w + 1}`, lessonId: lesson.id, question: q, choice, correct: right, questionCount: 1,
+          ...ref, wid, name: `职工${w + 1}`, lessonId: lesson.id, question: q, choice, correct: right, questionCount: 1,
           at: sentAt + (late ? 200 : 30) * minuteMs,
         }),
       );
     }
     await Promise.all(writes);
     answers += wids.length;
-    await store.closeQuiz(gid, day, sentAt + 120 * minuteMs, workersPerTeam);
+    await store.closeQuiz(ref, sentAt + 120 * minuteMs, workersPerTeam);
     await store.syncRollup(gid, day, stats.org.teamPaths(group.team));
-    await store.forgetQuiz(gid, day);
+    await store.forgetQuiz(ref);
   }
   return answers;
 }

@@ -54,7 +54,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const log = opts.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const redis = connectRedis(opts.redisUrl, (err) => log.warn({ err: err.message }, 'redis unavailable; commands wait and retry'));
-  const store = new RedisStore(redis, { prefix: opts.prefix, unstableIds: unstableIdPuppets.has(config.puppet.name), points: config.points });
+  // One process sends as one account; its id keys people and groups and the durable outbox.
+  const account = config.puppet.name;
+  const store = new RedisStore(redis, { prefix: opts.prefix, platform: 'wechaty', account, unstableIds: unstableIdPuppets.has(config.puppet.name), points: config.points });
   const lessons = new LibraryWatcher(config.lessonsDir, (problems) => {
     for (const p of problems) log[p.severity === 'error' ? 'error' : 'warn']({ problem: formatProblem(p) }, 'lesson problem');
   });
@@ -73,11 +75,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
 
   const bot = new Banqian({
-    store, rooms: chat, queue, clock, log, owner, org: loadOrg(config.orgFile),
+    store, rooms: chat, queue, clock, log, owner, account, org: loadOrg(config.orgFile),
     library: () => lessons.library,
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: config.quiz.windowMinutes, workDays: config.schedule.workDays,
       graceMinutes: config.schedule.graceMinutes, calendar: config.schedule, pace: queue.pace, leaders: config.leaders,
+      ackEveryMinutes: config.quiz.ackEveryMinutes,
     },
   });
   chat.onMessage((msg) => bot.handle(msg));

@@ -2,6 +2,7 @@ import type { MockRoomSpec } from '../adapters/chat/mockWorld.ts';
 import type { SimControl, SimEvent } from '../adapters/web/chatPage.ts';
 import { isoInZone, minuteMs } from '../core/time.ts';
 import type { App } from './compose.ts';
+import { runVirtual } from './virtual.ts';
 
 /** The team the simulator starts with, so `npm start` has someone to talk to. */
 export const demoRooms: MockRoomSpec[] = [
@@ -13,9 +14,9 @@ export const demoRooms: MockRoomSpec[] = [
 export class DemoClock {
   private offset = 0;
   now = (): number => Date.now() + this.offset;
-  advance(ms: number): void {
-    this.offset += ms;
-  }
+  set = (t: number): void => {
+    this.offset = t - Date.now();
+  };
 }
 
 /** What the simulator's web page needs, backed by the mock world and the running app. */
@@ -37,7 +38,10 @@ export function simControl(app: App, clock: DemoClock, timezone: string, afterAd
       }),
     advance: async (minutes) => {
       await app.chat.idle(); // messages already sent are handled at the time they were sent
-      clock.advance(minutes * minuteMs);
+      // Every minute jumped over runs as it would have: pushes, closes and sends all happen.
+      const until = clock.now() + minutes * minuteMs;
+      await runVirtual(app, clock, until);
+      clock.set(until);
       await app.tick();
       afterAdvance();
     },

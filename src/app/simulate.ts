@@ -4,9 +4,10 @@ import type { Config } from '../config/config.ts';
 import type { OutMessage } from '../core/messages.ts';
 import type { Logger } from '../core/ports.ts';
 import type { Target } from '../core/send/queue.ts';
-import { isoInZone, minuteMs } from '../core/time.ts';
+import { isoInZone } from '../core/time.ts';
 import { createApp, type App } from './compose.ts';
 import type { Scenario } from './scenario.ts';
+import { runVirtual, type SettableClock } from './virtual.ts';
 
 /** One line of the simulator's output: a message the bot sent. */
 export interface SentLine {
@@ -47,7 +48,8 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
   const prefix = opts.prefix ?? `sim-${randomUUID().slice(0, 8)}`;
   const config: Config = { ...opts.config, botName: s.bot ?? opts.config.botName, puppet: { name: 'mock', token: '' } };
   const log = opts.log ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
-  const clock = { t: s.start, now: () => clock.t };
+  let t = s.start;
+  const clock: SettableClock = { now: () => t, set: (to) => (t = to) };
   const random = seededRandom(1);
   const toLine = (target: Target, m: OutMessage, at: number): SentLine => ({
     at: isoInZone(at, config.timezone),
@@ -62,33 +64,21 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
   };
 
   let app = await boot();
-  let nextTick = Math.ceil(s.start / minuteMs) * minuteMs;
-  let i = 0;
   try {
-    for (;;) {
-      const next = Math.min(s.events[i]?.at ?? Infinity, nextTick, app.queue.nextAt() ?? Infinity);
-      if (next > s.until) break;
-      clock.t = Math.max(clock.t, next);
-      for (; i < s.events.length && s.events[i].at <= clock.t; i++) {
-        const e = s.events[i];
-        if (e.kind === 'say') app.world!.say(e.from, e.text, e.room);
-        else if (e.kind === 'join') app.world!.join(e.room, e.name);
-        else {
-          await app.chat.idle();
-          await app.stop(); // like kill -9: whatever was still queued is gone
-          clock.t = e.until;
-          app = await boot();
-          nextTick = Math.ceil(clock.t / minuteMs) * minuteMs;
-        }
+    for (const e of s.events) {
+      await runVirtual(app, clock, e.at);
+      clock.set(Math.max(clock.now(), e.at));
+      if (e.kind === 'say') app.world!.say(e.from, e.text, e.room);
+      else if (e.kind === 'join') app.world!.join(e.room, e.name);
+      else {
         await app.chat.idle();
+        await app.stop(); // like kill -9: whatever was still queued is gone
+        clock.set(e.until);
+        app = await boot();
       }
-      if (clock.t >= nextTick) {
-        await app.tick();
-        nextTick = Math.floor(clock.t / minuteMs) * minuteMs + minuteMs;
-      }
-      await app.pump();
       await app.chat.idle();
     }
+    await runVirtual(app, clock, s.until + 1);
   } finally {
     if (!opts.prefix) await removeKeys(app);
     await app.stop();

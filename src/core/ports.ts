@@ -3,6 +3,12 @@
  * imports a chat SDK, a database client or a web framework.
  */
 
+import type { LessonSnapshot } from './lessons/snapshot.ts';
+import type { OutMessage } from './messages.ts';
+import type { Target } from './send/queue.ts';
+
+export type QuizKind = 'lesson';
+
 export type GroupStatus = 'active' | 'paused' | 'left';
 
 export interface Group {
@@ -17,8 +23,8 @@ export interface Group {
   days: number[];
   windowMinutes: number;
   status: GroupStatus;
-  /** File name of the last lesson pushed; the next one is the first valid lesson after it. */
-  lastFile: string;
+  /** Day the current round of its track began ('' = its first round): lessons had since then are not repeated. */
+  cycleSince: string;
   /** Day of the latest push, the one answers go to. */
   current: string;
   /** Org path the group is bound to ('' = 未归属). */
@@ -29,10 +35,22 @@ export interface Group {
 
 export type PushStatus = 'claimed' | 'sending' | 'sent' | 'closed' | 'skipped';
 
-export interface Push {
+/** Which quiz: (group, day, kind). Answers, closing and summaries are routed by it explicitly. */
+export interface QuizRef {
   gid: number;
   day: string;
+  kind: QuizKind;
+}
+
+export interface Push extends QuizRef {
   lessonId: string;
+  /** Content hash of the lesson snapshot this push sent; answers and summaries read that, never the live file. */
+  lessonHash: string;
+  /** Index of the next of the push's stored messages to send. */
+  next: number;
+  /** Why it was claimed or skipped (schedule, catch-up, manual, missed). */
+  reason: string;
+  completesRound: boolean;
   /** 1 for the group's first push, 2 for its second…; streaks count consecutive seqs. */
   seq: number;
   status: PushStatus;
@@ -48,9 +66,7 @@ export interface Push {
   late: number;
 }
 
-export interface AnswerInput {
-  gid: number;
-  day: string;
+export interface AnswerInput extends QuizRef {
   wid: number;
   name: string;
   lessonId: string;
@@ -88,26 +104,52 @@ export interface Store {
   addLeader(gid: number, wid: number): Promise<void>;
   isLeader(gid: number, wid: number): Promise<boolean>;
 
-  /** Claims (group, day) before anything is sent; undefined when someone already has it. */
-  claimPush(g: Group, day: string, lesson: { id: string; file: string }, now: number, owner: string, reason: string): Promise<number | undefined>;
+  /** Stores a lesson as sent, once per content hash. */
+  saveSnapshot(snapshot: LessonSnapshot): Promise<void>;
+  snapshot(hash: string): Promise<LessonSnapshot | undefined>;
+  /** Lessons the group has had: lesson id -> day of its latest push. */
+  history(gid: number): Promise<Map<string, string>>;
+
+  /**
+   * Claims (group, day) before anything is sent, with the messages to send and the lesson snapshot,
+   * and records the lesson in the group's history. Returns the push's seq; 'taken' when someone already
+   * has the day (a manual push may take over a skipped day); 'retry' when another day's push took the
+   * planned lesson meanwhile.
+   */
+  claimPush(g: Group, day: string, plan: PushPlan, now: number, owner: string, reason: string): Promise<number | 'taken' | 'retry'>;
   /** Records that (group, day) was not sent (e.g. downtime beyond the grace window); true the first time. */
   skipPush(gid: number, day: string, now: number, reason: string): Promise<boolean>;
-  /** Marks the push as on its way; after this it is never sent again, whatever happens. */
-  startSending(gid: number, day: string, owner: string): Promise<boolean>;
-  openQuiz(gid: number, day: string, sentAt: number, closesAt: number): Promise<void>;
-  /** Pushes claimed by an instance whose heartbeat is older than `deadMs` and never started sending. */
-  orphanedClaims(now: number, deadMs: number): Promise<{ gid: number; day: string; owner: string }[]>;
-  reclaimPush(gid: number, day: string, oldOwner: string, newOwner: string, now: number, deadMs: number): Promise<boolean>;
+  /** The push's stored messages and the index of the next one to send. */
+  pushMessages(ref: QuizRef): Promise<{ messages: OutMessage[]; next: number; target: Target } | undefined>;
+  /** Before message `index` goes out: true while this instance owns the push and `index` is the next unsent one. */
+  beginMessage(ref: QuizRef, owner: string, index: number): Promise<boolean>;
+  /** After message `index` went out: the next one to send is `index + 1`. */
+  messageSent(ref: QuizRef, owner: string, index: number): Promise<void>;
+  openQuiz(ref: QuizRef, owner: string, sentAt: number, closesAt: number): Promise<void>;
+  /** Pushes claimed, or partly sent, by an instance whose heartbeat is older than `deadMs`. */
+  orphanedClaims(now: number, deadMs: number): Promise<(QuizRef & { owner: string })[]>;
+  reclaimPush(ref: QuizRef, oldOwner: string, newOwner: string, now: number, deadMs: number): Promise<boolean>;
   /** Heartbeats carry the injected clock's time, so liveness follows the simulator's clock too. */
   heartbeat(owner: string, now: number): Promise<void>;
 
-  getPush(gid: number, day: string): Promise<Push | undefined>;
+  /** Adds an item to the account's durable outbox once per id (a repeated id, even after delivery, is ignored). */
+  outboxAdd(account: string, item: OutboxItem): Promise<boolean>;
+  /** The oldest waiting items, highest priority first. */
+  outboxPending(account: string, limit: number): Promise<OutboxItem[]>;
+  /** Takes the item for sending; false when another instance holds a live lease on it or it is done. */
+  outboxLease(account: string, id: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
+  outboxDone(account: string, id: string, now: number): Promise<void>;
+  /** Decides, once across instances, whether the quiz is due an "已有 N 人作答" now; records it when so. */
+  ackDue(ref: QuizRef, now: number, everyMs: number): Promise<number | undefined>;
+
+  getPush(gid: number, day: string, kind?: QuizKind): Promise<Push | undefined>;
   pushesBetween(gid: number, fromDay: string, toDay: string): Promise<Push[]>;
-  quizzesToClose(now: number): Promise<{ gid: number; day: string }[]>;
+  /** Open quizzes; with `now`, only those whose window has ended. */
+  openQuizzes(now?: number): Promise<QuizRef[]>;
   /** Closes the quiz once; `closedNow` is true only for the caller that closed it. */
-  closeQuiz(gid: number, day: string, now: number, expected: number): Promise<{ push: Push; closedNow: boolean } | undefined>;
-  /** Takes a closed quiz off the list of quizzes to close (after its rollup is counted). */
-  forgetQuiz(gid: number, day: string): Promise<void>;
+  closeQuiz(ref: QuizRef, now: number, expected: number): Promise<{ push: Push; closedNow: boolean } | undefined>;
+  /** Takes a closed quiz off the list of open quizzes (after its rollup and summary are safe). */
+  forgetQuiz(ref: QuizRef): Promise<void>;
   firstCorrect(gid: number, day: string, limit: number): Promise<string[]>;
   onTimeWorkers(gid: number, day: string): Promise<number[]>;
 
@@ -126,6 +168,26 @@ export interface Store {
   /** Everyone who has answered in the group, by points. */
   members(gid: number): Promise<MemberStats[]>;
   rank(gid: number, wid: number): Promise<{ rank: number; of: number }>;
+}
+
+/** What a push stores when it is claimed. */
+export interface PushPlan {
+  snapshot: LessonSnapshot;
+  messages: OutMessage[];
+  target: Target;
+  /** This push starts a new round of the track (every lesson had been sent). */
+  newCycle: boolean;
+  /** This push sends the round's last unsent lesson: its summary tells the group what comes next. */
+  completesRound: boolean;
+}
+
+/** A message batch that must survive a crash: a summary, a notice, an acknowledgement. */
+export interface OutboxItem {
+  /** Unique per item, e.g. "summary:12:2026-12-07:lesson": adding it again does nothing. */
+  id: string;
+  target: Target;
+  messages: OutMessage[];
+  createdAt: number;
 }
 
 export interface RoomMember {

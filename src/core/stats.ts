@@ -1,4 +1,3 @@
-import type { Library } from './lessons/types.ts';
 import { optionLetter } from './lessons/types.ts';
 import { OrgTree, type OrgNode } from './org.ts';
 import type { Group, Push, Store } from './ports.ts';
@@ -124,7 +123,6 @@ export class Stats {
   constructor(
     private readonly store: Store,
     readonly org: OrgTree,
-    private readonly library: () => Library,
     private readonly points: Points,
   ) {}
 
@@ -171,9 +169,9 @@ export class Stats {
   async team(g: Group, from: string, to: string, today: string) {
     const days = daysBetween(from, to);
     const { counts, pushes } = await this.teamCounts(g.gid, days);
-    const lessons = pushes
-      .filter((p) => p.status !== 'skipped')
-      .map((p) => ({ day: p.day, lessonId: p.lessonId, title: this.library().lesson(p.lessonId)?.title ?? p.lessonId, figures: figures(pushCounts(p)) }));
+    const sent = pushes.filter((p) => p.status !== 'skipped');
+    const snapshots = await Promise.all(sent.map((p) => this.store.snapshot(p.lessonHash)));
+    const lessons = sent.map((p, i) => ({ day: p.day, lessonId: p.lessonId, title: snapshots[i]?.title ?? p.lessonId, figures: figures(pushCounts(p)) }));
     const workers = await this.workers(g, pushes);
     const todays = await this.store.getPush(g.gid, today);
     const notAnsweredToday = todays && todays.status !== 'skipped' ? await this.notAnswered(g, today) : null;
@@ -193,9 +191,12 @@ export class Stats {
   async workers(g: Group, pushes: Push[]) {
     const acc = new Map<number, { answered: number; correct: number; points: number }>();
     const sent = pushes.filter((x) => x.status !== 'skipped');
-    const firsts = await Promise.all(sent.map((p) => this.store.firstAnswers(g.gid, p.day)));
-    for (const [i, p] of sent.entries()) {
-      const questions = this.library().lesson(p.lessonId)?.quiz.length ?? 1;
+    const [firsts, snapshots] = await Promise.all([
+      Promise.all(sent.map((p) => this.store.firstAnswers(g.gid, p.day))),
+      Promise.all(sent.map((p) => this.store.snapshot(p.lessonHash))),
+    ]);
+    for (const i of sent.keys()) {
+      const questions = snapshots[i]?.quiz.length ?? 1;
       const perWorker = new Map<number, { onTime: number; right: number; points: number }>();
       for (const [field, value] of Object.entries(firsts[i])) {
         const { wid, correct, onTime } = readFirst(field, value);
@@ -225,7 +226,8 @@ export class Stats {
   /** How each option of a push's quiz was chosen (on time), for the lesson page. */
   async lessonPage(g: Group, day: string) {
     const push = await this.store.getPush(g.gid, day);
-    const lesson = push && this.library().lesson(push.lessonId);
+    // The quiz as it was sent, whatever the lesson file says now.
+    const lesson = push && (await this.store.snapshot(push.lessonHash));
     if (!push || !lesson) return undefined;
     const counts = new Map<string, number>();
     for (const [field, value] of Object.entries(await this.store.firstAnswers(g.gid, day))) {
@@ -257,24 +259,26 @@ export class Stats {
     return { from, to, teams: perTeam.map((t) => t.team), workers: perTeam.flatMap((t) => t.workers), lessons: await this.lessonReport(node.path, days) };
   }
 
+  /** Per lesson snapshot: an edited lesson is reported per version, so option counts never mix. */
   private async lessonReport(path: string, days: string[]): Promise<StatsReport['lessons']> {
-    const perLesson = new Map<string, Record<string, number>>();
+    const perSnapshot = new Map<string, Record<string, number>>();
     for (const day of await this.store.rollups(path, days)) {
       for (const [field, value] of Object.entries(day)) {
         const m = /^L:([^:]+):(.+)$/.exec(field);
         if (!m) continue;
-        const l = perLesson.get(m[1]) ?? {};
+        const l = perSnapshot.get(m[1]) ?? {};
         l[m[2]] = (l[m[2]] ?? 0) + value;
-        perLesson.set(m[1], l);
+        perSnapshot.set(m[1], l);
       }
     }
-    return [...perLesson]
-      .filter(([, f]) => f.lessons > 0)
-      .map(([id, f]) => {
-        const lesson = this.library().lesson(id);
+    const used = [...perSnapshot].filter(([, f]) => f.lessons > 0);
+    const snapshots = await Promise.all(used.map(([hash]) => this.store.snapshot(hash)));
+    return used
+      .map(([hash, f], i) => {
+        const lesson = snapshots[i];
         const counts = Object.fromEntries(countFields.map((k) => [k, f[k] ?? 0])) as Counts;
         return {
-          lessonId: id, title: lesson?.title ?? id, ...figures(counts),
+          lessonId: lesson?.id ?? hash, title: lesson?.title ?? hash, ...figures(counts),
           questions: (lesson?.quiz ?? []).map((q, i) => ({
             question: q.question, answer: q.answer,
             options: q.options.map((text, j) => ({ letter: optionLetter(j), text, count: f[`q${i}:${optionLetter(j)}`] ?? 0 })),

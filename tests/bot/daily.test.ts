@@ -66,8 +66,12 @@ events:
     const summary = lines.find((l) => l.text.startsWith('【小测揭晓】'))!;
     expect(lesson.at).toBe('2026-12-08T07:06:00+08:00');
     expect(summary.at).toBe('2026-12-08T09:06:00+08:00');
-    // Nothing between push and close reveals the answer or who was right.
-    expect(lines.filter((l) => l.at > lesson.at && l.at < summary.at).map((l) => l.text)).toEqual(['今天的课已经推送过了。']);
+    // Nothing between push and close reveals the answer or who was right: at most one count per 30 minutes.
+    expect(lines.filter((l) => l.at > lesson.at && l.at < summary.at).map((l) => `${l.at.slice(11, 16)} ${l.text}`)).toEqual([
+      '07:10 今天的课已经推送过了。',
+      '08:00 已有 1 人作答，还没答的工友抓紧时间，截止后公布答案。',
+      '08:30 已有 3 人作答，还没答的工友抓紧时间，截止后公布答案。',
+    ]);
     expect(summary.text).toBe(
       [
         '【小测揭晓】《第一课》', '', '正确答案：B. 断电上锁', '解析：先断电上锁。', '',

@@ -19,9 +19,9 @@ async function drain(q: SendQueue, start = 0) {
 describe('send queue', () => {
   test('keeps to the rate within a room and pauses 3–8 s between rooms', async () => {
     const q = new SendQueue({ perMinute: 20, roomGapSeconds: [3, 8] }, () => 0.5);
-    q.enqueue({ target: room('a'), messages: [text('a1'), text('a2')] });
-    q.enqueue({ target: room('b'), messages: [text('b1')] });
-    q.enqueue({ target: room('a'), messages: [text('a3')] });
+    q.enqueue({ target: room('a'), messages: [text('a1'), text('a2')], priority: 'lesson' });
+    q.enqueue({ target: room('b'), messages: [text('b1')], priority: 'lesson' });
+    q.enqueue({ target: room('a'), messages: [text('a3')], priority: 'lesson' });
     const sent = await drain(q, 100_000);
     expect(sent.map(([t, r, m]) => [t - sent[0][0], r, m])).toEqual([
       [0, 'a', 'a1'],
@@ -33,25 +33,63 @@ describe('send queue', () => {
 
   test('never more than perMinute messages in any 60 s', async () => {
     const q = new SendQueue({ perMinute: 20, roomGapSeconds: [0, 0] });
-    for (let i = 0; i < 100; i++) q.enqueue({ target: room('a'), messages: [text(String(i))] });
+    for (let i = 0; i < 100; i++) q.enqueue({ target: room('a'), messages: [text(String(i))], priority: 'lesson' });
     const times = (await drain(q)).map(([t]) => t);
     for (let i = 20; i < times.length; i++) expect(times[i] - times[i - 20]).toBeGreaterThanOrEqual(60_000);
   });
 
-  test('urgent replies jump the wave; a batch whose claim is lost is dropped; hooks see the send times', async () => {
+  test('replies go first, then lessons, then everything else; a batch whose claim is lost is dropped; hooks see the send times', async () => {
     const q = new SendQueue({ perMinute: 60, roomGapSeconds: [0, 0] });
     const events: string[] = [];
-    q.enqueue({ target: room('a'), messages: [text('lesson-a')], afterLast: async (at) => void events.push(`a done at ${at}`) });
-    q.enqueue({ target: room('b'), messages: [text('lesson-b')], beforeFirst: async () => false });
-    q.enqueue({ target: room('c'), messages: [text('reply')], urgent: true });
+    q.enqueue({ target: room('d'), messages: [text('summary')], priority: 'other' });
+    q.enqueue({ target: room('a'), messages: [text('lesson-a')], priority: 'lesson', afterLast: async (at) => void events.push(`a done at ${at}`) });
+    q.enqueue({ target: room('b'), messages: [text('lesson-b')], priority: 'lesson', beforeEach: async () => false });
+    q.enqueue({ target: room('c'), messages: [text('reply')], priority: 'reply' });
+    expect(q.pending('lesson')).toBe(2);
     const sent = await drain(q, 10_000);
-    expect(sent.map(([, , m]) => m)).toEqual(['reply', 'lesson-a']);
+    expect(sent.map(([, , m]) => m)).toEqual(['reply', 'lesson-a', 'summary']);
     expect(events).toEqual(['a done at 11000']);
+    expect(q.pending('lesson')).toBe(0);
+  });
+
+  test('a resumed batch starts at its first unsent message; progress is reported per message; a key is queued once', async () => {
+    const q = new SendQueue({ perMinute: 60, roomGapSeconds: [0, 0] });
+    const progress: number[] = [];
+    const batch = { target: room('a'), messages: [text('1'), text('2'), text('3')], priority: 'lesson' as const, key: 'push:a', start: 1, afterEach: async (i: number) => void progress.push(i) };
+    q.enqueue(batch);
+    q.enqueue(batch); // e.g. adopted again by the next tick while it waits
+    q.enqueue({ ...batch, key: 'push:done', start: 3 }); // every message already went out: nothing to queue
+    expect(q.size).toBe(1);
+    expect((await drain(q)).map(([, , m]) => m)).toEqual(['2', '3']);
+    expect(progress).toEqual([1, 2]);
+    q.enqueue(batch); // once sent, the same key may be queued again
+    expect(q.size).toBe(1);
+  });
+
+  test('a batch stops where its claim was taken over by another instance', async () => {
+    const q = new SendQueue({ perMinute: 60, roomGapSeconds: [0, 0] });
+    q.enqueue({ target: room('a'), messages: [text('1'), text('2'), text('3')], priority: 'lesson', beforeEach: async (i) => i < 1 });
+    q.enqueue({ target: room('b'), messages: [text('b')], priority: 'lesson' });
+    expect((await drain(q)).map(([, , m]) => m)).toEqual(['1', 'b']);
+  });
+
+  test('two pumps at once send each message once', async () => {
+    const q = new SendQueue({ perMinute: 6000, roomGapSeconds: [0, 0] });
+    for (let i = 0; i < 5; i++) q.enqueue({ target: room('a'), messages: [text(String(i))], priority: 'lesson' });
+    const sent: string[] = [];
+    const send = async (_t: Target, m: { kind: string; text?: string }) => {
+      await new Promise((r) => setTimeout(r, 1));
+      sent.push(m.text ?? '');
+    };
+    let t = 0;
+    const now = () => (t += 1000);
+    await Promise.all([q.pump(now, send, () => {}), q.pump(now, send, () => {})]);
+    expect(sent).toEqual(['0', '1', '2', '3', '4']);
   });
 
   test('a failed send is reported, not retried, and the queue goes on', async () => {
     const q = new SendQueue({ perMinute: 60, roomGapSeconds: [0, 0] });
-    q.enqueue({ target: room('a'), messages: [text('1'), text('2')] });
+    q.enqueue({ target: room('a'), messages: [text('1'), text('2')], priority: 'lesson' });
     const errors: string[] = [];
     const sent: string[] = [];
     let now = 0;
@@ -68,7 +106,7 @@ describe('send queue', () => {
 
   test('a batch waits for its planned start', async () => {
     const q = new SendQueue({ perMinute: 20, roomGapSeconds: [3, 8] });
-    q.enqueue({ target: room('a'), messages: [text('x')], notBefore: 50_000 });
+    q.enqueue({ target: room('a'), messages: [text('x')], priority: 'lesson', notBefore: 50_000 });
     expect(q.nextAt()).toBe(50_000);
   });
 });

@@ -20,7 +20,7 @@ test('the real-time driver wakes the queue on new work and survives a failing pa
   } as unknown as App;
   const driver = runRealtime(app, 'Asia/Shanghai', Date.now);
   try {
-    queue.enqueue({ target: { kind: 'room', id: 'r', label: 'r' }, messages: [text('a')] });
+    queue.enqueue({ target: { kind: 'room', id: 'r', label: 'r' }, messages: [text('a')], priority: 'reply' });
     await expect.poll(() => pumps).toBeGreaterThanOrEqual(2); // the failed pass is followed by another
     expect(errors).toEqual(['Error: redis hiccup']);
     await expect.poll(() => queue.size).toBe(0);

@@ -3,6 +3,7 @@ import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
 import { keyBuilder } from '../../src/adapters/store/redis/keys.ts';
 import { RedisStore } from '../../src/adapters/store/redis/store.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
+import { claimAndOpen } from '../helpers/push.ts';
 
 const points = { correct: 2, answered: 1, late: 1 };
 const odd = ['李:明', 'a*b?[c]', '王 芳 ', '👷‍♂️🔧', 'x\u0000y', '{tag}', '%s%n', ''];
@@ -10,21 +11,23 @@ const odd = ['李:明', 'a*b?[c]', '王 芳 ', '👷‍♂️🔧', 'x\u0000y', 
 describe('keys and identity', () => {
   test('key builder rejects anything but entity ids and days in keys', () => {
     const k = keyBuilder('p');
-    expect(k.push(3, '2026-12-07')).toBe('p:push:3:2026-12-07');
+    expect(k.push(3, '2026-12-07')).toBe('p:{g:3}:push:2026-12-07:lesson');
     expect(() => k.push(0, '2026-12-07')).toThrow();
+    expect(() => k.push(3, '2026-12-07', 'x' as 'lesson')).toThrow();
+    expect(() => k.lessonSnapshot('../etc')).toThrow();
     expect(() => k.member(1.5, 2)).toThrow();
     expect(() => k.push(1, '2026-12-07:*')).toThrow();
     expect(() => keyBuilder('a:b')).toThrow();
   });
 
   redisTest('names with ":", "*", spaces, emoji or NUL never reach a key and never collide', async ({ redis, prefix }) => {
-    const store = new RedisStore(connectRedis(redisUrl()), { prefix, unstableIds: true, points });
+    const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: true, points });
     try {
       const gid = await store.resolveGroup('r1@chatroom', '总装:一班*', '张 班长');
       const wids = await Promise.all(odd.map((name, i) => store.resolveWorker(gid, `wxid-${i}`, name)));
       expect(new Set(wids).size).toBe(odd.length);
       const keys = await redis.keys(`${prefix}:*`);
-      for (const key of keys) expect(key.slice(prefix.length + 1)).toMatch(/^[a-z]+(:[a-z0-9-]+)*$/);
+      for (const key of keys) expect(key.slice(prefix.length + 1)).toMatch(/^(\{g:\d+\}:)?[a-z]+(:[a-z0-9-]+)*$/);
       expect(await store.resolveWorker(gid, 'wxid-3', odd[3])).toBe(wids[3]);
     } finally {
       store.redis.disconnect();
@@ -32,7 +35,7 @@ describe('keys and identity', () => {
   });
 
   redisTest('stable-id puppets: a new id is a new entity, even with the same name', async ({ prefix }) => {
-    const store = new RedisStore(connectRedis(redisUrl()), { prefix, unstableIds: false, points });
+    const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
     try {
       const gid = await store.resolveGroup('r1@chatroom', '一班', '张班长');
       expect(await store.resolveGroup('r1@chatroom', '一班（改名）', '张班长')).toBe(gid); // renaming keeps the group
@@ -45,7 +48,7 @@ describe('keys and identity', () => {
   });
 
   redisTest('ids that change per login (wechat4u): topic + owner and group + name keep the same entity', async ({ prefix }) => {
-    const store = new RedisStore(connectRedis(redisUrl()), { prefix, unstableIds: true, points });
+    const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: true, points });
     try {
       const gid = await store.resolveGroup('@@old', '一班', '张班长');
       const wid = await store.resolveWorker(gid, '@old-li', '李明');
@@ -61,16 +64,15 @@ describe('keys and identity', () => {
 
 describe('answer records', () => {
   redisTest('every answer is kept as a record, so figures can be recomputed', async ({ redis, prefix }) => {
-    const store = new RedisStore(connectRedis(redisUrl()), { prefix, unstableIds: false, points });
+    const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
     try {
       const gid = await store.resolveGroup('r@chatroom', '一班', '张班长');
-      const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, lastFile: '', current: '', activeSince: 0, team: '' };
+      const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', current: '', activeSince: 0, team: '' };
       await store.saveGroup(g);
-      await store.claimPush(g, '2026-12-07', { id: 'demo-002', file: '002.yaml' }, 0, 'me', 'manual');
-      await store.startSending(gid, '2026-12-07', 'me');
-      await store.openQuiz(gid, '2026-12-07', 1000, 61_000);
+      const ref = { gid, day: '2026-12-07', kind: 'lesson' as const };
+      await claimAndOpen(store, g, ref);
       const wid = await store.resolveWorker(gid, 'wx-1', '李明');
-      const answer = { gid, day: '2026-12-07', wid, name: '李明', lessonId: 'demo-002', questionCount: 2 };
+      const answer = { ...ref, wid, name: '李明', lessonId: 'demo-002', questionCount: 2 };
       await store.recordAnswer({ ...answer, question: 0, choice: 'A', correct: true, at: 2000 });
       await store.recordAnswer({ ...answer, question: 0, choice: 'B', correct: false, at: 3000 }); // not the first: ignored
       await store.recordAnswer({ ...answer, question: 1, choice: 'C', correct: true, at: 70_000 }); // after the window

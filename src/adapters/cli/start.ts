@@ -20,7 +20,7 @@ export function startCommand(): Command {
       const app = await createApp({ config, clock, redisUrl: server.url, prefix: config.redis.prefix, log });
       if (simulated) for (const room of demoRooms) app.world!.addRoom(room);
       const driver = runRealtime(app, config.timezone, clock.now);
-      const stats = new Stats(app.store, app.bot.deps.org, () => app.lessons.library, config.points);
+      const stats = new Stats(app.store, app.bot.deps.org, config.points);
       const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick) : undefined, dashboard: dashboardOptions(config, stats, clock.now) });
       const port = opts.port ?? config.web.port;
       const address = await web.listen({ port, host: config.web.host });

@@ -1,5 +1,5 @@
 import { parseAnswers } from '../quiz/answers.ts';
-import type { Group, Store } from '../ports.ts';
+import type { Group, QuizRef, Store } from '../ports.ts';
 import { isLessonDay } from '../schedule/calendar.ts';
 import { roomsPerMinute } from '../schedule/plan.ts';
 import { secondsPerBatch } from '../send/queue.ts';
@@ -117,9 +117,11 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
   const answer: Middleware<ChatContext> = async (ctx, next) => {
     if (!ctx.msg.room || !answerLike.test(ctx.text)) return next();
     const g = await ctx.group();
-    if (!g || !g.current) return next();
-    const push = await ctx.deps.store.getPush(g.gid, g.current);
-    const lesson = push && ctx.deps.library().lesson(push.lessonId);
+    const ref = g && quizFor(g);
+    if (!ref) return next();
+    const push = await ctx.deps.store.getPush(ref.gid, ref.day, ref.kind);
+    // The quiz as it was sent: edits to the lesson file apply from the next push.
+    const lesson = push && (await ctx.deps.store.snapshot(push.lessonHash));
     const sheet = lesson && parseAnswers(ctx.text, lesson.quiz);
     if (!push || !lesson || !sheet) return next();
     const wid = await ctx.wid();
@@ -127,7 +129,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     for (const [question, choice] of sheet.entries()) {
       if (choice === undefined) continue;
       const outcome = await ctx.deps.store.recordAnswer({
-        gid: g.gid, day: push.day, wid, name: ctx.msg.sender.name, lessonId: lesson.id, question, choice,
+        ...ref, wid, name: ctx.msg.sender.name, lessonId: lesson.id, question, choice,
         correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at: ctx.msg.at,
       });
       late ||= outcome.kind === 'recorded' && !outcome.onTime;
@@ -137,6 +139,11 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
   };
 
   return new Router<ChatContext>().use(clean, command, answer);
+}
+
+/** Routes a group message to the quiz it answers: the day's lesson quiz (cards and reviews add more). */
+function quizFor(g: Group): QuizRef | undefined {
+  return g.current ? { gid: g.gid, day: g.current, kind: 'lesson' } : undefined;
 }
 
 /** Binds a group to an org node and moves its past figures there, so every level's totals stay right. */
@@ -174,7 +181,7 @@ async function enroll(ctx: ChatContext, fail: (why: string) => void): Promise<vo
     gid, roomId: room.id, topic: room.topic, track: track.id, time, status: 'active',
     days: existing?.days ?? deps.settings.workDays,
     windowMinutes: existing?.windowMinutes ?? deps.settings.windowMinutes,
-    lastFile: '', current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
+    cycleSince: existing?.cycleSince ?? '', current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
   };
   await deps.store.saveGroup(g);
   const first = firstLessonDay(ctx, g);

@@ -37,7 +37,7 @@ export class ChatContext {
   reply(message: string): void {
     const room = this.msg.room;
     const target: Target = room ? { kind: 'room', id: room.id, label: room.topic } : { kind: 'contact', id: this.msg.sender.id, label: this.msg.sender.name };
-    this.deps.queue.enqueue({ target, messages: [text(message)], urgent: true });
+    this.deps.queue.enqueue({ target, messages: [text(message)], priority: 'reply' });
   }
 
   /** The room's stable id (resolved once per message, and only when a handler needs it). */

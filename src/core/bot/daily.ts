@@ -1,67 +1,88 @@
-import { basename } from 'node:path';
+import { nextLesson } from '../lessons/course.ts';
 import { renderLesson } from '../lessons/render.ts';
-import type { Lesson, Track } from '../lessons/types.ts';
+import { snapshotOf } from '../lessons/snapshot.ts';
 import { text } from '../messages.ts';
-import type { Group } from '../ports.ts';
+import type { Group, OutboxItem, Push, QuizRef } from '../ports.ts';
+import { expectedParticipants } from '../quiz/participants.ts';
 import { isLessonDay } from '../schedule/calendar.ts';
 import { planStarts, type DuePush } from '../schedule/plan.ts';
 import { secondsPerBatch, type Target } from '../send/queue.ts';
 import { addDays, instantOf, minuteMs, wallClock } from '../time.ts';
 import type { BotDeps } from './deps.ts';
-import { renderSummary } from './texts.ts';
+import { renderAck, renderMissed, renderRoundDone, renderSummary } from './texts.ts';
 
 /** A crowded minute never starts its wave more than this early. */
 const maxLeadMs = 45 * minuteMs;
 /** An instance that has not ticked for this long is dead; its unsent claims are taken over. */
 const deadAfterMs = 3 * minuteMs;
+/** How long one instance holds an outbox item it is sending before another may take it over. */
+const outboxLeaseMs = 10 * minuteMs;
 
-const roomTarget = (g: Group): Target => ({ kind: 'room', id: g.roomId, label: g.topic });
+export const roomTarget = (g: Group): Target => ({ kind: 'room', id: g.roomId, label: g.topic });
 
-/** The next valid lesson after the last one pushed; a file that became invalid is simply passed over. */
-function nextLesson(track: Track, lastFile: string): Lesson | undefined {
-  return track.lessons.find((l) => basename(l.file) > lastFile) ?? track.lessons[0];
-}
+const refKey = (r: QuizRef) => `${r.gid}:${r.day}:${r.kind}`;
 
 export type PushResult = 'queued' | 'taken' | 'no-lessons';
 
-/** The daily loop: claim and send due lessons, catch up after downtime, close quizzes. */
+/** The daily loop: claim and send due lessons, catch up after downtime, acknowledge, close quizzes. */
 export class Daily {
   private running?: Promise<void>;
   private again = false;
 
   constructor(private readonly d: BotDeps) {}
 
-  /** Claims (group, day) in Redis, then queues the lesson; a second caller for the same day gets 'taken'. */
+  /**
+   * Claims (group, day) in Redis with the messages to send, then queues them; a second caller for the
+   * same day gets 'taken'. A leader's manual push may send a day the scheduler skipped.
+   */
   async push(g: Group, day: string, reason: string, notBefore?: number): Promise<PushResult> {
     const track = this.d.library().track(g.track);
-    const lesson = track && nextLesson(track, g.lastFile);
-    if (!track || !lesson) {
-      this.d.log.error({ gid: g.gid, track: g.track }, 'no valid lesson to push');
-      return 'no-lessons';
+    // Another day's push may take the planned lesson meanwhile: then read the history again.
+    for (let attempt = 0; track && attempt < 3; attempt++) {
+      const next = nextLesson(track, await this.d.store.history(g.gid), g.cycleSince);
+      if (!next) break;
+      const snapshot = snapshotOf(next.lesson, track);
+      const messages = renderLesson(next.lesson, { track, number: track.lessons.indexOf(next.lesson) + 1, windowMinutes: g.windowMinutes });
+      const plan = { snapshot, messages, target: roomTarget(g), newCycle: next.newCycle, completesRound: next.completesRound };
+      const seq = await this.d.store.claimPush(g, day, plan, this.d.clock.now(), this.d.owner, reason);
+      if (seq === 'taken') return 'taken';
+      if (seq === 'retry') continue;
+      this.d.log.info({ gid: g.gid, day, lesson: snapshot.id, seq, reason }, 'push claimed');
+      await this.send({ gid: g.gid, day, kind: 'lesson' }, notBefore);
+      return 'queued';
     }
-    const now = this.d.clock.now();
-    const seq = await this.d.store.claimPush(g, day, { id: lesson.id, file: basename(lesson.file) }, now, this.d.owner, reason);
-    if (seq === undefined) return 'taken';
-    this.d.log.info({ gid: g.gid, day, lesson: lesson.id, seq, reason }, 'push claimed');
-    this.queueLesson(g, day, lesson, track, notBefore);
-    return 'queued';
+    this.d.log.error({ gid: g.gid, track: g.track }, 'no valid lesson to push');
+    return 'no-lessons';
   }
 
-  private queueLesson(g: Group, day: string, lesson: Lesson, track: Track, notBefore?: number): void {
-    const { store, owner } = this.d;
+  /**
+   * Queues a claimed push from its first unsent message. Each message is checked against the claim
+   * before it goes and recorded after, so a push cut off by a crash is resumed, not resent or dropped.
+   */
+  private async send(ref: QuizRef, notBefore?: number): Promise<void> {
+    const { store, owner, clock } = this.d;
+    const [stored, g] = await Promise.all([store.pushMessages(ref), store.getGroup(ref.gid)]);
+    if (!stored || !g) return;
+    const open = (sentAt: number) => store.openQuiz(ref, owner, sentAt, sentAt + g.windowMinutes * minuteMs);
+    // Every message went out before a crash, only the window was not opened yet.
+    if (stored.next >= stored.messages.length) return open(clock.now());
     this.d.queue.enqueue({
-      target: roomTarget(g),
+      key: `push:${refKey(ref)}`,
+      priority: 'lesson',
+      target: { ...stored.target, id: g.roomId, label: g.topic },
+      messages: stored.messages,
+      start: stored.next,
       notBefore,
-      messages: renderLesson(lesson, { track, number: track.lessons.indexOf(lesson) + 1, windowMinutes: g.windowMinutes }),
-      beforeFirst: () => store.startSending(g.gid, day, owner),
-      afterLast: (sentAt) => store.openQuiz(g.gid, day, sentAt, sentAt + g.windowMinutes * minuteMs),
+      beforeEach: (i) => store.beginMessage(ref, owner, i),
+      afterEach: (i) => store.messageSent(ref, owner, i),
+      afterLast: open,
     });
   }
 
   /**
    * One pass; node-cron calls it every minute, the simulator at every virtual minute. Passes never
    * overlap (Redis may be slow or away); a tick asked for during a pass gets one more pass after it,
-   * so a clock that jumped meanwhile (the demo's fast-forward) is always seen.
+   * so a clock that jumped meanwhile is always seen.
    */
   tick(): Promise<void> {
     if (this.running) {
@@ -81,20 +102,18 @@ export class Daily {
     await this.d.store.heartbeat(this.d.owner, this.d.clock.now());
     await this.adoptOrphans();
     await this.pushDue();
+    await this.acknowledge();
     await this.closeDue();
+    await this.pullOutbox();
   }
 
-  /** Claims left by a process that died before sending anything are taken over and sent. */
+  /** Pushes left by a process that died before finishing them are taken over and resumed. */
   private async adoptOrphans(): Promise<void> {
     const now = this.d.clock.now();
     for (const o of await this.d.store.orphanedClaims(now, deadAfterMs)) {
-      const g = await this.d.store.getGroup(o.gid);
-      const push = await this.d.store.getPush(o.gid, o.day);
-      const lesson = push && this.d.library().lesson(push.lessonId);
-      const track = lesson && this.d.library().track(lesson.trackId);
-      if (!g || !lesson || !track || !(await this.d.store.reclaimPush(o.gid, o.day, o.owner, this.d.owner, now, deadAfterMs))) continue;
-      this.d.log.warn({ gid: o.gid, day: o.day, from: o.owner }, 'took over a claim whose owner died before sending');
-      this.queueLesson(g, o.day, lesson, track);
+      if (!(await this.d.store.reclaimPush(o, o.owner, this.d.owner, now, deadAfterMs))) continue;
+      this.d.log.warn({ gid: o.gid, day: o.day, from: o.owner }, 'took over a push whose owner died before finishing it');
+      await this.send(o);
     }
   }
 
@@ -110,7 +129,7 @@ export class Daily {
         const at = instantOf(day, g.time, settings.timezone);
         // Not yet due, or due before the group enrolled or resumed (nothing was missed then).
         if (at - maxLeadMs > now || at < g.activeSince) continue;
-        due.push({ g, day, gid: g.gid, due: at, seconds: secondsPerBatch(settings.pace, this.messagesFor(g)) });
+        due.push({ g, day, gid: g.gid, due: at, seconds: secondsPerBatch(settings.pace, await this.messagesFor(g)) });
       }
     }
     const starts = planStarts(due, maxLeadMs);
@@ -118,6 +137,7 @@ export class Daily {
       if (now > p.due + settings.graceMinutes * minuteMs) {
         if (await this.d.store.skipPush(p.gid, p.day, now, 'missed')) {
           this.d.log.warn({ gid: p.gid, day: p.day, time: p.g.time, graceMinutes: settings.graceMinutes }, 'push missed beyond the grace window; skipped');
+          if (p.day === today) await this.notify(`missed:${p.gid}:${p.day}`, roomTarget(p.g), renderMissed(p.day, p.g.time));
         }
       } else if (starts.get(p)! < now + minuteMs) {
         // Claimed a tick ahead so the queue never idles mid-wave; the queue holds it until its start.
@@ -126,43 +146,88 @@ export class Daily {
     }
   }
 
-  private messagesFor(g: Group): number {
+  /** How many messages the group's next lesson takes, for planning the wave. */
+  private async messagesFor(g: Group): Promise<number> {
     const track = this.d.library().track(g.track);
-    const lesson = track && nextLesson(track, g.lastFile);
-    return lesson ? renderLesson(lesson, { track, number: 1, windowMinutes: g.windowMinutes }).length : 1;
+    const next = track && nextLesson(track, await this.d.store.history(g.gid), g.cycleSince);
+    return next ? renderLesson(next.lesson, { track, number: 1, windowMinutes: g.windowMinutes }).length : 1;
   }
 
-  /** Room members other than the bot; if the platform can't say, everyone who has answered here before. */
-  private async memberCount(g: Group): Promise<number> {
-    try {
-      return (await this.d.rooms.members(g.roomId)).length;
-    } catch (err) {
-      const count = (await this.d.store.members(g.gid)).length;
-      this.d.log.warn({ gid: g.gid, err: String(err), count }, 'room members unavailable; counting the group\'s known answerers');
-      return count;
+  /**
+   * While a quiz is open, at most one short "已有 N 人作答" per `ackEveryMinutes`, only when answers came
+   * in since the last one, and never while lessons are still going out (they come first).
+   */
+  private async acknowledge(): Promise<void> {
+    const { store, clock, queue, settings } = this.d;
+    if (!settings.ackEveryMinutes || queue.pending('lesson') > 0) return;
+    const now = clock.now();
+    for (const ref of await store.openQuizzes()) {
+      const answered = await store.ackDue(ref, now, settings.ackEveryMinutes * minuteMs);
+      const g = answered && (await store.getGroup(ref.gid));
+      if (g) await this.notify(`ack:${refKey(ref)}:${answered}`, roomTarget(g), renderAck(answered));
     }
   }
 
   private async closeDue(): Promise<void> {
     const { store, clock } = this.d;
-    for (const { gid, day } of await store.quizzesToClose(clock.now())) {
-      const g = await store.getGroup(gid);
-      if (!g) continue;
-      const closed = await store.closeQuiz(gid, day, clock.now(), await this.memberCount(g));
-      if (closed) await store.syncRollup(gid, day, this.d.org.teamPaths(g.team));
-      await store.forgetQuiz(gid, day);
-      const push = closed?.push;
-      const lesson = push && this.d.library().lesson(push.lessonId);
-      // Only the instance that closed the quiz posts the summary, so it is posted once.
-      if (!push || !lesson || !closed.closedNow) continue;
-      const [firstCorrect, answerers] = await Promise.all([store.firstCorrect(gid, day, 3), store.members(gid)]);
-      const streaks = answerers
-        .filter((m) => m.lastSeq === push.seq)
-        .sort((a, b) => b.streak - a.streak || a.wid - b.wid)
-        .slice(0, 3)
-        .map((m) => ({ name: m.name, streak: m.streak }));
-      this.d.queue.enqueue({ target: roomTarget(g), messages: [text(renderSummary(lesson, { push, firstCorrect, streaks }))] });
-      this.d.log.info({ gid, day, answered: push.answered, expected: push.expected, correct: push.correct }, 'quiz closed');
+    for (const ref of await store.openQuizzes(clock.now())) {
+      const [g, before] = await Promise.all([store.getGroup(ref.gid), store.getPush(ref.gid, ref.day, ref.kind)]);
+      // Still going out (a resumed push re-opens its window when done), or gone.
+      if (before?.status === 'claimed' || before?.status === 'sending') continue;
+      if (!g || !before) {
+        await store.forgetQuiz(ref);
+        continue;
+      }
+      const expected = before.status === 'sent' ? (await expectedParticipants(this.d, g)).count : 0;
+      const closed = await store.closeQuiz(ref, clock.now(), expected);
+      if (!closed || closed.push.status !== 'closed') continue;
+      // The summary goes into the durable outbox before the quiz leaves the open list: a crash at any
+      // point here repeats these steps on the next tick, and the outbox takes the summary only once.
+      await this.queueSummary(g, closed.push);
+      await store.syncRollup(ref.gid, ref.day, this.d.org.teamPaths(g.team));
+      await store.forgetQuiz(ref);
+      if (closed.closedNow) this.d.log.info({ gid: ref.gid, day: ref.day, answered: closed.push.answered, expected: closed.push.expected, correct: closed.push.correct }, 'quiz closed');
     }
+  }
+
+  private async queueSummary(g: Group, push: Push): Promise<void> {
+    const { store } = this.d;
+    const lesson = await store.snapshot(push.lessonHash);
+    if (!lesson) return;
+    const [firstCorrect, answerers] = await Promise.all([store.firstCorrect(push.gid, push.day, 3), store.members(push.gid)]);
+    const streaks = answerers
+      .filter((m) => m.lastSeq === push.seq)
+      .sort((a, b) => b.streak - a.streak || a.wid - b.wid)
+      .slice(0, 3)
+      .map((m) => ({ name: m.name, streak: m.streak }));
+    // The end of a round rides on the summary: one message, not two.
+    const parts = [renderSummary(lesson, { push, firstCorrect, streaks }), push.completesRound ? renderRoundDone(lesson, this.d.library(), g) : ''];
+    await this.queueItem({ id: `summary:${refKey(push)}`, target: roomTarget(g), messages: [text(parts.filter(Boolean).join('\n\n'))], createdAt: this.d.clock.now() });
+  }
+
+  /** A notice to a group through the durable outbox, once per id. */
+  private notify(id: string, target: Target, message: string): Promise<void> {
+    return this.queueItem({ id, target, messages: [text(message)], createdAt: this.d.clock.now() });
+  }
+
+  private async queueItem(item: OutboxItem): Promise<void> {
+    if (await this.d.store.outboxAdd(this.d.account, item)) this.enqueueItem(item);
+  }
+
+  /** Waiting outbox items (from this run, or left by a crash) go into the send queue once each. */
+  private async pullOutbox(): Promise<void> {
+    for (const item of await this.d.store.outboxPending(this.d.account, 50)) this.enqueueItem(item);
+  }
+
+  private enqueueItem(item: OutboxItem): void {
+    const { store, owner, clock, account } = this.d;
+    this.d.queue.enqueue({
+      key: `outbox:${item.id}`,
+      priority: 'other',
+      target: item.target,
+      messages: item.messages,
+      beforeEach: async (i) => i > 0 || store.outboxLease(account, item.id, owner, clock.now(), outboxLeaseMs),
+      afterLast: () => store.outboxDone(account, item.id, clock.now()),
+    });
   }
 }

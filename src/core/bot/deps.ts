@@ -15,6 +15,8 @@ export interface BotSettings {
   pace: Pace;
   /** Names that may run leader commands in any group. */
   leaders: string[];
+  /** At most one "已有 N 人作答" per this many minutes while a quiz is open (0 = never). */
+  ackEveryMinutes: number;
 }
 
 /** Everything the bot's logic uses, handed in by the composition root. */
@@ -29,5 +31,7 @@ export interface BotDeps {
   log: Logger;
   /** This process's id, for claims and heartbeats. */
   owner: string;
+  /** The bot account this process sends as: its durable outbox is the account's. */
+  account: string;
   org: OrgTree;
 }

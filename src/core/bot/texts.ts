@@ -1,5 +1,6 @@
-import type { Lesson } from '../lessons/types.ts';
-import type { Push } from '../ports.ts';
+import type { LessonSnapshot } from '../lessons/snapshot.ts';
+import type { Library } from '../lessons/types.ts';
+import type { Group, Push } from '../ports.ts';
 import { isoWeekday } from '../time.ts';
 
 const weekdayNames = ['一', '二', '三', '四', '五', '六', '日'];
@@ -27,7 +28,7 @@ export interface SummaryFigures {
 }
 
 /** The one message posted when a quiz closes: answers, explanations, participation, recognition. */
-export function renderSummary(lesson: Lesson, f: SummaryFigures): string {
+export function renderSummary(lesson: Pick<LessonSnapshot, 'title' | 'quiz'>, f: SummaryFigures): string {
   const { push } = f;
   const expected = push.expected ?? 0;
   const lines = [`【小测揭晓】《${lesson.title}》`];
@@ -43,3 +44,20 @@ export function renderSummary(lesson: Lesson, f: SummaryFigures): string {
   lines.push('没赶上的同事，下一课推送前回复答案仍记为补学。');
   return lines.join('\n');
 }
+
+/** The short note posted during the window; answers stay hidden until the close. */
+export const renderAck = (answered: number): string => `已有 ${answered} 人作答，还没答的工友抓紧时间，截止后公布答案。`;
+
+/** Told once, when a group has had every lesson of its track: what comes next. */
+export function renderRoundDone(lesson: Pick<LessonSnapshot, 'trackId' | 'trackTitle'>, library: Library, g: Group): string {
+  const count = library.track(lesson.trackId)?.lessons.length;
+  const others = library.tracks.filter((t) => t.id !== lesson.trackId).map((t) => `${t.title}（${t.id}）`);
+  return [
+    `《${lesson.trackTitle}》${count ? `共 ${count} 课` : ''}已学完一轮，下一课起从第 1 课开始新一轮复习。`,
+    others.length ? `想换课程，班长可发送“报名 课程 ${g.time}”，可选：${others.join('、')}。` : '',
+  ].filter(Boolean).join('\n');
+}
+
+/** Told once when the bot comes back too late to send today's lesson: how the leader sends it anyway. */
+export const renderMissed = (day: string, time: string): string =>
+  `【班前十分钟】${describeDay(day)} ${time} 的课因系统停机没能按时推送。班长或群主发送“立即推送”即可补发今天的课。`;

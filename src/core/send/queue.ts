@@ -7,15 +7,25 @@ export interface Target {
   label: string;
 }
 
+/** Replies to people first, then the lessons due, then everything else (summaries, notices, acks). */
+export const priorities = ['reply', 'lesson', 'other'] as const;
+export type Priority = (typeof priorities)[number];
+
 export interface Batch {
   target: Target;
   messages: OutMessage[];
-  /** Replies to people go before the daily wave; the wave itself keeps its claim order. */
-  urgent?: boolean;
+  /** Within one priority, batches keep the order they were queued in. */
+  priority: Priority;
+  /** A batch with a key is queued once: adding the same key again while it waits does nothing. */
+  key?: string;
+  /** Index of the first message to send: a push resumed after a crash starts at its first unsent one. */
+  start?: number;
   /** Not sent before this time (ms): a wave is claimed a tick ahead but still starts on plan. */
   notBefore?: number;
-  /** Called before the first message; returning false drops the batch (someone else sends it). */
-  beforeFirst?: () => Promise<boolean>;
+  /** Called before each message; returning false drops the rest of the batch (someone else sends it). */
+  beforeEach?: (index: number) => Promise<boolean>;
+  /** Called after each message went out (or failed), so progress survives a crash. */
+  afterEach?: (index: number) => Promise<void>;
   /** Called with the time the last message went out. */
   afterLast?: (sentAt: number) => Promise<void>;
 }
@@ -39,12 +49,13 @@ export function secondsPerBatch(pace: Pace, messages: number): number {
  * Messages are spaced at least 60/perMinute seconds apart, with a random pause between chats.
  */
 export class SendQueue {
-  private readonly urgent: Batch[] = [];
-  private readonly normal: Batch[] = [];
+  private readonly waiting: Record<Priority, Batch[]> = { reply: [], lesson: [], other: [] };
+  private readonly keys = new Set<string>();
   private current?: { batch: Batch; index: number };
   private lastSentAt = -Infinity;
   private lastTarget?: string;
   private gapMs = 0;
+  private pumping?: Promise<void>;
   /** Told when work arrives, so a real-time driver can wake up. */
   onEnqueue?: () => void;
 
@@ -54,18 +65,29 @@ export class SendQueue {
   ) {}
 
   enqueue(batch: Batch): void {
-    if (!batch.messages.length) return;
-    (batch.urgent ? this.urgent : this.normal).push(batch);
+    if ((batch.start ?? 0) >= batch.messages.length || (batch.key && this.keys.has(batch.key))) return;
+    if (batch.key) this.keys.add(batch.key);
+    this.waiting[batch.priority].push(batch);
     this.onEnqueue?.();
   }
 
   get size(): number {
-    return this.urgent.length + this.normal.length + (this.current ? 1 : 0);
+    return priorities.reduce((n, p) => n + this.waiting[p].length, this.current ? 1 : 0);
+  }
+
+  /** Batches of this priority waiting or being sent (the bot holds acks back while lessons go out). */
+  pending(priority: Priority): number {
+    return this.waiting[priority].length + (this.current?.batch.priority === priority ? 1 : 0);
+  }
+
+  private head(): Batch | undefined {
+    for (const p of priorities) if (this.waiting[p].length) return this.waiting[p][0];
+    return undefined;
   }
 
   /** When the next message may go out, or undefined when the queue is empty. */
   nextAt(): number | undefined {
-    const batch = this.current?.batch ?? this.urgent[0] ?? this.normal[0];
+    const batch = this.current?.batch ?? this.head();
     if (!batch) return undefined;
     const interval = 60_000 / this.pace.perMinute;
     const notBefore = this.current ? -Infinity : (batch.notBefore ?? -Infinity);
@@ -80,14 +102,24 @@ export class SendQueue {
    * so slow sends push the following ones back instead of bursting to catch up. A failed message is
    * reported and not retried: a retry could post it twice.
    */
-  async pump(now: () => number, send: (target: Target, message: OutMessage) => Promise<void>, onError: (err: unknown, target: Target) => void): Promise<void> {
+  pump(now: () => number, send: (target: Target, message: OutMessage) => Promise<void>, onError: (err: unknown, target: Target) => void): Promise<void> {
+    // One pass at a time (the real-time driver and the demo's fast-forward may both ask); the running
+    // pass re-reads the clock, so it also sends what a second caller wanted sent.
+    this.pumping ??= this.pass(now, send, onError).finally(() => (this.pumping = undefined));
+    return this.pumping;
+  }
+
+  private async pass(now: () => number, send: (target: Target, message: OutMessage) => Promise<void>, onError: (err: unknown, target: Target) => void): Promise<void> {
     for (let at = this.nextAt(); at !== undefined && at <= now(); at = this.nextAt()) {
       if (!this.current) {
-        const batch = (this.urgent.length ? this.urgent : this.normal).shift()!;
-        if (batch.beforeFirst && !(await batch.beforeFirst())) continue;
-        this.current = { batch, index: 0 };
+        const batch = this.waiting[priorities.find((p) => this.waiting[p].length)!].shift()!;
+        this.current = { batch, index: batch.start ?? 0 };
       }
       const { batch, index } = this.current;
+      if (batch.beforeEach && !(await batch.beforeEach(index))) {
+        this.finish();
+        continue;
+      }
       try {
         await send(batch.target, batch.messages[index]);
       } catch (err) {
@@ -97,11 +129,18 @@ export class SendQueue {
       this.lastTarget = batch.target.id;
       this.gapMs = 0;
       this.current.index++;
+      await batch.afterEach?.(index);
       if (this.current.index >= batch.messages.length) {
-        this.current = undefined;
+        this.finish();
         await batch.afterLast?.(this.lastSentAt);
       }
     }
+  }
+
+  private finish(): void {
+    const key = this.current?.batch.key;
+    if (key) this.keys.delete(key);
+    this.current = undefined;
   }
 
   private drawGap(): number {

@@ -1,9 +1,17 @@
 /**
- * The one place that spells Redis keys. Only integer ids and validated days go into a key;
- * names, puppet ids and nicknames live in hash fields and values, so ":", "*", spaces or emoji
- * in them can never break or collide keys.
+ * The one place that spells Redis keys. Only integer ids, validated days, quiz kinds, content hashes
+ * and account ids go into a key; names, platform ids and nicknames live in hash fields and values, so
+ * ":", "*", spaces or emoji in them can never break or collide keys.
+ *
+ * Every key of one group (its settings, its pushes and their answers) sits under the hash tag
+ * `{g:<gid>}`, so each per-group script touches one Redis Cluster slot. Global indexes (active groups,
+ * open quizzes, pending claims) and shared content (lesson snapshots) are written in separate steps.
  */
 export type Keys = ReturnType<typeof keyBuilder>;
+
+/** A quiz is (group, day, kind): the day's lesson quiz now; reviews and private repetition later. */
+export const quizKinds = ['lesson'] as const;
+export type QuizKind = (typeof quizKinds)[number];
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -17,15 +25,32 @@ function dayPart(day: string): string {
   return day;
 }
 
+function kindPart(kind: string): QuizKind {
+  if (!(quizKinds as readonly string[]).includes(kind)) throw new Error(`not a quiz kind: ${kind}`);
+  return kind as QuizKind;
+}
+
+function hashPart(hash: string): string {
+  if (!/^[0-9a-f]{16,64}$/.test(hash)) throw new Error(`not a content hash: ${hash}`);
+  return hash;
+}
+
+/** Instance and account ids are ours, but may carry odd characters; they are folded to a safe form. */
+const safePart = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
+
 export function keyBuilder(prefix: string) {
   if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new Error(`bad key prefix: ${prefix}`);
   const k = (...parts: (string | number)[]) => [prefix, ...parts].join(':');
+  /** A group's own keys: `<prefix>:{g:<gid>}:…`, one cluster slot per group. */
+  const g = (gid: number, ...parts: (string | number)[]) => k(`{g:${idPart(gid)}}`, ...parts);
+  const quiz = (gid: number, day: string, kind: QuizKind, ...parts: string[]) => g(gid, 'push', dayPart(day), kindPart(kind), ...parts);
   return {
     prefix,
     /** Everything under this prefix, for SCAN-based clean-up. */
     all: `${prefix}:*`,
     groupSeq: k('seq', 'group'),
     workerSeq: k('seq', 'worker'),
+    /** Identity maps: "<platform>:<account>:<platform id>" -> entity id; see README "Identity". */
     roomIds: k('idmap', 'room'),
     roomNames: k('namemap', 'room'),
     workerIds: k('idmap', 'worker'),
@@ -40,27 +65,36 @@ export function keyBuilder(prefix: string) {
     orgNames: k('names', 'org'),
     openQuizzes: k('quizzes', 'open'),
     pendingClaims: k('claims', 'pending'),
-    group: (gid: number) => k('group', idPart(gid)),
-    leaders: (gid: number) => k('group', idPart(gid), 'leaders'),
-    points: (gid: number) => k('group', idPart(gid), 'points'),
-    pushDays: (gid: number) => k('group', idPart(gid), 'pushes'),
+    /** What was sent, stored once per content hash and read by every push that sent it. */
+    lessonSnapshot: (hash: string) => k('lesson', hashPart(hash)),
+    /** Summaries, notices and acknowledgements waiting to go out through one bot account. */
+    outboxQueue: (account: string) => k(`{o:${safePart(account)}}`, 'outbox', 'queue'),
+    outboxItems: (account: string) => k(`{o:${safePart(account)}}`, 'outbox', 'items'),
+    outboxDone: (account: string) => k(`{o:${safePart(account)}}`, 'outbox', 'done'),
+    group: (gid: number) => g(gid, 'group'),
+    leaders: (gid: number) => g(gid, 'leaders'),
+    points: (gid: number) => g(gid, 'points'),
+    /** The group's lesson pushes: sorted set day -> seq. */
+    pushDays: (gid: number) => g(gid, 'pushes'),
+    /** Lessons the group has had: hash lesson id -> day of its latest push. */
+    history: (gid: number) => g(gid, 'history'),
+    member: (gid: number, wid: number) => g(gid, 'member', idPart(wid)),
+    push: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind),
+    firsts: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'firsts'),
+    onTime: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'ontime'),
+    allCorrect: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'correct'),
+    lateSet: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'late'),
+    answers: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'answers'),
     workerGroups: (wid: number) => k('worker', idPart(wid), 'groups'),
-    member: (gid: number, wid: number) => k('member', idPart(gid), idPart(wid)),
-    push: (gid: number, day: string) => k('push', idPart(gid), dayPart(day)),
-    firsts: (gid: number, day: string) => k('push', idPart(gid), dayPart(day), 'firsts'),
-    onTime: (gid: number, day: string) => k('push', idPart(gid), dayPart(day), 'ontime'),
-    allCorrect: (gid: number, day: string) => k('push', idPart(gid), dayPart(day), 'correct'),
-    lateSet: (gid: number, day: string) => k('push', idPart(gid), dayPart(day), 'late'),
-    answers: (gid: number, day: string) => k('push', idPart(gid), dayPart(day), 'answers'),
-    /** Org rollup: one node's figures for one day, with a per-lesson breakdown. */
+    /** Org rollup: one node's figures for one day, with a per-lesson-snapshot breakdown. */
     rollup: (node: number, day: string) => k('rollup', idPart(node), dayPart(day)),
-    instance: (owner: string) => k('instance', owner.replace(/[^A-Za-z0-9_-]/g, '_')),
+    instance: (owner: string) => k('instance', safePart(owner)),
   };
 }
 
-/** Open quizzes and pending claims are kept in sorted sets as "gid|day". */
-export const pushMember = (gid: number, day: string): string => `${idPart(gid)}|${dayPart(day)}`;
-export function parsePushMember(m: string): { gid: number; day: string } {
-  const [gid, day] = m.split('|');
-  return { gid: Number(gid), day };
+/** Open quizzes and pending claims are kept in sorted sets as "gid|day|kind". */
+export const pushMember = (gid: number, day: string, kind: QuizKind = 'lesson'): string => `${idPart(gid)}|${dayPart(day)}|${kindPart(kind)}`;
+export function parsePushMember(m: string): { gid: number; day: string; kind: QuizKind } {
+  const [gid, day, kind] = m.split('|');
+  return { gid: Number(gid), day, kind: kindPart(kind) };
 }

@@ -1,9 +1,15 @@
-import type { AnswerInput, AnswerOutcome, Group, MemberStats, Push, Store } from '../../../core/ports.ts';
+import type { LessonSnapshot } from '../../../core/lessons/snapshot.ts';
+import type { OutMessage } from '../../../core/messages.ts';
+import type { AnswerInput, AnswerOutcome, Group, MemberStats, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Store } from '../../../core/ports.ts';
+import type { Target } from '../../../core/send/queue.ts';
 import { keyBuilder, parsePushMember, pushMember, type Keys } from './keys.ts';
 import type { ScriptedRedis } from './scripts.ts';
 
 export interface StoreOptions {
   prefix: string;
+  /** People and groups are keyed by (platform, account, platform id); see README "Identity". */
+  platform: string;
+  account: string;
   /** Puppets whose ids change at every login (wechat4u) identify rooms and workers by name too. */
   unstableIds: boolean;
   points: { correct: number; answered: number; late: number };
@@ -23,19 +29,24 @@ export class RedisStore implements Store {
     return this.opts.unstableIds ? '1' : '0';
   }
 
+  /** The identity-map field for a platform id: the same id on another platform or account is someone else. */
+  private identity(platformId: string): string {
+    return `${this.opts.platform}:${this.opts.account}:${platformId}`;
+  }
+
   async resolveGroup(roomId: string, topic: string, ownerName: string): Promise<number> {
     const k = this.keys;
-    return Number(await this.redis.resolve_id(k.roomIds, k.roomNames, k.groupSeq, k.roomDisplayNames, roomId, `${topic}\u0000${ownerName}`, this.fallback, topic));
+    return Number(await this.redis.resolve_id(k.roomIds, k.roomNames, k.groupSeq, k.roomDisplayNames, this.identity(roomId), `${topic}\u0000${ownerName}`, this.fallback, topic));
   }
 
   async resolveWorker(gid: number | undefined, contactId: string, name: string): Promise<number> {
     const k = this.keys;
-    return Number(await this.redis.resolve_id(k.workerIds, k.workerNames, k.workerSeq, k.workerDisplayNames, contactId, `${gid ?? ''}\u0000${name}`, this.fallback, name));
+    return Number(await this.redis.resolve_id(k.workerIds, k.workerNames, k.workerSeq, k.workerDisplayNames, this.identity(contactId), `${gid ?? ''}\u0000${name}`, this.fallback, name));
   }
 
   async lookupWorkers(gid: number, contactIds: string[], names: string[]): Promise<(number | undefined)[]> {
     if (!contactIds.length) return [];
-    const byId = await this.redis.hmget(this.keys.workerIds, ...contactIds);
+    const byId = await this.redis.hmget(this.keys.workerIds, ...contactIds.map((id) => this.identity(id)));
     const byName = this.opts.unstableIds ? await this.redis.hmget(this.keys.workerNames, ...names.map((n) => `${gid}\u0000${n}`)) : [];
     return byId.map((id, i) => {
       const found = id ?? byName[i];
@@ -59,14 +70,14 @@ export class RedisStore implements Store {
       days: h.days.split(',').map(Number),
       windowMinutes: Number(h.windowMinutes),
       status: h.status as Group['status'],
-      lastFile: h[cursorField(h.track)] ?? '',
+      cycleSince: h[`cycle:${h.track}`] ?? '',
       current: h.current ?? '',
       team: h.team ?? '',
       activeSince: Number(h.activeSince ?? 0),
     };
   }
 
-  /** Settings only: lastFile and current belong to claim_push and are never overwritten here. */
+  /** Settings only: the course (current, cycles, history) belongs to claim_push and is never overwritten here. */
   async saveGroup(g: Group): Promise<void> {
     const fields = { roomId: g.roomId, topic: g.topic, track: g.track, time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince };
     await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, this.keys.teamBindings, g.gid, g.status, g.team, ...Object.entries(fields).flat());
@@ -86,33 +97,119 @@ export class RedisStore implements Store {
     return (await this.redis.sismember(this.keys.leaders(gid), wid)) === 1;
   }
 
-  async claimPush(g: Group, day: string, lesson: { id: string; file: string }, now: number, owner: string, reason: string): Promise<number | undefined> {
+  private readonly snapshots = new Map<string, LessonSnapshot>();
+
+  async saveSnapshot(snapshot: LessonSnapshot): Promise<void> {
+    await this.redis.set(this.keys.lessonSnapshot(snapshot.hash), JSON.stringify(snapshot), 'NX');
+    this.snapshots.set(snapshot.hash, snapshot);
+  }
+
+  /** Snapshots never change, so each is read from Redis once per process. */
+  async snapshot(hash: string): Promise<LessonSnapshot | undefined> {
+    if (!hash) return undefined;
+    let s = this.snapshots.get(hash);
+    if (!s) {
+      const json = await this.redis.get(this.keys.lessonSnapshot(hash));
+      if (!json) return undefined;
+      s = JSON.parse(json) as LessonSnapshot;
+      this.snapshots.set(hash, s);
+    }
+    return s;
+  }
+
+  async history(gid: number): Promise<Map<string, string>> {
+    return new Map(Object.entries(await this.redis.hgetall(this.keys.history(gid))));
+  }
+
+  async claimPush(g: Group, day: string, plan: PushPlan, now: number, owner: string, reason: string): Promise<number | 'taken' | 'retry'> {
     const k = this.keys;
-    const seq = Number(await this.redis.claim_push(k.push(g.gid, day), k.group(g.gid), k.pushDays(g.gid), k.pendingClaims, pushMember(g.gid, day), day, lesson.id, lesson.file, g.lastFile, now, owner, reason, cursorField(g.track)));
-    return seq > 0 ? seq : undefined;
+    await this.saveSnapshot(plan.snapshot);
+    // Indexed first: a crash right after the claim still leaves it where orphanedClaims looks.
+    await this.redis.zadd(k.pendingClaims, 'NX', now, pushMember(g.gid, day));
+    const { snapshot: s } = plan;
+    const seq = Number(
+      await this.redis.claim_push(
+        k.push(g.gid, day), k.group(g.gid), k.pushDays(g.gid), k.history(g.gid),
+        day, s.id, s.hash, now, owner, reason, JSON.stringify(plan.messages), JSON.stringify(plan.target), plan.newCycle ? '1' : '0', g.track,
+        plan.completesRound ? '1' : '0',
+      ),
+    );
+    return seq > 0 ? seq : seq === 0 ? 'taken' : 'retry';
   }
 
   async skipPush(gid: number, day: string, now: number, reason: string): Promise<boolean> {
-    return Number(await this.redis.skip_push(this.keys.push(gid, day), now, reason)) === 1;
+    return Number(await this.redis.skip_push(this.keys.push(gid, day), this.keys.pushDays(gid), now, reason, day)) === 1;
   }
 
-  async startSending(gid: number, day: string, owner: string): Promise<boolean> {
-    return Number(await this.redis.start_sending(this.keys.push(gid, day), this.keys.pendingClaims, pushMember(gid, day), owner)) === 1;
+  async pushMessages(ref: QuizRef): Promise<{ messages: OutMessage[]; next: number; target: Target } | undefined> {
+    const [messages, next, target] = await this.redis.hmget(this.keys.push(ref.gid, ref.day, ref.kind), 'messages', 'next', 'target');
+    if (!messages || !target) return undefined;
+    return { messages: JSON.parse(messages) as OutMessage[], next: Number(next ?? 0), target: JSON.parse(target) as Target };
   }
 
-  async openQuiz(gid: number, day: string, sentAt: number, closesAt: number): Promise<void> {
-    await this.redis.open_quiz(this.keys.push(gid, day), this.keys.openQuizzes, pushMember(gid, day), sentAt, closesAt);
+  async beginMessage(ref: QuizRef, owner: string, index: number): Promise<boolean> {
+    return Number(await this.redis.begin_message(this.keys.push(ref.gid, ref.day, ref.kind), owner, index)) === 1;
   }
 
-  async orphanedClaims(now: number, deadMs: number): Promise<{ gid: number; day: string; owner: string }[]> {
-    const pending = (await this.redis.zrange(this.keys.pendingClaims, 0, -1)).map(parsePushMember);
-    const owners = await Promise.all(pending.map((p) => this.redis.hget(this.keys.push(p.gid, p.day), 'owner')));
-    const beats = await Promise.all(owners.map((o) => (o ? this.redis.get(this.keys.instance(o)) : null)));
-    return pending.map((p, i) => ({ ...p, owner: owners[i] ?? '' })).filter((p, i) => p.owner && now - Number(beats[i] ?? 0) >= deadMs);
+  async messageSent(ref: QuizRef, owner: string, index: number): Promise<void> {
+    await this.redis.message_sent(this.keys.push(ref.gid, ref.day, ref.kind), owner, index);
   }
 
-  async reclaimPush(gid: number, day: string, oldOwner: string, newOwner: string, now: number, deadMs: number): Promise<boolean> {
-    return Number(await this.redis.reclaim_push(this.keys.push(gid, day), this.keys.instance(oldOwner), oldOwner, newOwner, now, deadMs)) === 1;
+  async openQuiz(ref: QuizRef, owner: string, sentAt: number, closesAt: number): Promise<void> {
+    const k = this.keys;
+    const member = pushMember(ref.gid, ref.day, ref.kind);
+    // Indexed before the status changes, so a crash in between never leaves an open quiz nobody closes.
+    await this.redis.zadd(k.openQuizzes, closesAt, member);
+    if (Number(await this.redis.open_quiz(k.push(ref.gid, ref.day, ref.kind), owner, sentAt, closesAt)) === 1) await this.redis.zrem(k.pendingClaims, member);
+  }
+
+  async orphanedClaims(now: number, deadMs: number): Promise<(QuizRef & { owner: string })[]> {
+    const k = this.keys;
+    const pending = (await this.redis.zrange(k.pendingClaims, 0, -1)).map(parsePushMember);
+    const heads = await Promise.all(pending.map((p) => this.redis.hmget(k.push(p.gid, p.day, p.kind), 'owner', 'status')));
+    const beats = await Promise.all(heads.map(([o]) => (o ? this.redis.get(k.instance(o)) : null)));
+    const out: (QuizRef & { owner: string })[] = [];
+    for (const [i, p] of pending.entries()) {
+      const [owner, status] = heads[i];
+      if (status !== 'claimed' && status !== 'sending') {
+        // Sent, or the claim lost its race: nothing is pending under this entry any more.
+        if (status) await this.redis.zrem(k.pendingClaims, pushMember(p.gid, p.day, p.kind));
+        continue;
+      }
+      if (owner && now - Number(beats[i] ?? 0) >= deadMs) out.push({ ...p, owner });
+    }
+    return out;
+  }
+
+  async reclaimPush(ref: QuizRef, oldOwner: string, newOwner: string, now: number, deadMs: number): Promise<boolean> {
+    return Number(await this.redis.reclaim_push(this.keys.push(ref.gid, ref.day, ref.kind), this.keys.instance(oldOwner), oldOwner, newOwner, now, deadMs)) === 1;
+  }
+
+  async outboxAdd(account: string, item: OutboxItem): Promise<boolean> {
+    const k = this.keys;
+    return Number(await this.redis.outbox_add(k.outboxItems(account), k.outboxQueue(account), k.outboxDone(account), item.id, JSON.stringify(item), item.createdAt)) === 1;
+  }
+
+  async outboxPending(account: string, limit: number): Promise<OutboxItem[]> {
+    const k = this.keys;
+    const ids = await this.redis.zrange(k.outboxQueue(account), 0, limit - 1);
+    if (!ids.length) return [];
+    const items = await this.redis.hmget(k.outboxItems(account), ...ids);
+    return items.filter((j): j is string => !!j).map((j) => JSON.parse(j) as OutboxItem);
+  }
+
+  async outboxLease(account: string, id: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    return Number(await this.redis.outbox_lease(this.keys.outboxItems(account), id, owner, now, leaseMs)) === 1;
+  }
+
+  async outboxDone(account: string, id: string, now: number): Promise<void> {
+    const k = this.keys;
+    await this.redis.outbox_done(k.outboxItems(account), k.outboxQueue(account), k.outboxDone(account), id, now);
+  }
+
+  async ackDue(ref: QuizRef, now: number, everyMs: number): Promise<number | undefined> {
+    const n = Number(await this.redis.ack_due(this.keys.push(ref.gid, ref.day, ref.kind), now, everyMs));
+    return n > 0 ? n : undefined;
   }
 
   async heartbeat(owner: string, now: number): Promise<void> {
@@ -120,9 +217,9 @@ export class RedisStore implements Store {
     await this.redis.set(this.keys.instance(owner), now, 'EX', 7 * 86_400);
   }
 
-  async getPush(gid: number, day: string): Promise<Push | undefined> {
-    const h = await this.redis.hgetall(this.keys.push(gid, day));
-    return h.status ? toPush(gid, day, h) : undefined;
+  async getPush(gid: number, day: string, kind: QuizKind = 'lesson'): Promise<Push | undefined> {
+    const h = await this.redis.hgetall(this.keys.push(gid, day, kind));
+    return h.status ? toPush({ gid, day, kind }, h) : undefined;
   }
 
   async pushesBetween(gid: number, fromDay: string, toDay: string): Promise<Push[]> {
@@ -131,18 +228,18 @@ export class RedisStore implements Store {
     return pushes.filter((p): p is Push => !!p);
   }
 
-  async quizzesToClose(now: number): Promise<{ gid: number; day: string }[]> {
-    return (await this.redis.zrangebyscore(this.keys.openQuizzes, '-inf', now)).map(parsePushMember);
+  async openQuizzes(now?: number): Promise<QuizRef[]> {
+    return (await this.redis.zrangebyscore(this.keys.openQuizzes, '-inf', now ?? '+inf')).map(parsePushMember);
   }
 
-  async closeQuiz(gid: number, day: string, now: number, expected: number): Promise<{ push: Push; closedNow: boolean } | undefined> {
-    const closedNow = Number(await this.redis.close_quiz(this.keys.push(gid, day), now, expected)) === 1;
-    const push = await this.getPush(gid, day);
+  async closeQuiz(ref: QuizRef, now: number, expected: number): Promise<{ push: Push; closedNow: boolean } | undefined> {
+    const closedNow = Number(await this.redis.close_quiz(this.keys.push(ref.gid, ref.day, ref.kind), now, expected)) === 1;
+    const push = await this.getPush(ref.gid, ref.day, ref.kind);
     return push ? { push, closedNow } : undefined;
   }
 
-  async forgetQuiz(gid: number, day: string): Promise<void> {
-    await this.redis.zrem(this.keys.openQuizzes, pushMember(gid, day));
+  async forgetQuiz(ref: QuizRef): Promise<void> {
+    await this.redis.zrem(this.keys.openQuizzes, pushMember(ref.gid, ref.day, ref.kind));
   }
 
   async firstCorrect(gid: number, day: string, limit: number): Promise<string[]> {
@@ -159,11 +256,13 @@ export class RedisStore implements Store {
     const p = this.opts.points;
     const record = JSON.stringify([a.wid, a.question, a.choice, a.correct ? 1 : 0, a.at]);
     const r = (await this.redis.record_answer(
-      k.push(a.gid, a.day), k.firsts(a.gid, a.day), k.onTime(a.gid, a.day), k.allCorrect(a.gid, a.day), k.lateSet(a.gid, a.day), k.answers(a.gid, a.day),
-      k.member(a.gid, a.wid), k.points(a.gid), k.workerGroups(a.wid),
-      a.wid, a.question, a.choice, a.correct ? '1' : '0', a.at, a.questionCount, p.correct, p.answered, p.late, record, a.gid, a.name,
+      k.push(a.gid, a.day, a.kind), k.firsts(a.gid, a.day, a.kind), k.onTime(a.gid, a.day, a.kind), k.allCorrect(a.gid, a.day, a.kind),
+      k.lateSet(a.gid, a.day, a.kind), k.answers(a.gid, a.day, a.kind), k.member(a.gid, a.wid), k.points(a.gid),
+      a.wid, a.question, a.choice, a.correct ? '1' : '0', a.at, a.questionCount, p.correct, p.answered, p.late, record, a.name,
     )) as number[];
     if (r[0] !== 1) return { kind: 'duplicate' };
+    // A global index, so written apart from the group's slot; idempotent.
+    await this.redis.sadd(k.workerGroups(a.wid), a.gid);
     return { kind: 'recorded', onTime: r[1] === 1, points: r[2], streak: r[3] };
   }
 
@@ -248,12 +347,10 @@ export class RedisStore implements Store {
   }
 }
 
-const cursorField = (track: string) => `lastFile:${track}`;
-
-function toPush(gid: number, day: string, h: Record<string, string>): Push {
+function toPush(ref: QuizRef, h: Record<string, string>): Push {
   const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
   return {
-    gid, day, lessonId: h.lessonId, seq: Number(h.seq), status: h.status as Push['status'], owner: h.owner, claimedAt: Number(h.claimedAt),
+    ...ref, lessonId: h.lessonId, lessonHash: h.lessonHash ?? '', next: Number(h.next ?? 0), reason: h.reason ?? '', completesRound: h.completesRound === '1', seq: Number(h.seq), status: h.status as Push['status'], owner: h.owner, claimedAt: Number(h.claimedAt),
     sentAt: num(h.sentAt), closesAt: num(h.closesAt), closedAt: num(h.closedAt), expected: num(h.expected),
     answered: Number(h.answered), correct: Number(h.correct), late: Number(h.late),
   };

@@ -1,25 +1,37 @@
--- Claims (group, day) before anything is sent, and advances the group's course in the same step.
--- Returns the push's seq, 0 when (group, day) is already claimed, -1 when the course moved meanwhile.
+-- Claims (group, day) before anything is sent: stores the messages to send and the lesson snapshot's
+-- hash, advances the group's course and records the lesson in its history, all in one step.
+-- Returns the push's seq, 0 when (group, day) is already claimed, -1 when the lesson was had in this
+-- round meanwhile (another day's push took it): read the history again and retry.
 -- KEYS[1] push hash
 -- KEYS[2] group hash
--- KEYS[3] group's pushes: sorted set day -> seq
--- KEYS[4] pending claims: sorted set "gid|day" -> claimed at
--- ARGV[1] "gid|day"
--- ARGV[2] day
--- ARGV[3] lesson id
--- ARGV[4] lesson file name
--- ARGV[5] lastFile the caller saw ("" for none)
--- ARGV[6] now (ms)
--- ARGV[7] owner (instance id)
--- ARGV[8] reason (schedule | manual | catch-up)
--- ARGV[9] the group's course cursor field ("lastFile:<track>"), so switching tracks resumes each where it was
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local last = redis.call('HGET', KEYS[2], ARGV[9]) or ''
-if last ~= ARGV[5] then return -1 end
+-- KEYS[3] group's pushes: sorted set day -> seq (0 for a skipped day)
+-- KEYS[4] group's history: hash lesson id -> day of its latest push
+-- ARGV[1] day
+-- ARGV[2] lesson id
+-- ARGV[3] lesson snapshot hash
+-- ARGV[4] now (ms)
+-- ARGV[5] owner (instance id)
+-- ARGV[6] reason (schedule | manual | catch-up); only 'manual' may take over a skipped day
+-- ARGV[7] messages to send, JSON
+-- ARGV[8] target, JSON
+-- ARGV[9] '1' when this push starts a new round of the track
+-- ARGV[10] track id
+-- ARGV[11] '1' when this push sends the round's last unsent lesson
+local status = redis.call('HGET', KEYS[1], 'status')
+if status and not (status == 'skipped' and ARGV[6] == 'manual') then return 0 end
+local cycleField = 'cycle:' .. ARGV[10]
+if ARGV[9] == '1' then
+  redis.call('HSET', KEYS[2], cycleField, ARGV[1])
+else
+  local had = redis.call('HGET', KEYS[4], ARGV[2])
+  if had and had >= (redis.call('HGET', KEYS[2], cycleField) or '') then return -1 end
+end
 local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
-redis.call('HSET', KEYS[1], 'lessonId', ARGV[3], 'seq', seq, 'status', 'claimed', 'claimedAt', ARGV[6],
-  'owner', ARGV[7], 'reason', ARGV[8], 'answered', 0, 'correct', 0, 'late', 0)
-redis.call('HSET', KEYS[2], ARGV[9], ARGV[4], 'current', ARGV[2])
-redis.call('ZADD', KEYS[3], seq, ARGV[2])
-redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'lessonId', ARGV[2], 'lessonHash', ARGV[3], 'seq', seq, 'status', 'claimed',
+  'claimedAt', ARGV[4], 'owner', ARGV[5], 'reason', ARGV[6], 'answered', 0, 'correct', 0, 'late', 0,
+  'messages', ARGV[7], 'target', ARGV[8], 'next', 0, 'completesRound', ARGV[11])
+if ARGV[1] > (redis.call('HGET', KEYS[2], 'current') or '') then redis.call('HSET', KEYS[2], 'current', ARGV[1]) end
+redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[3], seq, ARGV[1])
 return seq

@@ -1,5 +1,6 @@
 -- Records one worker's first answer to one question and updates every figure that depends on it,
 -- in one round trip: the answer record, participation, all-correct, late (补学), points, streak.
+-- Every key is the group's (one cluster slot); the worker's groups index is added after it.
 -- Returns {0} for a repeated answer (the first one counts), {-1} when the push was not sent,
 -- else {1, onTime (1|0), points earned, current streak}.
 -- KEYS[1] push hash
@@ -11,7 +12,6 @@
 --         [wid, question, choice, correct 1/0, arrival ms, onTime 1/0], compact because there are millions
 -- KEYS[7] member hash (this worker in this group)
 -- KEYS[8] group points leaderboard: sorted set wid -> points
--- KEYS[9] the worker's groups set
 -- ARGV[1] wid
 -- ARGV[2] question index (0-based)
 -- ARGV[3] choice letters
@@ -22,8 +22,7 @@
 -- ARGV[8] points for answered on time
 -- ARGV[9] points for late
 -- ARGV[10] answer record JSON without onTime (added here)
--- ARGV[11] gid
--- ARGV[12] worker display name
+-- ARGV[11] worker display name
 local status = redis.call('HGET', KEYS[1], 'status')
 if status ~= 'sending' and status ~= 'sent' and status ~= 'closed' then return {-1} end
 local now = tonumber(ARGV[5])
@@ -74,7 +73,6 @@ if lastSeq ~= seq then
   end
 end
 redis.call('HINCRBY', KEYS[7], 'points', points)
-redis.call('HSET', KEYS[7], 'name', ARGV[12], 'wid', ARGV[1])
+redis.call('HSET', KEYS[7], 'name', ARGV[11], 'wid', ARGV[1])
 redis.call('ZINCRBY', KEYS[8], points, ARGV[1])
-redis.call('SADD', KEYS[9], ARGV[11])
 return {1, onTime and 1 or 0, points, streak}

@@ -3,7 +3,8 @@
 -- Called when a quiz closes, after a late answer, and when a group is bound to another org node,
 -- so every figure the dashboard reads is a sum kept up to date by the write path.
 -- A push contributes only once closed: lessons 1, expected, answered, correct, late, the same per
--- lesson ("L:<lesson>:<figure>"), and how often each option was chosen on time ("L:<lesson>:q<i>:<letter>").
+-- lesson snapshot ("L:<snapshot hash>:<figure>"), and how often each option was chosen on time
+-- ("L:<hash>:q<i>:<letter>"), so an edited lesson never mixes the option counts of two versions.
 -- Returns 1, or -1 when the push's nodes changed since the caller read them (read again and retry).
 -- KEYS[1] push hash
 -- KEYS[2] first answers hash ("wid:question" -> "choice|correct|onTime")
@@ -19,7 +20,7 @@ local push = redis.call('HGETALL', KEYS[1])
 local h = {}
 for i = 1, #push, 2 do h[push[i]] = push[i + 1] end
 if h['status'] == 'closed' then
-  local lesson = 'L:' .. h['lessonId'] .. ':'
+  local lesson = 'L:' .. h['lessonHash'] .. ':'
   for _, f in ipairs({'expected', 'answered', 'correct', 'late'}) do
     local v = tonumber(h[f] or '0')
     new[f] = v

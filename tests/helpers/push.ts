@@ -1,0 +1,21 @@
+import type { RedisStore } from '../../src/adapters/store/redis/store.ts';
+import { snapshotOf } from '../../src/core/lessons/snapshot.ts';
+import type { Lesson } from '../../src/core/lessons/types.ts';
+import { text } from '../../src/core/messages.ts';
+import type { Group, QuizRef } from '../../src/core/ports.ts';
+
+export const demoLesson = (id = 'demo-002', answer = 'A'): Lesson => ({
+  id, title: `课 ${id}`, kind: 'expert', body: '正文', trackId: 'demo', file: `${id}.yaml`,
+  quiz: [{ question: '问题一？', options: ['甲', '乙', '丙'], answer, explain: '解析' }, { question: '问题二？', options: ['甲', '乙', '丙'], answer: 'C', explain: '解析' }],
+});
+
+/** Claims a push with one message, sends it and opens its quiz, through the store calls the bot makes. */
+export async function claimAndOpen(store: RedisStore, g: Group, ref: QuizRef, lesson = demoLesson(), at = 1000, windowMs = 60_000): Promise<void> {
+  const track = { id: 'demo', title: '测试课程', dir: '', lessons: [lesson] };
+  const plan = { snapshot: snapshotOf(lesson, track), messages: [text(lesson.title)], target: { kind: 'room' as const, id: g.roomId, label: g.topic }, newCycle: false, completesRound: false };
+  const seq = await store.claimPush(g, ref.day, plan, 0, 'me', 'manual');
+  if (typeof seq !== 'number') throw new Error(`claim failed: ${seq}`);
+  await store.beginMessage(ref, 'me', 0);
+  await store.messageSent(ref, 'me', 0);
+  await store.openQuiz(ref, 'me', at, at + windowMs);
+}
