@@ -52,6 +52,8 @@ export function keyBuilder(prefix: string) {
     allCorrect: (gid: number, day: string) => k('push', idPart(gid), dayPart(day), 'correct'),
     lateSet: (gid: number, day: string) => k('push', idPart(gid), dayPart(day), 'late'),
     answers: (gid: number, day: string) => k('push', idPart(gid), dayPart(day), 'answers'),
+    /** Workers told how to answer this quiz (once each). */
+    hinted: (gid: number, day: string) => k('push', idPart(gid), dayPart(day), 'hinted'),
     /** Org rollup: one node's figures for one day, with a per-lesson breakdown. */
     rollup: (node: number, day: string) => k('rollup', idPart(node), dayPart(day)),
     instance: (owner: string) => k('instance', owner.replace(/[^A-Za-z0-9_-]/g, '_')),
