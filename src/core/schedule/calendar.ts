@@ -28,7 +28,7 @@ export function isLessonDay(day: string, workDays: number[], overrides: Calendar
 const isNamedHoliday = (name: string) => !/^(Saturday|Sunday)$/.test(name);
 
 /** How far ahead the schedule is checked for holiday data: long enough to fix the config in time. */
-export const holidayHorizonDays = 60;
+const holidayHorizonDays = 60;
 
 /**
  * Years between `today` and the horizon for which chinese-days has no holidays at all (its data stops
