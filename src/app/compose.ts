@@ -12,6 +12,7 @@ import { Banqian } from '../core/bot/bot.ts';
 import { LibraryWatcher } from '../core/lessons/load.ts';
 import type { Logger } from '../core/ports.ts';
 import { formatProblem } from '../core/problems.ts';
+import { warnMissingHolidays } from '../core/schedule/calendar.ts';
 import { SendQueue, type Target } from '../core/send/queue.ts';
 import type { OutMessage } from '../core/messages.ts';
 import type { Clock } from '../core/time.ts';
@@ -61,6 +62,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     for (const p of problems) log[p.severity === 'error' ? 'error' : 'warn']({ problem: formatProblem(p) }, 'lesson problem');
   });
   lessons.refresh();
+  warnMissingHolidays(log, clock.now(), config.timezone, config.schedule);
   const queue = new SendQueue({ perMinute: config.send.perMinute, roomGapSeconds: config.send.roomGapSeconds }, opts.random);
 
   const world = config.puppet.name === 'mock' ? new MockWorld() : undefined;

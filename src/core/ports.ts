@@ -154,6 +154,8 @@ export interface Store {
   onTimeWorkers(gid: number, day: string): Promise<number[]>;
 
   recordAnswer(a: AnswerInput): Promise<AnswerOutcome>;
+  /** Remembers that this worker was told how to answer this quiz; true the first time only. */
+  markHinted(ref: QuizRef, wid: number): Promise<boolean>;
   /** Re-counts one push into the org rollups of these nodes (paths, root first); idempotent. */
   syncRollup(gid: number, day: string, nodePaths: string[]): Promise<void>;
   /** Every group ever enrolled with the org path it is bound to ('' = none): one small read. */

@@ -85,7 +85,7 @@ export function trend(counts: Counts[]): { last2w: number | null; prev2w: number
 export const dropThreshold = 0.1;
 
 /** One entry of a push's first answers: "wid:question" -> "choice|correct|onTime". */
-function readFirst(field: string, value: string) {
+export function readFirst(field: string, value: string) {
   const [wid, question] = field.split(':').map(Number);
   const [choice, correct, onTime] = value.split('|');
   return { wid, question, choice, correct: correct === '1', onTime: onTime === '1' };

@@ -79,7 +79,7 @@ events:
       ].join('\n'),
     );
     const after = lines.filter((l) => l.at > summary.at).map((l) => l.text);
-    expect(after[0]).toBe(['【本周参与】总装车间一班', '12月8日（周二）：3/6（50%）', '今天还没作答（3 人）：张班长、陈静、孙伟'].join('\n'));
+    expect(after[0]).toBe(['【本周参与】总装车间一班', '12月8日（周二）：3/6（50%）', '今天补学（1 人）：陈静', '今天还没作答（2 人）：张班长、孙伟'].join('\n'));
     expect(after[1]).toBe('【我的学习】陈静\n总装车间一班：积分 1 · 连续学习 1 次 · 本月参与 0/1 次 · 群内排名 3/4');
     expect(after[2]).toBe('【我的学习】李明\n总装车间一班：积分 2 · 连续学习 1 次 · 本月参与 1/1 次 · 群内排名 1/4');
     expect(lines.find((l) => l.to === '李明')).toMatchObject({ room: null, to: '李明' });

@@ -34,10 +34,11 @@ ${chatter}
   - {at: ${at('08:21:00')}, room: 总装车间一班, from: 新来的小周, text: "b"}
   - {at: ${at('08:22:00')}, room: 总装车间一班, from: 王芳, text: "A"}
 `);
-    // The flood got no replies, the long messages none either; the bot still pushed and closed.
+    // The flood got no replies, the long chat none either (the @-mention only a short help); the bot still pushed and closed.
     expect(brief(lines).map((l) => l.replace(/: (.).*/, ': $1'))).toEqual([
-      '12-08T07:05 总装车间一班: 已', '12-08T07:06 总装车间一班: 【', '12-08T08:10 总装车间一班: 已', '12-08T08:40 总装车间一班: 已', '12-08T09:06 总装车间一班: 【',
+      '12-08T07:05 总装车间一班: 已', '12-08T07:06 总装车间一班: 【', '12-08T08:00 总装车间一班: 我', '12-08T08:10 总装车间一班: 已', '12-08T08:40 总装车间一班: 已', '12-08T09:06 总装车间一班: 【',
     ]);
+    expect(lines[2].text).toMatch(/^我是班前小助手/);
     // 李明's first "B" counts once among a thousand messages; the late joiner is counted in X and Y.
     expect(summaryOf(lines)).toContain('参与：3/4 人（75%），全部答对 2 人。');
     expect(summaryOf(lines)).toContain('👏 最先全对：李明、新来的小周');

@@ -19,10 +19,18 @@ describe('renderLesson', () => {
       kind: 'text',
       text: [
         '【班前十分钟】安全生产 第 3 课 · 理论+劳模工匠', '《上锁挂牌》', '', '正文。', '', '出处：《安全生产法》', '',
-        '【今日小测】90 分钟内在群里直接回复答案，如 “1B 2B”，以第一次回复为准。', '',
+        '【今日小测】90 分钟内在群里直接回复答案，如 “1B 2AC”，以第一次回复为准。', '',
         '1. 先做什么？', 'A. 断电', 'B. 直接干', '', '2. 哪些对？（多选）', 'A. 甲', 'B. 乙', 'C. 丙',
       ].join('\n'),
     });
+  });
+
+  test('says "（多选）" once when the question already does, and the example shows multiple choice only when there is one', () => {
+    const marked = { ...base, quiz: [{ ...base.quiz[1], question: '哪些对？（多选）' }] };
+    const [multi] = renderLesson(marked, { track, number: 1, windowMinutes: 90 });
+    expect(multi.kind === 'text' && multi.text).toContain('如 “AC”，以第一次回复为准。\n\n哪些对？（多选）\nA. 甲');
+    const [single] = renderLesson({ ...base, quiz: [base.quiz[0], base.quiz[0]] }, { track, number: 1, windowMinutes: 90 });
+    expect(single.kind === 'text' && single.text).toContain('如 “1B 2B”，');
   });
 
   test('splits lesson and quiz when together they are too long, then adds image and link', () => {

@@ -1,95 +1,100 @@
-import { parseAnswers } from '../quiz/answers.ts';
+import type { Library, Track } from '../lessons/types.ts';
+import type { OrgNode, OrgTree } from '../org.ts';
 import type { Group, QuizRef, Store } from '../ports.ts';
-import { isLessonDay } from '../schedule/calendar.ts';
+import { looksLikeAnswer, parseAnswers, unclear } from '../quiz/answers.ts';
+import { isLessonDay, yearsWithoutHolidays } from '../schedule/calendar.ts';
+import { readFirst } from '../stats.ts';
 import { roomsPerMinute } from '../schedule/plan.ts';
 import { secondsPerBatch } from '../send/queue.ts';
 import { addDays, instantOf, isoWeekday, parseHhmm, wallClock } from '../time.ts';
 import { parseCommand, stripMention, type CommandName } from './commands.ts';
 import type { ChatContext } from './context.ts';
-import type { OrgTree } from '../org.ts';
 import type { Daily } from './daily.ts';
-import { describeDay, describeDays, percent } from './texts.ts';
+import { answerHint, describeDay, describeDays, enrolHint, enrolUsage, helpText, leaderOnly, leaveQuestion, leftHint, percent, shortHelp } from './texts.ts';
 import { Router, type Middleware } from './router.ts';
 
-type Handler = (ctx: ChatContext, fail: (why: string) => void) => Promise<void>;
+type Handler = (ctx: ChatContext) => Promise<void>;
 
-/** What may look like an answer: digits, A–F, separators and the words people put before answers. */
-const answerLike = /^[\s0-9A-Fa-fＡ-Ｆａ-ｆ０-９.,;:、，；：．)）/|\-答案我的是为answerANSWER]{1,100}$/;
-
-const enrolHint = '本群还没有报名。请群主或班长发送“报名 课程 时间”，例如：报名 safety 07:50';
-
-export const helpText = [
-  '【班前十分钟 · 使用说明】',
-  '答题：课后直接在群里回复，如 “B”、“1B 2C”、“答案：AC”，以第一次回复为准。',
-  '我的 — 查看积分、连续学习次数、本月参与和排名（群里或私聊都可以）',
-  '班长/群主：',
-  '报名 课程 时间 — 如：报名 safety 07:50',
-  '时间 07:30 · 工作日 1-6 · 答题时长 90',
-  '暂停 · 恢复 · 退订（数据保留）· 立即推送 · 统计',
-  '班长 添加 @名字 — 让同事也能设置本群',
-  '班组 总装车间一班 — 把本群归到工会组织架构里的班组',
-  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /leader add /team /me /help',
-].join('\n');
-
-/** Builds the message pipeline: clean up → command → answer; anything else is people chatting. */
+/** Builds the message pipeline: clean up → command → answer → a short help for anything addressed to the bot. */
 export function chatRouter(daily: Daily): Router<ChatContext> {
   const handlers: Record<CommandName, Handler> = {
     help: async (ctx) => ctx.reply(helpText),
-    enroll: (ctx, fail) => enroll(ctx, fail),
-    time: leaderOf(async (ctx, g, fail) => {
+    enroll: (ctx) => enroll(ctx),
+    time: leaderOf('设置本群', async (ctx, g) => {
       const time = parseHhmm(ctx.command!.args[0] ?? '');
-      if (!time) return fail(`时间“${ctx.command!.args[0] ?? ''}”不对，请用 24 小时制，例如：时间 07:50`);
+      if (!time) return ctx.reply(`时间“${ctx.command!.args[0] ?? ''}”不对，请用 24 小时制，例如：时间 07:50`);
       // A new time applies from now on: a time already past today is not a missed push.
       await ctx.deps.store.saveGroup({ ...g, time, activeSince: ctx.deps.clock.now() });
       ctx.reply(`好的，以后每个工作日 ${time} 推送。${await capacityWarning(ctx, time, g.gid)}`);
     }),
-    days: leaderOf(async (ctx, g, fail) => {
+    days: leaderOf('设置本群', async (ctx, g) => {
       const days = parseDays(ctx.command!.args.join(''));
-      if (!days) return fail('工作日请用 1–7 的数字表示星期，例如：工作日 1-5，或 工作日 1-6，或 工作日 1,3,5');
+      if (!days) return ctx.reply('工作日请用 1–7 的数字表示星期，例如：工作日 1-5，或 工作日 1-6，或 工作日 1,3,5');
       await ctx.deps.store.saveGroup({ ...g, days, activeSince: ctx.deps.clock.now() });
       ctx.reply(`好的，工作日改为${describeDays(days)}（法定节假日休息，调休上班日照常推送）。`);
     }),
-    window: leaderOf(async (ctx, g, fail) => {
-      const minutes = Number(ctx.command!.args[0]);
-      if (!Number.isInteger(minutes) || minutes < 5 || minutes > 720) return fail('答题时长请填 5 到 720 之间的分钟数，例如：答题时长 90');
+    window: leaderOf('设置本群', async (ctx, g) => {
+      const minutes = Number(/^\d+/.exec(ctx.command!.args[0] ?? '')?.[0]);
+      if (ctx.command!.args.length !== 1 || !Number.isInteger(minutes) || minutes < 5 || minutes > 720) {
+        return ctx.reply('答题时长请填 5 到 720 之间的分钟数，例如：答题时长 90');
+      }
       await ctx.deps.store.saveGroup({ ...g, windowMinutes: minutes });
       ctx.reply(`好的，以后每课答题时间 ${minutes} 分钟，到时公布答案。`);
     }),
-    pause: leaderOf(async (ctx, g) => {
+    pause: leaderOf('暂停推送', async (ctx, g) => {
       await ctx.deps.store.saveGroup({ ...g, status: 'paused' });
       ctx.reply('已暂停推送。发送“恢复”继续。');
     }),
-    resume: leaderOf(async (ctx, g) => {
+    resume: leaderOf('恢复推送', async (ctx, g) => {
       await ctx.deps.store.saveGroup({ ...g, status: 'active', activeSince: ctx.deps.clock.now() });
       ctx.reply(`已恢复，下一课：${describeDay(firstLessonDay(ctx, g))} ${g.time}。`);
     }),
-    leave: leaderOf(async (ctx, g) => {
+    // Leaving is the one command a group would regret, so it takes a second, unmistakable message.
+    leave: leaderOf('退订', async (ctx) => ctx.reply(leaveQuestion)),
+    confirmLeave: leaderOf('退订', async (ctx, g) => {
       await ctx.deps.store.saveGroup({ ...g, status: 'left' });
       ctx.reply('已退订，不再推送。学习记录都保留着，重新“报名”即可接着学。');
     }),
-    push: leaderOf(async (ctx, g) => {
+    push: leaderOf('立即推送', async (ctx, g) => {
       const today = wallClock(ctx.deps.clock.now(), ctx.deps.settings.timezone).day;
       const r = await daily.push({ ...g, status: 'active' }, today, 'manual');
       if (r === 'taken') ctx.reply('今天的课已经推送过了。');
       else if (r === 'no-lessons') ctx.reply(`课程“${g.track}”里没有可用的课，请联系管理员检查课程文件。`);
     }),
-    status: leaderOf((ctx, g) => status(ctx, g)),
-    leader: leaderOf(async (ctx, g, fail) => {
+    status: leaderOf('查看本群统计', (ctx, g) => status(ctx, g)),
+    leader: leaderOf('添加班长', async (ctx, g) => {
       const [verb, ...rest] = ctx.command!.args;
-      const name = rest.join(' ').replace(/^@/, '').trim();
-      if (!/^(add|添加)$/i.test(verb ?? '') || !name) return fail('用法：班长 添加 @名字（或 /leader add @name）');
-      const member = (await ctx.deps.rooms.members(g.roomId)).find((m) => m.name === name);
-      if (!member) return fail(`群里没有找到“${name}”。`);
-      await ctx.deps.store.addLeader(g.gid, await ctx.deps.store.resolveWorker(g.gid, member.id, member.name));
-      ctx.reply(`已添加 ${name} 为班长，可以设置本群。`);
+      // "@孙伟 @周丽" names several people; without "@" the rest is one name (names may contain spaces).
+      const joined = rest.join(' ');
+      const names = (joined.includes('@') ? joined.split('@') : [joined]).map((n) => n.trim()).filter(Boolean);
+      if (!/^(add|添加)$/i.test(verb ?? '') || !names.length) return ctx.reply('用法：班长 添加 @名字（可以一次写几个人，或 /leader add @name）');
+      const members = await ctx.deps.rooms.members(g.roomId);
+      const added: string[] = [];
+      const missing: string[] = [];
+      for (const name of names) {
+        const member = members.find((m) => m.name === name);
+        if (!member) missing.push(name);
+        else {
+          await ctx.deps.store.addLeader(g.gid, await ctx.deps.store.resolveWorker(g.gid, member.id, member.name));
+          added.push(name);
+        }
+      }
+      const lines = [added.length ? `已添加 ${added.join('、')} 为班长，可以设置本群。` : '', missing.length ? `群里没有找到“${missing.join('”“')}”。` : ''];
+      ctx.reply(lines.filter(Boolean).join('\n'));
     }),
-    team: leaderOf(async (ctx, g, fail) => {
+    team: leaderOf('设置班组', async (ctx, g) => {
       const query = ctx.command!.args.join(' ');
-      if (!query) return fail('用法：班组 班组名称（或完整路径），例如：班组 总装车间一班');
+      if (!query) return ctx.reply('用法：班组 班组名称（或完整路径），例如：班组 总装车间一班');
       const found = ctx.deps.org.resolve(query);
-      if ('error' in found) return fail(found.error);
-      await bindTeam(ctx.deps.store, ctx.deps.org, g, found.node.path);
-      ctx.reply(`已归属：${found.node.path}`);
+      if ('error' in found) return ctx.reply(found.error);
+      // A group is a team: a workshop, a company or the district is never its binding.
+      const node = found.node;
+      if (node.children.length || !node.parent || node === ctx.deps.org.unbound) {
+        const teams = leaves(node).filter((n) => n.parent && n !== ctx.deps.org.unbound).slice(0, 5).map((n) => n.name);
+        return ctx.reply(`“${node.name}”不是班组，请写本群所在的班组${teams.length ? `，例如：班组 ${teams[0]}（可选：${teams.join('、')}）` : ''}。`);
+      }
+      await bindTeam(ctx.deps.store, ctx.deps.org, g, node.path);
+      ctx.reply(`已归属：${node.path}`);
     }),
     me: (ctx) => me(ctx),
   };
@@ -104,18 +109,17 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
   };
 
   const command: Middleware<ChatContext> = async (ctx, next) => {
-    ctx.command = parseCommand(ctx.text, ctx.mentioned);
+    const { library, org } = ctx.deps;
+    ctx.command = parseCommand(ctx.text, ctx.mentioned || !ctx.inRoom, {
+      isTrack: (word) => !!findTrack(library(), word),
+      isOrgNode: (query) => org.find(query).candidates.length > 0,
+    });
     if (!ctx.command) return next();
-    const explicit = ctx.command.explicit;
-    // A bare Chinese word that fails ("时间 到了") is people talking; a "/" or @bot command gets told why.
-    const fail = (why: string) => {
-      if (explicit) ctx.reply(why);
-    };
-    await handlers[ctx.command.name](ctx, fail);
+    await handlers[ctx.command.name](ctx);
   };
 
   const answer: Middleware<ChatContext> = async (ctx, next) => {
-    if (!ctx.msg.room || !answerLike.test(ctx.text)) return next();
+    if (!ctx.msg.room || !looksLikeAnswer(ctx.text)) return next();
     const g = await ctx.group();
     const ref = g && quizFor(g);
     if (!ref) return next();
@@ -125,6 +129,10 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     const sheet = lesson && parseAnswers(ctx.text, lesson.quiz);
     if (!push || !lesson || !sheet) return next();
     const wid = await ctx.wid();
+    if (sheet === unclear) {
+      if (await ctx.deps.store.markHinted(ref, wid)) ctx.reply(answerHint(ctx.msg.sender.name, lesson.quiz));
+      return;
+    }
     let late = false;
     for (const [question, choice] of sheet.entries()) {
       if (choice === undefined) continue;
@@ -138,7 +146,12 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     if (late) await ctx.deps.store.syncRollup(g.gid, push.day, ctx.deps.org.teamPaths(g.team));
   };
 
-  return new Router<ChatContext>().use(clean, command, answer);
+  /** Whatever is said to the bot (an @-mention, a private chat) and is neither command nor answer. */
+  const addressed: Middleware<ChatContext> = async (ctx) => {
+    if (ctx.mentioned || !ctx.inRoom) ctx.reply(shortHelp);
+  };
+
+  return new Router<ChatContext>().use(clean, command, answer, addressed);
 }
 
 /** Routes a group message to the quiz it answers: the day's lesson quiz (cards and reviews add more). */
@@ -152,28 +165,36 @@ export async function bindTeam(store: Store, org: OrgTree, g: Group, path: strin
   for (const p of await store.pushesBetween(g.gid, '0000-01-01', '9999-12-31')) await store.syncRollup(g.gid, p.day, org.teamPaths(path));
 }
 
-/** Wraps a handler that needs an enrolled group and a leader; everyone else gets a polite no. */
-function leaderOf(handler: (ctx: ChatContext, g: Group, fail: (why: string) => void) => Promise<void>): Handler {
-  return async (ctx, fail) => {
-    if (!ctx.inRoom) return fail('这个指令请在班组群里发送。');
+/** Wraps a handler that needs an enrolled group and a leader; everyone else gets a polite no naming what they tried. */
+function leaderOf(what: string, handler: (ctx: ChatContext, g: Group) => Promise<void>): Handler {
+  return async (ctx) => {
+    if (!ctx.inRoom) return ctx.reply('这个指令请在班组群里发送。');
     const g = await ctx.group();
-    if (!g || g.status === 'left') return fail(enrolHint);
-    if (!(await ctx.isLeader())) return fail('抱歉，只有群主或班长可以设置本群。');
-    await handler(ctx, g, fail);
+    if (!g) return ctx.reply(enrolHint);
+    if (!(await ctx.isLeader())) return ctx.reply(leaderOnly(what));
+    if (g.status === 'left') return ctx.reply(leftHint);
+    await handler(ctx, g);
   };
 }
 
-async function enroll(ctx: ChatContext, fail: (why: string) => void): Promise<void> {
+/** The teams (leaves) under an org node. */
+const leaves = (n: OrgNode): OrgNode[] => (n.children.length ? n.children.flatMap(leaves) : [n]);
+
+/** A track by id ("safety") or by its Chinese title ("安全生产"). */
+const findTrack = (library: Library, word: string): Track | undefined =>
+  library.track(word.toLowerCase()) ?? library.tracks.find((t) => t.title === word);
+
+async function enroll(ctx: ChatContext): Promise<void> {
   const { deps } = ctx;
-  if (!ctx.inRoom) return fail('请在班组群里发送“报名 课程 时间”。');
-  const [trackId, timeArg] = ctx.command!.args;
-  const tracks = deps.library().tracks;
-  const choices = tracks.map((t) => `${t.id}（${t.title}）`).join('、');
-  const track = trackId ? deps.library().track(trackId.toLowerCase()) : undefined;
-  if (!track) return fail(`${trackId ? `没有课程“${trackId}”。` : ''}请发送“报名 课程 时间”，可选课程：${choices}。例如：报名 ${tracks[0]?.id ?? 'safety'} 07:50`);
+  if (!ctx.inRoom) return ctx.reply('请在班组群里发送“报名 课程 时间”。');
+  if (!(await ctx.isLeader())) return ctx.reply(leaderOnly('为本群报名'));
+  const [trackArg, timeArg, ...extra] = ctx.command!.args;
+  const library = deps.library();
+  const choices = library.tracks.map((t) => `${t.id}（${t.title}）`).join('、');
+  const track = trackArg ? findTrack(library, trackArg) : undefined;
+  if (!track) return ctx.reply(`${trackArg ? `没有课程“${trackArg}”。` : ''}${enrolUsage(library.tracks[0]?.id)}。可选课程：${choices}。`);
   const time = parseHhmm(timeArg ?? '');
-  if (!time) return fail(`时间“${timeArg ?? ''}”不对，请用 24 小时制，例如：报名 ${track.id} 07:50`);
-  if (!(await ctx.isLeader())) return fail('抱歉，只有群主或班长可以为本群报名。');
+  if (!time || extra.length) return ctx.reply(`${timeArg ? `时间“${timeArg}”不对。` : ''}${enrolUsage(track.id)}`);
   const gid = (await ctx.gid())!;
   const existing = await deps.store.getGroup(gid);
   const room = ctx.msg.room!;
@@ -185,9 +206,16 @@ async function enroll(ctx: ChatContext, fail: (why: string) => void): Promise<vo
   };
   await deps.store.saveGroup(g);
   const first = firstLessonDay(ctx, g);
+  const previous = existing && existing.track !== track.id ? (library.track(existing.track)?.title ?? existing.track) : undefined;
+  // Each track keeps its own place (claim_push's per-track cursor), so switching back resumes it.
+  const change = previous ? `\n原来学的《${previous}》改为《${track.title}》；《${previous}》的学习进度保留，以后改回会接着学。` : '';
+  const today = wallClock(deps.clock.now(), deps.settings.timezone).day;
+  const holidays = yearsWithoutHolidays(today, deps.settings.calendar)
+    .map((y) => `\n提示：节假日数据还没有 ${y} 年的安排，${y} 年的法定节假日会照常推送。请管理员在配置 schedule.restDays 里写上这些休息日，或更新 chinese-days。`)
+    .join('');
   ctx.reply(
     `已报名《${track.title}》：每个工作日（${describeDays(g.days)}，法定节假日休息，调休上班日照常）${time} 推送一课和小测，答题时间 ${g.windowMinutes} 分钟。` +
-      `首课：${describeDay(first)} ${time}。${await capacityWarning(ctx, time, gid)}`,
+      `首课：${describeDay(first)} ${time}。${change}${await capacityWarning(ctx, time, gid)}${holidays}`,
   );
 }
 
@@ -239,10 +267,19 @@ async function status(ctx: ChatContext, g: Group): Promise<void> {
   }
   const todays = pushes.find((p) => p.day === today);
   if (todays) {
-    const answered = new Set(await store.onTimeWorkers(g.gid, today));
+    // After the close, an answer is 补学: those workers did answer, just late, so they are listed apart.
+    const onTime = new Set<number>();
+    const late = new Set<number>();
+    for (const [field, value] of Object.entries(await store.firstAnswers(g.gid, today))) {
+      const first = readFirst(field, value);
+      (first.onTime ? onTime : late).add(first.wid);
+    }
     const wids = await store.lookupWorkers(g.gid, members.map((m) => m.id), members.map((m) => m.name));
-    const missing = members.filter((_, i) => wids[i] === undefined || !answered.has(wids[i]!));
-    lines.push(missing.length ? `今天还没作答（${missing.length} 人）：${missing.map((m) => m.name).join('、')}` : '今天全员已作答 👍');
+    const names = (pick: (wid: number | undefined) => boolean) => members.filter((_, i) => pick(wids[i])).map((m) => m.name);
+    const lateNames = names((w) => w !== undefined && late.has(w) && !onTime.has(w));
+    const missing = names((w) => w === undefined || (!onTime.has(w) && !late.has(w)));
+    if (lateNames.length) lines.push(`今天补学（${lateNames.length} 人）：${lateNames.join('、')}`);
+    lines.push(missing.length ? `今天还没作答（${missing.length} 人）：${missing.join('、')}` : '今天全员已作答 👍');
   }
   ctx.reply(lines.join('\n'));
 }

@@ -2,7 +2,7 @@
 export interface ParsedCommand {
   name: CommandName;
   args: string[];
-  /** Typed with "/" or after an @-mention of the bot: a mistake then deserves a reply. */
+  /** Typed with "/", after an @-mention of the bot or in a private chat: it always gets a reply. */
   explicit: boolean;
 }
 
@@ -14,6 +14,7 @@ export const commandWords = {
   pause: ['/pause', '暂停'],
   resume: ['/resume', '恢复'],
   leave: ['/leave', '退订'],
+  confirmLeave: ['确认退订'],
   push: ['/push', '立即推送'],
   status: ['/status', '统计'],
   leader: ['/leader', '班长'],
@@ -24,9 +25,48 @@ export const commandWords = {
 
 export type CommandName = keyof typeof commandWords;
 
+/** What the bot knows that decides whether a bare word is a command: its tracks and its org tree. */
+export interface CommandVocabulary {
+  /** A track id or Chinese title. */
+  isTrack(word: string): boolean;
+  /** A node of the org tree (name or path). */
+  isOrgNode(query: string): boolean;
+}
+
 const lookup = new Map<string, CommandName>(
   Object.entries(commandWords).flatMap(([name, words]) => words.map((w) => [w.toLowerCase(), name as CommandName] as const)),
 );
+
+/** "07:50", "7:50", "8点", "0750": time-shaped, right or wrong ("25:00" is an attempt with a bad value). */
+const timeShaped = /^\d{1,2}\s*[:.点时]\s*(\d{1,2}\s*分?)?$|^\d{3,4}$/;
+/** "1-5", "1,3,5", "周一到周五", "星期一至星期六". */
+const daysShaped = /^[\d,、\-~—–至到和及周星期一二三四五六日天]+$/;
+/** Team-like: a path, or a name ending the way team and workshop names end ("不存在的班"; "周五聚餐" is not). */
+const teamShaped = /\/|^\S{1,20}(班|组|队|车间|工段)$/;
+
+/**
+ * Whether the words after a bare command word are arguments of its shape. Everything else is people
+ * talking ("暂停 一下，先开会", "我的 天啊", "时间 到了"); a right shape with a bad value ("时间 25:00") is
+ * an attempt and gets the usage line.
+ */
+const shapes: Record<CommandName, (args: string[], v: CommandVocabulary) => boolean> = {
+  enroll: ([track, time, ...rest], v) => !!track && !rest.length && (v.isTrack(track) || /^[a-z][\w-]*$/i.test(track) || timeShaped.test(time ?? '')),
+  time: (args) => args.length === 1 && timeShaped.test(args[0]),
+  days: (args) => args.length > 0 && daysShaped.test(args.join('')),
+  window: (args) => args.length === 1 && /^\d+\s*(分钟?|min)?$/i.test(args[0]),
+  pause: (args) => !args.length,
+  resume: (args) => !args.length,
+  leave: (args) => !args.length,
+  confirmLeave: (args) => !args.length,
+  push: (args) => !args.length,
+  status: (args) => !args.length,
+  leader: ([verb]) => /^(add|添加)$/i.test(verb ?? ''),
+  team: (args, v) => args.length > 0 && (v.isOrgNode(args.join(' ')) || teamShaped.test(args.join(' '))),
+  me: (args) => !args.length,
+  help: (args) => !args.length,
+};
+
+const noVocabulary: CommandVocabulary = { isTrack: () => false, isOrgNode: () => false };
 
 /** Removes a leading or trailing "@bot" (WeChat puts a U+2005 space after mentions). */
 export function stripMention(text: string, botName: string): { text: string; mentioned: boolean } {
@@ -43,12 +83,19 @@ export function stripMention(text: string, botName: string): { text: string; men
   return { text: t, mentioned };
 }
 
-/** Reads "/enroll safety 07:50", "报名 safety 07:50" or "／ME" as a command; anything else is not one. */
-export function parseCommand(text: string, mentioned: boolean): ParsedCommand | undefined {
+/**
+ * Reads "/enroll safety 07:50", "报名 安全生产 07:50", "统计。" or "／ME" as a command. A bare Chinese word
+ * counts only with arguments of its shape; anything else is chat and returns undefined. With "/", an
+ * @-mention or in a private chat (`addressed`), a command word always counts.
+ */
+export function parseCommand(text: string, addressed: boolean, vocabulary: CommandVocabulary = noVocabulary): ParsedCommand | undefined {
   if (text.length > 200) return undefined;
-  const words = text.normalize('NFKC').trim().split(/\s+/);
+  const words = text.normalize('NFKC').trim().replace(/[。.!~]+$/, '').split(/\s+/);
   const head = words[0]?.toLowerCase() ?? '';
   const name = lookup.get(head);
   if (!name) return undefined;
-  return { name, args: words.slice(1), explicit: head.startsWith('/') || mentioned };
+  const args = words.slice(1);
+  const explicit = head.startsWith('/') || addressed;
+  if (!explicit && !shapes[name](args, vocabulary)) return undefined;
+  return { name, args, explicit };
 }

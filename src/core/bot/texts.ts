@@ -1,7 +1,37 @@
 import type { LessonSnapshot } from '../lessons/snapshot.ts';
-import type { Library } from '../lessons/types.ts';
+import type { Library, Question } from '../lessons/types.ts';
 import type { Group, Push } from '../ports.ts';
+import { answerExample } from '../quiz/answers.ts';
 import { isoWeekday } from '../time.ts';
+
+export const enrolHint = '本群还没有报名。请群主或班长发送“报名 课程 时间”，例如：报名 safety 07:50';
+export const leftHint = '本群已退订，不再推送。群主或班长重新发送“报名 课程 时间”即可接着学，学习记录都保留着。';
+export const enrolUsage = (track = 'safety') => `用法：报名 课程 时间（24 小时制），例如：报名 ${track} 07:50`;
+export const leaveQuestion = '确定要退订吗？退订后不再推送，学习记录都保留。确定请回复“确认退订”。';
+export const shortHelp = '我是班前小助手：每个工作日推送班前十分钟的一课和小测。答题直接回复选项，如 “B”；发送“帮助”查看全部指令，发送“我的”查看积分。';
+
+export const helpText = [
+  '【班前十分钟 · 使用说明】',
+  '答题：课后直接在群里回复，如 “B”、“1B 2C”、“答案：AC”，以第一次回复为准。',
+  '我的 — 查看积分、连续学习次数、本月参与和排名（群里或私聊都可以）',
+  '班长/群主：',
+  '报名 课程 时间 — 如：报名 safety 07:50 或 报名 安全生产 07:50',
+  '时间 07:30 · 工作日 1-6 · 答题时长 90',
+  '暂停 · 恢复 · 退订（需回复“确认退订”，数据保留）· 立即推送 · 统计',
+  '班长 添加 @名字 — 让同事也能设置本群（可一次添加多人）',
+  '班组 总装车间一班 — 把本群归到工会组织架构里的班组',
+  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /leader add /team /me /help',
+].join('\n');
+
+/** The polite no for someone who is not the owner or a leader; it names what they tried, not "设置" for a read. */
+export const leaderOnly = (what: string) => `抱歉，只有群主或班长可以${what}。`;
+
+/** Told once per quiz to a worker whose reply looks like an answer but can't be read. */
+export function answerHint(name: string, quiz: Question[]): string {
+  const how = quiz.length > 1 ? '请按题号回复' : '请直接回复选项字母';
+  const multi = quiz.some((q) => q.answer.length > 1) ? '，多选题把选项连着写' : '';
+  return `@${name} 没看懂这条答案。${how}，如 “${answerExample(quiz)}”${multi}，以第一次回复为准。`;
+}
 
 const weekdayNames = ['一', '二', '三', '四', '五', '六', '日'];
 

@@ -1,4 +1,5 @@
 import { text, type OutMessage } from '../messages.ts';
+import { answerExample } from '../quiz/answers.ts';
 import { kindLabels, optionLetter, type Lesson, type Question, type Track } from './types.ts';
 
 /** One WeChat text message stays readable up to about this many characters; above it, lesson and quiz go apart. */
@@ -24,10 +25,10 @@ export function renderLesson(lesson: Lesson, info: PushInfo): OutMessage[] {
 }
 
 export function renderQuiz(quiz: Question[], windowMinutes: number): string {
-  const example = quiz.length === 1 ? '“B”' : `“${quiz.map((_, i) => `${i + 1}B`).join(' ')}”`;
-  const lines = [`【今日小测】${windowMinutes} 分钟内在群里直接回复答案，如 ${example}，以第一次回复为准。`];
+  const lines = [`【今日小测】${windowMinutes} 分钟内在群里直接回复答案，如 “${answerExample(quiz)}”，以第一次回复为准。`];
   quiz.forEach((q, i) => {
-    const multi = q.answer.length > 1 ? '（多选）' : '';
+    // Many lesson authors already write "（多选）" in the question; say it once.
+    const multi = q.answer.length > 1 && !q.question.includes('多选') ? '（多选）' : '';
     lines.push('', `${quiz.length > 1 ? `${i + 1}. ` : ''}${q.question}${multi}`);
     q.options.forEach((o, j) => lines.push(`${optionLetter(j)}. ${o}`));
   });

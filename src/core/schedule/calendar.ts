@@ -1,5 +1,6 @@
 import chineseDays from 'chinese-days';
-import { isoWeekday } from '../time.ts';
+import type { Logger } from '../ports.ts';
+import { addDays, isoWeekday, wallClock } from '../time.ts';
 
 export interface CalendarOverrides {
   /** Local rest days (YYYY-MM-DD), e.g. a plant's own shutdown. */
@@ -25,3 +26,28 @@ export function isLessonDay(day: string, workDays: number[], overrides: Calendar
 }
 
 const isNamedHoliday = (name: string) => !/^(Saturday|Sunday)$/.test(name);
+
+/** How far ahead the schedule is checked for holiday data: long enough to fix the config in time. */
+const holidayHorizonDays = 60;
+
+/**
+ * Years between `today` and the horizon for which chinese-days has no holidays at all (its data stops
+ * at the last year the State Council announced) and `restDays` names none of that year's days: those
+ * years' public holidays would get lessons.
+ */
+export function yearsWithoutHolidays(today: string, overrides: CalendarOverrides, horizonDays = holidayHorizonDays): number[] {
+  const first = Number(today.slice(0, 4));
+  const last = Number(addDays(today, horizonDays).slice(0, 4));
+  const missing: number[] = [];
+  for (let year = first; year <= last; year++) {
+    const known = chineseDays.getHolidaysInRange(`${year}-01-01`, `${year}-12-31`, false).length > 0;
+    if (!known && !overrides.restDays.some((d) => d.startsWith(`${year}-`))) missing.push(year);
+  }
+  return missing;
+}
+
+/** The start-up check: logs a warning when a year the schedule will soon reach has no holiday data. */
+export function warnMissingHolidays(log: Logger, now: number, timezone: string, overrides: CalendarOverrides): void {
+  const years = yearsWithoutHolidays(wallClock(now, timezone).day, overrides);
+  if (years.length) log.warn({ years }, 'no public holiday data for these years: list their holidays under schedule.restDays or run `npm update chinese-days`');
+}

@@ -86,6 +86,8 @@ export function keyBuilder(prefix: string) {
     lateSet: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'late'),
     answers: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'answers'),
     workerGroups: (wid: number) => k('worker', idPart(wid), 'groups'),
+    /** Workers told how to answer this quiz (once each). */
+    hinted: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'hinted'),
     /** Org rollup: one node's figures for one day, with a per-lesson-snapshot breakdown. */
     rollup: (node: number, day: string) => k('rollup', idPart(node), dayPart(day)),
     instance: (owner: string) => k('instance', safePart(owner)),

@@ -266,6 +266,11 @@ export class RedisStore implements Store {
     return { kind: 'recorded', onTime: r[1] === 1, points: r[2], streak: r[3] };
   }
 
+  async markHinted(ref: QuizRef, wid: number): Promise<boolean> {
+    // SADD is atomic on its own: the one caller that adds the worker gets 1.
+    return (await this.redis.sadd(this.keys.hinted(ref.gid, ref.day, ref.kind), wid)) === 1;
+  }
+
   private readonly nodeIds = new Map<string, Promise<number>>();
 
   /** Org node ids are resolved once per path; names stay out of keys. */

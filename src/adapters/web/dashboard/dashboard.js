@@ -565,7 +565,7 @@ function teamPage(data, after) {
       { key: 'answered', label: '参与次数', num: true, value: (w) => w.answered },
       { key: 'correct', label: '全对次数', num: true, value: (w) => w.correct },
       { key: 'points', label: '积分', num: true, value: (w) => w.points },
-      { key: 'streak', label: '连续学习', num: true, value: (w) => w.streak, cell: (w) => (isNum(w.streak) ? `${w.streak} 天` : '—') },
+      { key: 'streak', label: '连续学习', num: true, value: (w) => w.streak, cell: (w) => (isNum(w.streak) ? `${w.streak} 次` : '—') },
     ],
     rowProps: (w) => ({ 'data-testid': `row-${w.name}` }),
   });
