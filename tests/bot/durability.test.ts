@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -162,8 +162,18 @@ describe('a push killed in the middle of sending is finished, not abandoned', ()
 });
 
 describe('a skipped day can be recovered', () => {
-  test('after downtime beyond the grace window the group is told once, and 立即推送 sends today\'s lesson', async () => {
-    const lines = await runScenario(`
+  test('after downtime beyond the grace window the group is told once, 统计 shows the day as skipped, and 立即推送 sends today\'s lesson', async () => {
+    const { dir, config } = lessonCopy();
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    // A second track, so 统计 can name what else there is.
+    cpSync(join(dir, 'demo'), join(dir, 'rights'), { recursive: true });
+    writeFileSync(join(dir, 'rights/track.yaml'), 'id: rights\ntitle: 职工权益\n');
+    for (const f of ['001-one', '002-two', '003-multi']) {
+      const file = join(dir, `rights/${f}.yaml`);
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^id: demo-/m, 'id: rights-'));
+    }
+    const lines = await runScenario(
+      `
 start: "2026-12-07T07:00:00+08:00"
 until: "2026-12-07T12:00:00+08:00"
 rooms:
@@ -172,15 +182,22 @@ events:
   - {at: "2026-12-07T07:05:00+08:00", room: 一班, from: 张班长, text: "报名 demo 07:50"}
   - {at: "2026-12-07T07:40:00+08:00", offline_until: "2026-12-07T08:30:00+08:00"}
   - {at: "2026-12-07T08:35:00+08:00", offline_until: "2026-12-07T08:36:00+08:00"}
+  - {at: "2026-12-07T08:38:00+08:00", room: 一班, from: 张班长, text: "统计"}
   - {at: "2026-12-07T08:40:00+08:00", room: 一班, from: 张班长, text: "立即推送"}
   - {at: "2026-12-07T08:41:00+08:00", room: 一班, from: 李明, text: "B"}
-`);
+`,
+      { config },
+    );
     expect(brief(lines).slice(1)).toEqual([
       '12-07T08:30 一班: 【班前十分钟】12月7日（周一） 07:50 的课因系统停机没能按时推送。班长或群主发送“立即推送”即可补发今天的课。',
+      '12-07T08:38 一班: 【本周参与】一班',
       '12-07T08:40 一班: 【班前十分钟】测试课程 第 1 课 · 理论+专家学者',
       '12-07T09:10 一班: 已有 1 人作答，还没答的工友抓紧时间，截止后公布答案。', // 30 min after the push
       '12-07T10:40 一班: 【小测揭晓】《第一课》',
     ]);
+    expect(lines[2].text).toBe(
+      ['【本周参与】一班', '12月7日（周一）：未推送（系统停机错过），发送“立即推送”可补发', '其他课程：职工权益（rights），发送“报名 课程 07:50”可更换，进度都保留。'].join('\n'),
+    );
   });
 });
 

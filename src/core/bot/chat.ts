@@ -3,6 +3,7 @@ import type { OrgNode, OrgTree } from '../org.ts';
 import type { Group, QuizRef, Store } from '../ports.ts';
 import { looksLikeAnswer, parseAnswers, unclear } from '../quiz/answers.ts';
 import { isLessonDay, yearsWithoutHolidays } from '../schedule/calendar.ts';
+import { expectedParticipants } from '../quiz/participants.ts';
 import { readFirst } from '../stats.ts';
 import { roomsPerMinute } from '../schedule/plan.ts';
 import { secondsPerBatch } from '../send/queue.ts';
@@ -256,16 +257,21 @@ async function status(ctx: ChatContext, g: Group): Promise<void> {
   const { store, settings, clock } = ctx.deps;
   const today = wallClock(clock.now(), settings.timezone).day;
   const monday = addDays(today, 1 - isoWeekday(today));
-  const pushes = (await store.pushesBetween(g.gid, monday, today)).filter((p) => p.status !== 'skipped');
-  const members = await ctx.deps.rooms.members(g.roomId);
+  const pushes = await store.pushesBetween(g.gid, monday, today);
+  const members = await ctx.deps.rooms.members(g.roomId).catch(() => []);
+  const expectedNow = (await expectedParticipants(ctx.deps, g)).count;
   const lines = [`【本周参与】${g.topic}`];
   if (!pushes.length) lines.push('本周还没有推送。');
   for (const p of pushes) {
-    const expected = p.expected ?? members.length;
+    if (p.status === 'skipped') {
+      lines.push(`${describeDay(p.day)}：未推送（系统停机错过）${p.day === today ? '，发送“立即推送”可补发' : ''}`);
+      continue;
+    }
+    const expected = p.expected ?? expectedNow;
     const open = p.status !== 'closed' ? '（答题中）' : '';
     lines.push(`${describeDay(p.day)}：${p.answered}/${expected}（${percent(p.answered, expected)}）${open}`);
   }
-  const todays = pushes.find((p) => p.day === today);
+  const todays = pushes.find((p) => p.day === today && p.status !== 'skipped');
   if (todays) {
     // After the close, an answer is 补学: those workers did answer, just late, so they are listed apart.
     const onTime = new Set<number>();
@@ -281,6 +287,8 @@ async function status(ctx: ChatContext, g: Group): Promise<void> {
     if (lateNames.length) lines.push(`今天补学（${lateNames.length} 人）：${lateNames.join('、')}`);
     lines.push(missing.length ? `今天还没作答（${missing.length} 人）：${missing.join('、')}` : '今天全员已作答 👍');
   }
+  const others = ctx.deps.library().tracks.filter((t) => t.id !== g.track);
+  if (others.length) lines.push(`其他课程：${others.map((t) => `${t.title}（${t.id}）`).join('、')}，发送“报名 课程 ${g.time}”可更换，进度都保留。`);
   ctx.reply(lines.join('\n'));
 }
 
