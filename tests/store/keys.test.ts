@@ -84,3 +84,44 @@ describe('answer records', () => {
     }
   });
 });
+
+describe('identity by (platform, account, platform id)', () => {
+  redisTest('the same platform id seen through another bot account or platform is someone else; the name is only for display', async ({ prefix }) => {
+    const open = (platform: string, account: string) => new RedisStore(connectRedis(redisUrl()), { prefix, platform, account, unstableIds: false, points });
+    const [a, b, c] = [open('wechaty', 'acct-1'), open('wechaty', 'acct-2'), open('wecom', 'acct-1')];
+    try {
+      const gid = await a.resolveGroup('r1@chatroom', '一班', '张班长');
+      expect(await a.resolveGroup('r1@chatroom', '一班改名', '张班长')).toBe(gid);
+      expect(await b.resolveGroup('r1@chatroom', '一班', '张班长')).not.toBe(gid);
+      expect(await c.resolveGroup('r1@chatroom', '一班', '张班长')).not.toBe(gid);
+      const wid = await a.resolveWorker(gid, 'u1', '李明');
+      expect(await b.resolveWorker(gid, 'u1', '李明')).not.toBe(wid);
+      expect(await a.lookupWorkers(gid, ['u1'], ['李明'])).toEqual([wid]);
+      expect(await b.lookupWorkers(gid, ['u9'], ['李明'])).toEqual([undefined]);
+    } finally {
+      for (const s of [a, b, c]) s.redis.disconnect();
+    }
+  });
+});
+
+describe('the durable outbox', () => {
+  redisTest('an item is added once per id, even after delivery; a live lease keeps other instances off, an expired one does not', async ({ prefix }) => {
+    const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'a', unstableIds: false, points });
+    try {
+      const item = { id: 'summary:1:2026-12-07:lesson', target: { kind: 'room' as const, id: 'r@chatroom', label: '一班' }, messages: [{ kind: 'text' as const, text: '揭晓' }], createdAt: 5 };
+      expect(await store.outboxAdd('a', item)).toBe(true);
+      expect(await store.outboxAdd('a', item)).toBe(false);
+      expect(await store.outboxPending('a', 10)).toEqual([item]);
+      expect(await store.outboxPending('other', 10)).toEqual([]); // one outbox per account
+      expect(await store.outboxLease('a', item.id, 'p1', 1000, 600_000)).toBe(true);
+      expect(await store.outboxLease('a', item.id, 'p2', 2000, 600_000)).toBe(false); // p1 holds it
+      expect(await store.outboxLease('a', item.id, 'p2', 700_000, 600_000)).toBe(true); // p1 died: taken over
+      await store.outboxDone('a', item.id, 800_000);
+      expect(await store.outboxPending('a', 10)).toEqual([]);
+      expect(await store.outboxLease('a', item.id, 'p3', 900_000, 600_000)).toBe(false);
+      expect(await store.outboxAdd('a', item)).toBe(false); // a repeated close never posts it again
+    } finally {
+      store.redis.disconnect();
+    }
+  });
+});
