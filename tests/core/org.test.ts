@@ -18,3 +18,25 @@ test('org names resolve by full path, unique name or path tail; otherwise the er
   expect(org.teamPaths('区总工会/乙公司')).toEqual(['区总工会', '区总工会/乙公司']);
   expect(org.teamPaths('已删除的班组')).toEqual(['区总工会', '区总工会/未归属']);
 });
+
+test('config/org.yaml: a name with "/" or the reserved 未归属 fails to load, at file:line:col', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadOrg } = await import('../../src/config/org.ts');
+  const file = join(mkdtempSync(join(tmpdir(), 'banqian-org-')), 'org.yaml');
+  const load = (text: string) => {
+    writeFileSync(file, text);
+    try {
+      loadOrg(file);
+      return 'loaded';
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  // Without the check, an officer of 江都区总工会/江都机械有限公司 would see this root-level "team".
+  expect(load('name: 江都区总工会\nchildren:\n  - name: 江都机械有限公司\n  - name: 江都机械有限公司/外包班\n')).toMatch(new RegExp(`^${file}:4:11: .*不能含“/”`));
+  expect(load('name: 江都区总工会\nchildren:\n  - name: 江都机械有限公司\n    children:\n      - name: " 未归属 "\n')).toMatch(new RegExp(`^${file}:5:15: .*“未归属”是保留名称`));
+  expect(load('name: 未归属\n')).toMatch(/:1:7: .*保留名称/);
+  expect(load('name: 江都区总工会\nchildren:\n  - name: 江都机械有限公司\n')).toBe('loaded');
+});
