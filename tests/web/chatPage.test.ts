@@ -72,7 +72,8 @@ describe('chat page', () => {
     for (const url of ['/static/..%2Fapp.ts', '/static/..%2F..%2F..%2F..%2Fbin%2Fbanqian.js', '/static/nope.js']) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
-      expect(res.json(), url).toEqual({ error: '没有这个文件' });
+      expect(res.headers['content-type'], url).toBe('text/html; charset=utf-8');
+      expect(res.body, url).toContain('没有这个页面');
     }
   });
 

@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core';
 import { expect } from 'vitest';
 import { openStats } from '../../src/app/stats.ts';
 import { buildApp } from '../../src/adapters/web/app.ts';
+import { RedisSessions } from '../../src/adapters/web/sessions.ts';
 import { hashPassword } from '../../src/config/officers.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
 import { seedTwoDays, statsConfig } from '../stats/seed.ts';
@@ -17,9 +18,10 @@ if (!runBrowser) console.warn(`skipping the browser test: ${chromiumPath} is mis
 
 redisTest.runIf(runBrowser)('an officer logs in, drills down to a team, reads a figure and downloads the XLSX', async ({ prefix }) => {
   await seedTwoDays(prefix);
-  const { stats, close } = openStats(statsConfig(), redisUrl(), prefix);
+  const { stats, store, close } = openStats(statsConfig(), redisUrl(), prefix);
   const officers = [{ name: '区干部', scope: '江都区总工会', password: hashPassword('correct horse 1') }];
-  const app = buildApp({ dashboard: { stats, officers: () => officers, secret: 'browser-test-secret', now: () => Date.parse('2026-12-08T18:00:00+08:00'), timezone: 'Asia/Shanghai' } });
+  const sessions = new RedisSessions(store.redis, store.keys);
+  const app = buildApp({ dashboard: { stats, officers: () => officers, sessions, secret: 'browser-test-secret', now: () => Date.parse('2026-12-08T18:00:00+08:00'), timezone: 'Asia/Shanghai' } });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: chromiumPath,

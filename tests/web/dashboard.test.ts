@@ -5,6 +5,8 @@ import ExcelJS from 'exceljs';
 import { describe, expect, test } from 'vitest';
 import { openStats } from '../../src/app/stats.ts';
 import { buildApp } from '../../src/adapters/web/app.ts';
+import type { DashboardOptions } from '../../src/adapters/web/dashboard.ts';
+import { RedisSessions } from '../../src/adapters/web/sessions.ts';
 import { hashPassword, type Officer } from '../../src/config/officers.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
 import { seedTwoDays, statsConfig } from '../stats/seed.ts';
@@ -16,11 +18,19 @@ const officers: Officer[] = [
   { name: '厂干部', scope: company, password: hashPassword(password) },
 ];
 
-/** The dashboard over a seeded prefix, on a clock the test moves. */
-function dashboardFor(prefix: string, list: Officer[] = officers) {
+/**
+ * The dashboard over a seeded prefix. `clock` is the bot's (virtual) clock, `wall` the real one for sessions and
+ * lockouts; the test moves both.
+ */
+function dashboardFor(prefix: string, list: Officer[] = officers, extra: Partial<DashboardOptions> = {}) {
   const clock = { t: Date.parse('2026-12-08T18:00:00+08:00') };
-  const { stats, close } = openStats(statsConfig(), redisUrl(), prefix);
-  const app = buildApp({ dashboard: { stats, officers: () => list, secret: 'test-secret-0123456789', now: () => clock.t, timezone: 'Asia/Shanghai' } });
+  const wall = { t: Date.parse('2026-11-20T09:00:00Z') };
+  const { stats, store, close } = openStats(statsConfig(), redisUrl(), prefix);
+  const options: DashboardOptions = {
+    stats, officers: () => list, sessions: new RedisSessions(store.redis, store.keys), secret: 'test-secret-0123456789',
+    now: () => clock.t, wallNow: () => wall.t, timezone: 'Asia/Shanghai', ...extra,
+  };
+  const app = buildApp({ dashboard: options });
   const login = async (name: string, pw = password) => app.inject({ method: 'POST', url: '/api/login', payload: { name, password: pw } });
   const cookieOf = async (name: string) => {
     const res = await login(name);
@@ -29,7 +39,7 @@ function dashboardFor(prefix: string, list: Officer[] = officers) {
     expect(c).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     return { bq_session: c.value };
   };
-  return { app, clock, login, cookieOf, close: async () => (await app.close(), close()) };
+  return { app, clock, wall, options, login, cookieOf, close: async () => (await app.close(), close()) };
 }
 
 describe('dashboard access', () => {
@@ -58,7 +68,7 @@ describe('dashboard access', () => {
     try {
       const cookies = await d.cookieOf('厂干部');
       const get = (url: string) => d.app.inject({ url, cookies });
-      expect((await get('/api/session')).json()).toEqual({ name: '厂干部', scope: company });
+      expect((await get('/api/session')).json()).toEqual({ name: '厂干部', scope: company, today: '2026-12-08', simulated: false });
       const own = await get('/api/overview?from=2026-12-07&to=2026-12-08');
       expect(own.statusCode).toBe(200);
       expect(own.json().figures).toMatchObject({ lessons: 4, expected: 14, answered: 4, correct: 3, late: 1 });
@@ -94,25 +104,49 @@ describe('dashboard access', () => {
       expect(locked.statusCode).toBe(423);
       expect(locked.json().error).toMatch(/锁定/);
       expect((await d.login('区干部')).statusCode).toBe(200); // only that account is locked
-      d.clock.t += 14 * 60_000;
+      d.wall.t += 14 * 60_000;
+      d.clock.t += 2 * 86_400_000; // a simulator fast-forward does not lift the lock
       expect((await d.login('厂干部')).statusCode).toBe(423);
-      d.clock.t += 60_000;
+      d.wall.t += 60_000;
       expect((await d.login('厂干部')).statusCode).toBe(200);
     } finally {
       await d.close();
     }
   });
 
-  redisTest('sessions expire, and logout ends them', async ({ prefix }) => {
+  redisTest('sessions expire after 12 real hours, and logout ends them', async ({ prefix }) => {
     const d = dashboardFor(prefix);
     try {
       const cookies = await d.cookieOf('区干部');
       expect((await d.app.inject({ url: '/api/session', cookies })).statusCode).toBe(200);
-      d.clock.t += 13 * 3_600_000;
+      d.clock.t += 3 * 86_400_000; // the simulator's fast-forward keeps the officer logged in
+      expect((await d.app.inject({ url: '/api/session', cookies })).statusCode).toBe(200);
+      d.wall.t += 13 * 3_600_000;
       expect((await d.app.inject({ url: '/api/session', cookies })).statusCode).toBe(401);
-      const logout = await d.app.inject({ method: 'POST', url: '/api/logout', cookies: await d.cookieOf('区干部') });
+      const again = await d.cookieOf('区干部');
+      const logout = await d.app.inject({ method: 'POST', url: '/api/logout', cookies: again });
       expect(logout.statusCode).toBe(204);
       expect(logout.cookies.find((c) => c.name === 'bq_session')!.value).toBe('');
+      // A copy of the cookie kept from before the logout is worthless.
+      expect((await d.app.inject({ url: '/api/session', cookies: again })).statusCode).toBe(401);
+    } finally {
+      await d.close();
+    }
+  });
+
+  redisTest('a password or scope change ends the sessions; sessions survive a restart', async ({ prefix }) => {
+    const list = [...officers];
+    const d = dashboardFor(prefix, list);
+    try {
+      const first = await d.cookieOf('区干部');
+      const second = await d.cookieOf('厂干部');
+      const restarted = buildApp({ dashboard: d.options });
+      expect((await restarted.inject({ url: '/api/session', cookies: first })).json().name).toBe('区干部');
+      await restarted.close();
+      list[0] = { ...list[0], password: hashPassword('a new password') };
+      expect((await d.app.inject({ url: '/api/session', cookies: first })).statusCode).toBe(401);
+      list[1] = { ...list[1], scope: `${company}/总装车间` };
+      expect((await d.app.inject({ url: '/api/session', cookies: second })).statusCode).toBe(401);
     } finally {
       await d.close();
     }
@@ -143,7 +177,14 @@ describe('dashboard access', () => {
       await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
       const names = book.getWorksheet('职工')!.getColumn(1).values.filter(Boolean);
       expect(names).toContain("'=HYPERLINK(1)");
-      expect(book.getWorksheet('课程')!.getRow(2).values).toEqual([undefined, '2026-12-07', '第一课', 1, 4, 2, 1, 1, '50.0%', '50.0%']);
+      const lessons = book.getWorksheet('课程')!;
+      // Dates are dates, rates are numbers shown as percentages.
+      expect(lessons.getRow(2).values).toEqual([undefined, new Date('2026-12-07T00:00:00Z'), '第一课', 1, 4, 2, 1, 1, 0.5, 0.5]);
+      expect(lessons.getCell('A2').numFmt).toBe('yyyy-mm-dd');
+      expect(lessons.getCell('I2').numFmt).toBe('0.0%');
+      // Columns as wide as their text: the date column fits "2026-12-07", the header 参与率 fits too.
+      expect(lessons.getColumn(1).width).toBe(12);
+      expect(lessons.getColumn(9).width).toBe(8);
       const overview = await d.app.inject({ url: '/export/overview.csv?from=2026-12-07&to=2026-12-08', cookies });
       expect(overview.body).toContain('江都机械有限公司,组织,4,14,4,3,1,28.6%,75.0%');
     } finally {

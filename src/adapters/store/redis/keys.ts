@@ -17,6 +17,11 @@ function dayPart(day: string): string {
   return day;
 }
 
+function tokenPart(token: string): string {
+  if (!/^[A-Za-z0-9_-]{32,64}$/.test(token)) throw new Error('not a session token');
+  return token;
+}
+
 export function keyBuilder(prefix: string) {
   if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new Error(`bad key prefix: ${prefix}`);
   const k = (...parts: (string | number)[]) => [prefix, ...parts].join(':');
@@ -55,6 +60,10 @@ export function keyBuilder(prefix: string) {
     /** Org rollup: one node's figures for one day, with a per-lesson breakdown. */
     rollup: (node: number, day: string) => k('rollup', idPart(node), dayPart(day)),
     instance: (owner: string) => k('instance', owner.replace(/[^A-Za-z0-9_-]/g, '_')),
+
+    // --- web dashboard ---
+    /** An officer's dashboard session, by its random token (base64url, checked). */
+    session: (token: string) => k('session', tokenPart(token)),
   };
 }
 
