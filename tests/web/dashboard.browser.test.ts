@@ -1,20 +1,16 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { chromium } from 'playwright-core';
 import { expect } from 'vitest';
 import { openStats } from '../../src/app/stats.ts';
 import { buildApp } from '../../src/adapters/web/app.ts';
 import { RedisSessions } from '../../src/adapters/web/sessions.ts';
 import { hashPassword } from '../../src/config/officers.ts';
+import { launchChromium, runBrowser } from '../helpers/browser.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
 import { seedTwoDays, statsConfig } from '../stats/seed.ts';
 
-const chromiumPath = '/usr/bin/chromium';
-// CI installs Debian's chromium (.ci/run), so there a missing browser is a failure, not a skip.
-const runBrowser = existsSync(chromiumPath) || process.env.CI === 'true';
-if (!runBrowser) console.warn(`skipping the browser test: ${chromiumPath} is missing (apt-get install chromium)`);
 
 redisTest.runIf(runBrowser)('an officer logs in, drills down to a team, reads a figure and downloads the XLSX', async ({ prefix }) => {
   await seedTwoDays(prefix);
@@ -23,10 +19,7 @@ redisTest.runIf(runBrowser)('an officer logs in, drills down to a team, reads a 
   const sessions = new RedisSessions(store.redis, store.keys);
   const app = buildApp({ dashboard: { stats, officers: () => officers, sessions, secret: 'browser-test-secret', now: () => Date.parse('2026-12-08T18:00:00+08:00'), timezone: 'Asia/Shanghai' } });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await (await browser.newContext({ acceptDownloads: true, locale: 'zh-CN' })).newPage();
     await page.goto(`${base}/`);
