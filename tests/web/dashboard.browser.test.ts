@@ -13,12 +13,17 @@ import { redisTest, redisUrl } from '../helpers/redis.ts';
 import { seedTwoDays, statsConfig } from '../stats/seed.ts';
 
 /** The seeded dashboard served on a free port, one chromium page in it; CSP violations fail the test. */
-async function withDashboard(prefix: string, context: BrowserContextOptions, run: (page: Page, base: string) => Promise<void>, officer = '区干部'): Promise<void> {
+async function withDashboard(
+  prefix: string,
+  context: BrowserContextOptions,
+  run: (page: Page, base: string) => Promise<void>,
+  { officer = '区干部', simulated = false } = {},
+): Promise<void> {
   await seedTwoDays(prefix);
   const { stats, store, close } = openStats(statsConfig(), redisUrl(), prefix);
   const officers = [{ name: officer, scope: '江都区总工会', password: hashPassword('correct horse 1') }];
   const sessions = new RedisSessions(store.redis, store.keys);
-  const app = buildApp({ dashboard: { stats, officers: () => officers, sessions, secret: 'browser-test-secret', now: () => Date.parse('2026-12-08T18:00:00+08:00'), timezone: 'Asia/Shanghai' } });
+  const app = buildApp({ dashboard: { stats, officers: () => officers, sessions, secret: 'browser-test-secret', now: () => Date.parse('2026-12-08T18:00:00+08:00'), timezone: 'Asia/Shanghai', simulated } });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await launchChromium();
   const blocked: string[] = [];
@@ -92,7 +97,7 @@ redisTest.runIf(runBrowser)('?next= after login stays on this site, even with a 
   });
 }, 60_000);
 
-redisTest.runIf(runBrowser)('on a phone (390×844) no page scrolls sideways', async ({ prefix }) => {
+redisTest.runIf(runBrowser)('on a phone (390×844) no page scrolls sideways; under the simulator the header shows its date', async ({ prefix }) => {
   const officer = '江都区总工会宣传教育部王主席'; // a long name, as real ones can be
   const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
   await withDashboard(prefix, phone, async (page, base) => {
@@ -107,6 +112,8 @@ redisTest.runIf(runBrowser)('on a phone (390×844) no page scrolls sideways', as
     expect(await sideways()).toBe(0);
     await logIn(page, officer);
     await page.getByTestId('card-participationRate').getByText('22.2%').waitFor();
+    await expect.poll(() => page.getByTestId('sim-date').textContent()).toBe('模拟器日期：2026-12-08'); // under the simulator
+    expect(await page.getByTestId('range-to').inputValue()).toBe('2026-12-08');
     await page.screenshot({ path: join(tmpdir(), 'banqian-dashboard-390.png'), fullPage: true });
     expect(await sideways()).toBe(0);
     await page.getByTestId('row-江都机械有限公司').getByRole('link').click();
@@ -120,5 +127,5 @@ redisTest.runIf(runBrowser)('on a phone (390×844) no page scrolls sideways', as
     await page.getByTestId('question-1').waitFor();
     await page.screenshot({ path: join(tmpdir(), 'banqian-lesson-390.png'), fullPage: true });
     expect(await sideways()).toBe(0);
-  }, officer);
+  }, { officer, simulated: true });
 }, 60_000);
