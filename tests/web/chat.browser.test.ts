@@ -12,6 +12,8 @@ test.runIf(runBrowser)('the chat list counts as unread only what arrived after t
     emit('早上好', false, null); // private messages from before the page opened: history, not unread
     emit('我的', false, null);
     const page = await browser.newPage();
+    const blocked: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && /Content Security Policy/.test(m.text()) && blocked.push(m.text()));
     await page.goto(`${base}/chat`);
     const privateChat = page.locator('#chat-list li', { hasText: '私聊' });
     await page.locator('#messages').getByText('先用群主身份发送', { exact: false }).waitFor();
@@ -20,6 +22,7 @@ test.runIf(runBrowser)('the chat list counts as unread only what arrived after t
     expect(await privateChat.locator('.badge').count()).toBe(0);
     emit('帮助', false, null);
     await expect.poll(() => privateChat.locator('.badge').textContent()).toBe('1');
+    expect(blocked).toEqual([]); // the page lives with the app's Content-Security-Policy
   } finally {
     await browser.close();
     await app.close();

@@ -244,13 +244,13 @@ export async function dashboard(app: FastifyInstance, opts: DashboardOptions): P
     return { from, to };
   }
 
-  /** The requested org node (a path or a unique name) if it lies within the officer's scope; 404 / 403 otherwise. */
+  /** The requested org node (a path, or a name unique within the officer's scope); 403 outside the scope, else 404. */
   function scopedNode(req: FastifyRequest, reply: FastifyReply, pathOrName: string | undefined): OrgNode | undefined {
     const scope = req.officer!.scope;
-    const found = pathOrName ? org.resolve(pathOrName) : { node: scope };
-    if ('error' in found) reply.code(404).send({ error: found.error });
-    else if (!OrgTree.within(found.node.path, scope.path)) reply.code(403).send({ error: '无权查看该范围' });
-    else return found.node;
+    const found = pathOrName ? org.resolve(pathOrName, scope) : { node: scope };
+    if ('node' in found) return found.node;
+    if (org.find(pathOrName!).candidates.length) reply.code(403).send({ error: '无权查看该范围' });
+    else reply.code(404).send({ error: found.error });
     return undefined;
   }
 
