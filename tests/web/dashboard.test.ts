@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, test } from 'vitest';
+import { dashboardOptions } from '../../src/app/dashboard.ts';
 import { openStats } from '../../src/app/stats.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { buildApp } from '../../src/adapters/web/app.ts';
 import type { DashboardOptions } from '../../src/adapters/web/dashboard.ts';
 import { RedisSessions } from '../../src/adapters/web/sessions.ts';
@@ -398,4 +400,19 @@ describe('dashboard walls', () => {
       await d.close();
     }
   });
+});
+
+redisTest('web.https in the settings makes the dashboard cookie Secure', async ({ prefix }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'banqian-https-'));
+  writeFileSync(join(dir, 'banqian.yaml'), `dataDir: ${join(dir, 'data')}\norgFile: config/org.yaml\nweb:\n  https: true\n`);
+  const config = loadConfig(join(dir, 'banqian.yaml'), {});
+  const { stats, store, close } = openStats(config, redisUrl(), prefix);
+  const app = buildApp({ dashboard: { ...dashboardOptions(config, stats, store, Date.now), officers: () => officers } });
+  try {
+    const res = await app.inject({ method: 'POST', url: '/api/login', payload: { name: '区干部', password } });
+    expect(res.cookies[0]).toMatchObject({ name: 'bq_session', secure: true, httpOnly: true });
+  } finally {
+    await app.close();
+    close();
+  }
 });
