@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildApp } from '../src/adapters/web/app.ts';
 import { startRedisServer } from '../src/adapters/store/redis/server.ts';
+import { RedisSessions } from '../src/adapters/web/sessions.ts';
 import { openStats } from '../src/app/stats.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { hashPassword } from '../src/config/officers.ts';
@@ -122,7 +123,7 @@ const keys = await store.redis.dbsize();
 
 const officers = [{ name: 'bench', scope: '区总工会', password: hashPassword('bench-password') }];
 const lastDay = addDays(firstDay, days - 1);
-const app = buildApp({ dashboard: { stats, officers: () => officers, secret: 'bench-secret-0123456789', now: () => instantOf(lastDay, '18:00', tz), timezone: tz } });
+const app = buildApp({ dashboard: { stats, officers: () => officers, secret: 'bench-secret-0123456789', now: () => instantOf(lastDay, '18:00', tz), timezone: tz, sessions: new RedisSessions(store.redis, store.keys) } });
 const login = await app.inject({ method: 'POST', url: '/api/login', payload: { name: 'bench', password: 'bench-password' } });
 const cookies = { bq_session: login.cookies.find((c) => c.name === 'bq_session')!.value };
 const range = `from=${firstDay}&to=${lastDay}`;

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RedisStore } from '../adapters/store/redis/store.ts';
 import type { DashboardOptions } from '../adapters/web/dashboard.ts';
+import { RedisSessions } from '../adapters/web/sessions.ts';
 import type { Config } from '../config/config.ts';
 import { loadOfficers } from '../config/officers.ts';
 import type { Stats } from '../core/stats.ts';
@@ -17,6 +19,10 @@ export function sessionSecret(config: Config): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-export function dashboardOptions(config: Config, stats: Stats, now: () => number): DashboardOptions {
-  return { stats, officers: () => loadOfficers(config.officersFile), secret: sessionSecret(config), now, timezone: config.timezone };
+/** `now` is the bot's clock (virtual under the simulator); sessions and lockouts always use real time. */
+export function dashboardOptions(config: Config, stats: Stats, store: RedisStore, now: () => number, simulated = false): DashboardOptions {
+  return {
+    stats, officers: () => loadOfficers(config.officersFile), sessions: new RedisSessions(store.redis, store.keys), secret: sessionSecret(config),
+    now, timezone: config.timezone, https: config.web.https, simulated,
+  };
 }

@@ -22,7 +22,8 @@ export interface Config {
   /** Points per question: correct on time, answered on time but wrong, answered late (补学). */
   points: { correct: number; answered: number; late: number };
   leaders: string[];
-  web: { host: string; port: number };
+  /** https: the dashboard is served over HTTPS (usually behind a reverse proxy), so its cookie is Secure. */
+  web: { host: string; port: number; https: boolean };
 }
 
 export const defaultConfigFile = 'config/banqian.yaml';

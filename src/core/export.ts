@@ -1,6 +1,7 @@
 import type { Figures, StatsReport } from './stats.ts';
 
-export type Cell = string | number | null;
+/** A rate (0–1) and a day stay typed, so a spreadsheet gets a percent-formatted number and a date. */
+export type Cell = string | number | null | { rate: number | null } | { day: string };
 
 /**
  * Text a spreadsheet would run as a formula (=, +, -, @, tab, CR at the start) gets a leading
@@ -10,10 +11,19 @@ export function neutralise(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-const percent = (r: number | null): string => (r === null ? '' : `${(r * 100).toFixed(1)}%`);
+/** How a cell reads as text (CSV, terminal): a rate as "37.5%". */
+export function cellText(c: Cell): string {
+  if (c === null) return '';
+  if (typeof c !== 'object') return String(c);
+  if ('day' in c) return c.day;
+  return c.rate === null ? '' : `${(c.rate * 100).toFixed(1)}%`;
+}
+
+/** Display width: CJK and other wide characters count double. */
+export const textWidth = (s: string): number => [...s].reduce((n, ch) => n + (/[\u1100-\uffff]/.test(ch) ? 2 : 1), 0);
 
 export const figureHeaders = ['课次', '应参与', '参与', '全对', '补学', '参与率', '正确率'];
-export const figureCells = (f: Figures): Cell[] => [f.lessons, f.expected, f.answered, f.correct, f.late, percent(f.participationRate), percent(f.correctRate)];
+export const figureCells = (f: Figures): Cell[] => [f.lessons, f.expected, f.answered, f.correct, f.late, { rate: f.participationRate }, { rate: f.correctRate }];
 
 /** The report as sheets: one row per team, one per worker, one per lesson. */
 export function reportSheets(r: StatsReport): { name: string; rows: Cell[][] }[] {
@@ -25,8 +35,7 @@ export function reportSheets(r: StatsReport): { name: string; rows: Cell[][] }[]
 }
 
 function csvCell(c: Cell): string {
-  if (c === null) return '';
-  if (typeof c === 'number') return String(c);
+  if (typeof c !== 'string') return cellText(c);
   const safe = neutralise(c);
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
@@ -38,8 +47,7 @@ export function toCsv(sheets: { name: string; rows: Cell[][] }[]): string {
 
 /** A plain text table for the terminal (CJK characters count double). */
 export function toTable(rows: Cell[][]): string {
-  const text = rows.map((r) => r.map((c) => (c === null ? '' : String(c))));
-  const width = (s: string) => [...s].reduce((n, ch) => n + (/[\u1100-\uffff]/.test(ch) ? 2 : 1), 0);
-  const widths = text[0].map((_, i) => Math.max(...text.map((r) => width(r[i] ?? ''))));
-  return text.map((r) => r.map((c, i) => c + ' '.repeat(widths[i] - width(c))).join('  ').trimEnd()).join('\n');
+  const text = rows.map((r) => r.map(cellText));
+  const widths = text[0].map((_, i) => Math.max(...text.map((r) => textWidth(r[i] ?? ''))));
+  return text.map((r) => r.map((c, i) => c + ' '.repeat(widths[i] - textWidth(c))).join('  ').trimEnd()).join('\n');
 }

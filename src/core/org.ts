@@ -41,10 +41,13 @@ export class OrgTree {
     return { node: candidates.length === 1 ? candidates[0] : undefined, candidates };
   }
 
-  /** `find`, or one sentence saying what would work: the chat command and the CLI both show it. */
-  resolve(pathOrName: string): { node: OrgNode } | { error: string } {
-    const { node, candidates } = this.find(pathOrName);
-    if (node) return { node };
+  /**
+   * `find` among the nodes within `scope` (an officer's subtree: a name ambiguous in the whole tree may be unique
+   * there), or one sentence saying what would work: the chat command, the CLI and the dashboard all show it.
+   */
+  resolve(pathOrName: string, scope: OrgNode = this.root): { node: OrgNode } | { error: string } {
+    const candidates = this.find(pathOrName).candidates.filter((c) => OrgTree.within(c.path, scope.path));
+    if (candidates.length === 1) return { node: candidates[0] };
     if (candidates.length > 1) return { error: `“${pathOrName}”有 ${candidates.length} 个，请写完整路径：${candidates.map((c) => c.path).join('、')}` };
     return { error: `组织架构里没有“${pathOrName}”。请写名称或完整路径，顶层是“${this.root.path}”，路径用“/”连接。` };
   }

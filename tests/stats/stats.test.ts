@@ -2,6 +2,7 @@ import { describe, expect } from 'vitest';
 import { openStats } from '../../src/app/stats.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
 import { runCli } from '../helpers/cli.ts';
+import { wallClock } from '../../src/core/time.ts';
 import { seedTwoDays, statsConfig } from './seed.ts';
 
 const jijia = '江都区总工会/江都机械有限公司/机加车间/机加车间二班';
@@ -55,5 +56,12 @@ describe('figures from a simulated run with known answers', () => {
     expect(table.stdout).toMatch(/总装车间一班\s+江都区总工会\/江都机械有限公司\/总装车间\/总装车间一班\s+2\s+8\s+3\s+2\s+1\s+37\.5%\s+66\.7%/);
     expect(runCli(['stats', '--prefix', prefix, '--from', '2026-02-30'], { env }).stderr).toMatch(/“2026-02-30”不是有效日期/);
     expect(runCli(['stats', '--org', '不存在的厂'], { env }).stderr).toMatch(/组织架构里没有“不存在的厂”/);
+    // Without dates: the real current month (no simulator clock here), up to today in Asia/Shanghai.
+    const today = wallClock(Date.now(), 'Asia/Shanghai').day;
+    const month = JSON.parse(runCli(['stats', '--prefix', prefix, '--format', 'json', '-c', '/nonexistent'], { env }).stdout);
+    expect([month.from, month.to]).toEqual([`${today.slice(0, 8)}01`, today]);
+    // With only --to, the month of that day.
+    const october = JSON.parse(runCli(['stats', '--prefix', prefix, '--to', '2026-10-15', '--format', 'json', '-c', '/nonexistent'], { env }).stdout);
+    expect([october.from, october.to]).toEqual(['2026-10-01', '2026-10-15']);
   });
 });

@@ -1,40 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildApp } from '../../src/adapters/web/app.ts';
-import type { SimControl, SimEvent } from '../../src/adapters/web/chatPage.ts';
-
-/** An in-memory simulator: records what the page asks of it and emits events to its watchers. */
-function fakeSim() {
-  const rooms = [{ topic: '检修一班', owner: '王班长', members: ['王班长', '李师傅', '小张'] }];
-  const listeners = new Set<(e: SimEvent) => void>();
-  const said: { from: string; text: string; room?: string }[] = [];
-  const advanced: number[] = [];
-  let clock = Date.parse('2025-03-03T07:40:00+08:00');
-  const iso = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
-  const sim: SimControl = {
-    botName: '班前小助手',
-    rooms: () => rooms,
-    say(from, text, room) {
-      if (!rooms.some((r) => r.members.includes(from))) throw new Error(`没有成员“${from}”`);
-      said.push({ from, text, room });
-    },
-    watch(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async advance(minutes) {
-      advanced.push(minutes);
-      clock += minutes * 60_000;
-    },
-    now: () => iso(clock),
-  };
-  const emit = (text: string, self = true): SimEvent => {
-    const e: SimEvent = { at: sim.now(), room: '检修一班', to: null, from: self ? sim.botName : '小张', self, text };
-    for (const l of listeners) l(e);
-    return e;
-  };
-  return { sim, said, advanced, listeners, emit };
-}
+import type { SimEvent } from '../../src/adapters/web/chatPage.ts';
+import { fakeSim } from '../helpers/fakeSim.ts';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -72,7 +40,8 @@ describe('chat page', () => {
     for (const url of ['/static/..%2Fapp.ts', '/static/..%2F..%2F..%2F..%2Fbin%2Fbanqian.js', '/static/nope.js']) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
-      expect(res.json(), url).toEqual({ error: '没有这个文件' });
+      expect(res.headers['content-type'], url).toBe('text/html; charset=utf-8');
+      expect(res.body, url).toContain('没有这个页面');
     }
   });
 
@@ -81,6 +50,27 @@ describe('chat page', () => {
     const res = await app.inject({ method: 'GET', url: '/api/sim/rooms' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ botName: '班前小助手', rooms: sim.rooms(), now: '2025-03-03T07:40:00+08:00' });
+  });
+
+  test('/api/sim/* answers only loopback clients that name a local host (DNS rebinding)', async () => {
+    const { app, said } = start();
+    const say = { from: '王班长', text: '立即推送', room: '检修一班' };
+    const remote = await app.inject({ method: 'POST', url: '/api/sim/say', payload: say, remoteAddress: '192.168.1.20' });
+    expect(remote.statusCode).toBe(403);
+    expect(remote.json().error).toMatch(/模拟器只接受本机访问/);
+    const rebound = await app.inject({ method: 'GET', url: '/api/sim/rooms', headers: { host: 'evil.example:3000' } });
+    expect(rebound.statusCode).toBe(403);
+    expect(said).toEqual([]);
+    for (const host of ['127.0.0.1:3000', 'localhost:3000', '[::1]:3000']) {
+      expect((await app.inject({ method: 'GET', url: '/api/sim/rooms', headers: { host } })).statusCode, host).toBe(200);
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/sim/rooms', remoteAddress: '::ffff:127.0.0.1' })).statusCode).toBe(200);
+  });
+
+  test('without the simulator there is no /api/sim/*', async () => {
+    app = buildApp({});
+    const res = await app.inject({ method: 'GET', url: '/api/sim/rooms' });
+    expect([res.statusCode, res.json()]).toEqual([404, { error: '没有这个接口' }]);
   });
 
   test('GET /healthz answers ok', async () => {
@@ -160,6 +150,7 @@ describe('chat page', () => {
     expect(stream.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(stream.res.headers.get('cache-control')).toBe('no-cache');
     expect(await stream.next()).toEqual(before);
+    expect(await stream.next()).toEqual({ live: true }); // the page counts unread messages only from here
     const live = emit('1C 2B', false);
     expect(await stream.next()).toEqual(live);
 
@@ -173,6 +164,7 @@ describe('chat page', () => {
     const { app } = start();
     await app.listen({ port: 0, host: '127.0.0.1' });
     const stream = await openEvents(app);
+    expect(await stream.next()).toEqual({ live: true });
     await app.close();
     await expect(stream.next()).rejects.toThrow('stream ended');
   });
@@ -192,6 +184,7 @@ async function openEvents(app: FastifyInstance) {
         const frame = buffered.slice(0, end);
         buffered = buffered.slice(end + 2);
         if (frame.startsWith('data: ')) return JSON.parse(frame.slice('data: '.length));
+        if (frame.startsWith('event: live\n')) return { live: true } as unknown as SimEvent;
         continue;
       }
       const { value, done } = await reader.read();

@@ -18,7 +18,7 @@ interface Dashboard {
   trendPoints(t: unknown): number | null;
   formatTrend(t: unknown): { text: string; dir: number };
   sortRows<T>(rows: T[], value: (r: T) => unknown, dir?: 'asc' | 'desc'): T[];
-  safeNext(raw: unknown): string;
+  safeNext(raw: unknown, origin: string): string;
   buildUrl(path: string, params?: Record<string, unknown>): string;
   rangeParams(search: string): { from?: string; to?: string };
   parseRoute(pathname: string, search: string): Record<string, unknown>;
@@ -164,14 +164,20 @@ describe('dashboard.js', () => {
 
   test('only follows same-site ?next= paths after login', async () => {
     const d = await load();
-    expect(d.safeNext('/team/7?from=2026-12-01&to=2026-12-07')).toBe('/team/7?from=2026-12-01&to=2026-12-07');
-    expect(d.safeNext('/')).toBe('/');
-    expect(d.safeNext('//evil.example/x')).toBe('/');
-    expect(d.safeNext('/\\evil.example')).toBe('/');
-    expect(d.safeNext('https://evil.example/')).toBe('/');
-    expect(d.safeNext('javascript:alert(1)')).toBe('/');
-    expect(d.safeNext('/login?next=/')).toBe('/');
-    expect(d.safeNext(null)).toBe('/');
+    const next = (raw: unknown) => d.safeNext(raw, 'http://127.0.0.1:3000');
+    expect(next('/team/7?from=2026-12-01&to=2026-12-07')).toBe('/team/7?from=2026-12-01&to=2026-12-07');
+    expect(next('/')).toBe('/');
+    expect(next('//evil.example/x')).toBe('/');
+    expect(next('/\\evil.example')).toBe('/');
+    expect(next('https://evil.example/')).toBe('/');
+    expect(next('javascript:alert(1)')).toBe('/');
+    expect(next('/login?next=/')).toBe('/');
+    expect(next(null)).toBe('/');
+    // What ?next= decodes to: browsers drop tab/CR/LF and read "\\" as "/", which would make "//evil.example".
+    for (const raw of ['/\t/evil.example/', '/\n/evil.example/', '/\r/evil.example/', '/\\/evil.example/', '\\\\evil.example', '/ /evil.example']) {
+      expect(next(raw), JSON.stringify(raw)).toBe('/');
+    }
+    expect(next('/org?path=%E6%B1%9F#x')).toBe('/org?path=%E6%B1%9F#x');
   });
 
   test('routes on pathname and query; keeps from/to in URLs', async () => {

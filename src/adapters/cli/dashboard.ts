@@ -12,8 +12,8 @@ export function dashboardCommand(): Command {
         import('../../app/redis.ts'), import('../../app/stats.ts'), import('../web/app.ts'), import('../../app/dashboard.ts'),
       ]);
       const server = await redisFor(config, (m) => console.error(m));
-      const { stats, close } = openStats(config, server.url, opts.prefix);
-      const web = buildApp({ dashboard: dashboardOptions(config, stats, Date.now) });
+      const { stats, store, close } = openStats(config, server.url, opts.prefix);
+      const web = buildApp({ dashboard: dashboardOptions(config, stats, store, Date.now) });
       const address = await web.listen({ port: opts.port ?? config.web.port, host: config.web.host });
       console.error(`工会数据看板：${address}`);
       const stop = async () => {

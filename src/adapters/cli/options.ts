@@ -9,10 +9,10 @@ export function resolveOrg(org: OrgTree, pathOrName: string | undefined): OrgNod
   return found.node;
 }
 
-/** --from/--to as YYYY-MM-DD; by default this month up to today. */
+/** --from/--to as YYYY-MM-DD; by default the real current month up to today, or the month of --to from its 1st. */
 export function dateRange(from: string | undefined, to: string | undefined, timezone: string, now = Date.now()): { from: string; to: string } {
-  const today = wallClock(now, timezone).day;
-  const range = { from: from ?? `${today.slice(0, 8)}01`, to: to ?? today };
+  const end = to ?? wallClock(now, timezone).day;
+  const range = { from: from ?? `${end.slice(0, 8)}01`, to: end };
   const error = rangeError(range.from, range.to);
   if (error) throw new Error(error);
   return range;

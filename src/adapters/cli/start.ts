@@ -21,7 +21,7 @@ export function startCommand(): Command {
       if (simulated) for (const room of demoRooms) app.world!.addRoom(room);
       const driver = runRealtime(app, config.timezone, clock.now);
       const stats = new Stats(app.store, app.bot.deps.org, config.points);
-      const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick) : undefined, dashboard: dashboardOptions(config, stats, clock.now) });
+      const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick) : undefined, dashboard: dashboardOptions(config, stats, app.store, clock.now, simulated) });
       const port = opts.port ?? config.web.port;
       const address = await web.listen({ port, host: config.web.host });
       log.info(simulated ? `模拟微信已启动：${address}/chat ；工会数据看板：${address}/` : `机器人已启动（${config.puppet.name}），工会数据看板：${address}/`);

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { sendFile } from './files.ts';
 
 /** A message seen in a chat (the bot's own included). */
@@ -56,35 +56,12 @@ const advanceBody = {
   properties: { minutes: { type: 'integer', minimum: 1, maximum: 1440 } },
 } as const;
 
-const fieldNames: Record<string, string> = { from: '发送人', text: '消息', room: '群名', minutes: '分钟数' };
-const typeNames: Record<string, string> = { string: '文字', integer: '整数', object: '一个 JSON 对象' };
-
-/** Turns the first schema violation into one Chinese sentence for the page to show. */
-function validationMessage(err: FastifyError): string {
-  const v = err.validation?.[0];
-  if (!v) return '请求格式不正确';
-  const p = v.params as Record<string, unknown>;
-  const key = v.keyword === 'required' ? String(p.missingProperty) : v.instancePath.replace(/^\//, '');
-  const field = fieldNames[key] ?? (key || '请求内容');
-  switch (v.keyword) {
-    case 'required':
-      return `缺少${field}`;
-    case 'minLength':
-      return `${field}不能为空`;
-    case 'maxLength':
-      return `${field}不能超过 ${p.limit} 个字`;
-    case 'minimum':
-      return `${field}不能小于 ${p.limit}`;
-    case 'maximum':
-      return `${field}不能大于 ${p.limit}`;
-    case 'type':
-      return `${field}应为${typeNames[String(p.type)] ?? p.type}`;
-    default:
-      return `${field}格式不正确`;
-  }
-}
-
 const sseFrame = (e: SimEvent): string => `data: ${JSON.stringify(e)}\n\n`;
+/** Sent after the replayed history: what follows is new, which the page's unread badges count. */
+const liveFrame = 'event: live\ndata: {}\n\n';
+
+const isLoopback = (address: string | undefined): boolean => !!address && /^(127\.|::1$|::ffff:127\.)/.test(address);
+const isLocalHost = (host: string | undefined): boolean => !!host && /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i.test(host);
 
 /** The simulator's chat page and its JSON/SSE API. Routes are absolute, so it needs no prefix. */
 export async function chatPage(app: FastifyInstance, opts: { sim: SimControl }): Promise<void> {
@@ -106,15 +83,12 @@ export async function chatPage(app: FastifyInstance, opts: { sim: SimControl }):
   });
   app.addHook('onClose', async () => unwatch());
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err.validation) return reply.code(400).send({ error: validationMessage(err) });
-    const status = err.statusCode ?? 500;
-    if (status >= 500) {
-      req.log.error({ err }, 'chat page request failed');
-      return reply.code(status).send({ error: '模拟器出错了，请看终端日志' });
+  // Only this machine may drive the simulator, and only under a local host name, so a web page on another
+  // site cannot reach it through DNS rebinding.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.startsWith('/api/sim/') && !(isLoopback(req.socket.remoteAddress) && isLocalHost(req.headers.host))) {
+      return reply.code(403).send({ error: '模拟器只接受本机访问（http://127.0.0.1 或 http://localhost）' });
     }
-    // Unparsable JSON, wrong content type and the like.
-    return reply.code(status).send({ error: '请求格式不正确' });
   });
 
   app.get('/chat', (_req, reply) => sendFile(staticDir, 'index.html', reply));
@@ -143,6 +117,7 @@ export async function chatPage(app: FastifyInstance, opts: { sim: SimControl }):
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.flushHeaders(); // the browser fires "open" only once it has the headers, even with an empty history
     for (const e of history) res.write(sseFrame(e));
+    res.write(liveFrame);
     streams.add(res);
     // Keeps proxies and idle timeouts from dropping a quiet stream.
     const ping = setInterval(() => res.write(': ping\n\n'), pingMs);

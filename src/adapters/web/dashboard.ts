@@ -4,24 +4,37 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import type { Officer } from '../../config/officers.ts';
-import { verifyPassword } from '../../config/officers.ts';
+import { hashPassword, verifyPassword } from '../../config/officers.ts';
 import { figureCells, figureHeaders, toCsv, type Cell } from '../../core/export.ts';
 import { OrgTree, type OrgNode } from '../../core/org.ts';
 import type { Group } from '../../core/ports.ts';
 import type { Stats } from '../../core/stats.ts';
 import { addDays, isRealDate, rangeError, wallClock } from '../../core/time.ts';
 import { toXlsx } from '../export/xlsx.ts';
+import { WebError } from './errors.ts';
 import { sendFile } from './files.ts';
+import { FailureTable } from './limits.ts';
+import { passDigest, type SessionStore } from './sessions.ts';
 
 export interface DashboardOptions {
   stats: Stats;
   /** Read at every login, so `banqian officer add` applies without a restart. */
   officers: () => Officer[];
+  /** Server-side sessions (Redis), so logout ends them and they survive a restart. */
+  sessions: SessionStore;
   /** Signs session cookies. */
   secret: string;
+  /** The bot's clock (the virtual clock under the simulator): "today" and the default date range. */
   now: () => number;
+  /** Real time for sessions and lockouts, so a simulator fast-forward neither logs out nor unlocks. Default Date.now. */
+  wallNow?: () => number;
   timezone: string;
+  /** The dashboard is served over HTTPS: the session cookie gets Secure. */
+  https?: boolean;
+  /** Running under the simulator: the page shows the simulator's date. */
+  simulated?: boolean;
 }
 
 const pagesDir = fileURLToPath(new URL('./dashboard/', import.meta.url));
@@ -29,17 +42,28 @@ const echartsFile = join(dirname(createRequire(import.meta.url).resolve('echarts
 const sessionCookie = 'bq_session';
 const sessionMs = 12 * 3_600_000;
 const maxFailures = 5;
+const maxAddressFailures = 30;
 const lockMs = 15 * 60_000;
+const tableCapacity = 10_000;
 const defaultDays = 30;
 
-interface Session {
+const loginBody = {
+  type: 'object',
+  properties: { name: { type: 'string', maxLength: 64 }, password: { type: 'string', maxLength: 256 } },
+} as const;
+const rangeQuery = {
+  type: 'object',
+  properties: { org: { type: 'string', maxLength: 1000 }, from: { type: 'string', maxLength: 10 }, to: { type: 'string', maxLength: 10 } },
+} as const;
+
+interface LoggedIn {
   name: string;
   scope: OrgNode;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    officer?: Session;
+    officer?: LoggedIn;
   }
 }
 
@@ -47,61 +71,95 @@ declare module 'fastify' {
 export async function dashboard(app: FastifyInstance, opts: DashboardOptions): Promise<void> {
   const { stats } = opts;
   const org = stats.org;
-  const failures = new Map<string, { count: number; lockedUntil: number }>();
+  const wallNow = opts.wallNow ?? Date.now;
+  const byName = new FailureTable(maxFailures, lockMs, tableCapacity);
+  const byAddress = new FailureTable(maxAddressFailures, lockMs, tableCapacity);
+  // Unknown names run the same scrypt work as known ones, so response time does not tell which names exist.
+  const dummyHash = hashPassword(randomBytes(16).toString('base64'));
   await app.register(cookie, { secret: opts.secret });
 
-  /** The officer behind a valid, unexpired cookie whose account and scope still exist. */
-  const sessionOf = (req: FastifyRequest): Session | undefined => {
+  // A broken officers.yaml is logged once (until it changes) and shown without its path.
+  let reported = '';
+  const officers = (): Officer[] => {
+    try {
+      const list = opts.officers();
+      reported = '';
+      return list;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (message !== reported) app.log.error(`看板账号文件有错误：\n${message}`);
+      reported = message;
+      throw new WebError(503, '看板账号文件（officers.yaml）有错误，暂时无法登录。请管理员查看服务器日志并改正。');
+    }
+  };
+
+  const tokenOf = (req: FastifyRequest): string | undefined => {
     const raw = req.cookies[sessionCookie];
     const unsigned = raw ? req.unsignCookie(raw) : undefined;
-    if (!unsigned?.valid || !unsigned.value) return undefined;
-    const [name, expires] = JSON.parse(unsigned.value) as [string, number];
-    const officer = expires > opts.now() ? opts.officers().find((o) => o.name === name) : undefined;
-    const scope = officer && org.get(officer.scope);
-    return scope ? { name, scope } : undefined;
+    return unsigned?.valid && unsigned.value ? unsigned.value : undefined;
+  };
+
+  /** The officer behind a live session whose account, password and scope are unchanged since login. */
+  const sessionOf = async (req: FastifyRequest): Promise<LoggedIn | undefined> => {
+    const token = tokenOf(req);
+    const session = token ? await opts.sessions.get(token) : undefined;
+    if (!token || !session) return undefined;
+    const officer = officers().find((o) => o.name === session.name);
+    const current = officer && session.expires > wallNow() && officer.scope === session.scope && passDigest(officer.password) === session.pass;
+    const scope = current ? org.get(officer.scope) : undefined;
+    if (scope) return { name: officer!.name, scope };
+    await opts.sessions.end(token);
+    return undefined;
   };
 
   const pageGuard = async (req: FastifyRequest, reply: FastifyReply) => {
-    req.officer = sessionOf(req);
+    req.officer = await sessionOf(req);
     if (!req.officer) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`);
   };
   const apiGuard = async (req: FastifyRequest, reply: FastifyReply) => {
-    req.officer = sessionOf(req);
+    req.officer = await sessionOf(req);
     if (!req.officer) return reply.code(401).send({ error: '请先登录' });
   };
 
-  app.get('/login', (_req, reply) => sendFile(pagesDir, 'login.html', reply));
+  app.get('/login', (_req, reply) => {
+    officers(); // a broken accounts file shows its error page here rather than after typing a password
+    return sendFile(pagesDir, 'login.html', reply);
+  });
   app.get<{ Params: { file: string } }>('/assets/:file', (req, reply) =>
     req.params.file === 'echarts.min.js' ? reply.type('text/javascript; charset=utf-8').send(createReadStream(echartsFile)) : sendFile(pagesDir, req.params.file, reply),
   );
   app.get('/api/setup-hint', async () => {
-    const count = opts.officers().length;
+    const count = officers().length;
     return { officers: count, hint: count ? '' : `还没有看板账号。请在服务器上运行：npx banqian officer add <姓名> --scope "${org.root.path}"（按提示输入密码），然后刷新本页。` };
   });
 
-  app.post<{ Body: { name?: unknown; password?: unknown } }>('/api/login', async (req, reply) => {
-    const name = typeof req.body?.name === 'string' ? req.body.name.trim() : '';
-    const password = typeof req.body?.password === 'string' ? req.body.password : '';
-    const now = opts.now();
-    const f = failures.get(name) ?? { count: 0, lockedUntil: 0 };
-    if (f.lockedUntil > now) {
-      const minutes = Math.ceil((f.lockedUntil - now) / 60_000);
-      return reply.code(423).send({ error: `密码错误次数过多，账号已锁定，请 ${minutes} 分钟后再试`, until: new Date(f.lockedUntil).toISOString() });
-    }
-    const officer = opts.officers().find((o) => o.name === name);
-    if (!officer || !verifyPassword(password, officer.password)) {
-      f.count += 1;
-      if (f.count >= maxFailures) Object.assign(f, { count: 0, lockedUntil: now + lockMs });
-      failures.set(name, f);
+  app.post<{ Body: { name?: string; password?: string } }>('/api/login', { schema: { body: loginBody } }, async (req, reply) => {
+    const name = req.body?.name?.trim() ?? '';
+    const password = req.body?.password ?? '';
+    const now = wallNow();
+    const minutes = (until: number) => Math.ceil((until - now) / 60_000);
+    const nameLock = byName.lockedUntil(name, now);
+    if (nameLock) return reply.code(423).send({ error: `密码错误次数过多，账号已锁定，请 ${minutes(nameLock)} 分钟后再试`, until: new Date(nameLock).toISOString() });
+    const addressLock = byAddress.lockedUntil(req.ip, now);
+    if (addressLock) return reply.code(429).send({ error: `这台设备登录失败次数过多，请 ${minutes(addressLock)} 分钟后再试`, until: new Date(addressLock).toISOString() });
+    const officer = officers().find((o) => o.name === name);
+    const valid = verifyPassword(password, officer?.password ?? dummyHash);
+    if (!officer || !valid) {
+      byName.fail(name, now);
+      byAddress.fail(req.ip, now);
       return reply.code(401).send({ error: '姓名或密码不对' });
     }
-    failures.delete(name);
-    const value = JSON.stringify([officer.name, now + sessionMs]);
-    reply.setCookie(sessionCookie, value, { signed: true, httpOnly: true, sameSite: 'strict', path: '/', maxAge: sessionMs / 1000 });
+    byName.clear(name);
+    const token = await opts.sessions.create({ name: officer.name, scope: officer.scope, pass: passDigest(officer.password), expires: now + sessionMs }, sessionMs);
+    reply.setCookie(sessionCookie, token, { signed: true, httpOnly: true, sameSite: 'strict', path: '/', maxAge: sessionMs / 1000, secure: opts.https === true });
     return { name: officer.name, scope: officer.scope };
   });
 
-  app.post('/api/logout', async (_req, reply) => reply.clearCookie(sessionCookie, { path: '/' }).code(204).send());
+  app.post('/api/logout', async (req, reply) => {
+    const token = tokenOf(req);
+    if (token) await opts.sessions.end(token);
+    return reply.clearCookie(sessionCookie, { path: '/' }).code(204).send();
+  });
 
   for (const page of ['/', '/org', '/team/:gid', '/lesson/:gid/:day']) {
     app.get(page, { preHandler: pageGuard }, (_req, reply) => sendFile(pagesDir, 'index.html', reply));
@@ -109,17 +167,18 @@ export async function dashboard(app: FastifyInstance, opts: DashboardOptions): P
 
   app.register(async (api) => {
     api.addHook('preHandler', apiGuard);
+    const withRange = { schema: { querystring: rangeQuery } };
 
-    api.get('/api/session', async (req) => ({ name: req.officer!.name, scope: req.officer!.scope.path }));
+    api.get('/api/session', async (req) => ({ name: req.officer!.name, scope: req.officer!.scope.path, today: today(), simulated: opts.simulated === true }));
 
-    api.get<{ Querystring: Query }>('/api/overview', async (req, reply) => {
+    api.get<{ Querystring: Query }>('/api/overview', withRange, async (req, reply) => {
       const node = scopedNode(req, reply, req.query.org);
       const range = node && dateRange(req.query, reply);
       if (!node || !range) return reply;
       return { ...(await stats.overview(node, range.from, range.to)), breadcrumb: breadcrumb(req.officer!.scope, node) };
     });
 
-    api.get<{ Params: { gid: string }; Querystring: Query }>('/api/team/:gid', async (req, reply) => {
+    api.get<{ Params: { gid: string }; Querystring: Query }>('/api/team/:gid', withRange, async (req, reply) => {
       const g = await scopedTeam(req, reply, req.params.gid);
       const range = g && dateRange(req.query, reply);
       if (!g || !range) return reply;
@@ -128,69 +187,94 @@ export async function dashboard(app: FastifyInstance, opts: DashboardOptions): P
     });
 
     api.get<{ Params: { gid: string; day: string } }>('/api/lesson/:gid/:day', async (req, reply) => {
-      const g = await scopedTeam(req, reply, req.params.gid);
-      if (!g) return reply;
-      const page = isRealDate(req.params.day) ? await stats.lessonPage(g, req.params.day) : undefined;
-      return page ?? reply.code(404).send({ error: '这一天没有课' });
+      const page = await scopedLesson(req, reply, req.params.gid, req.params.day);
+      return page ?? reply;
     });
 
-    api.get<{ Querystring: Query }>('/api/stats', async (req, reply) => {
+    api.get<{ Querystring: Query }>('/api/stats', withRange, async (req, reply) => {
       const node = scopedNode(req, reply, req.query.org);
       const range = node && dateRange(req.query, reply);
       if (!node || !range) return reply;
       return stats.report(node, range.from, range.to);
     });
 
-    api.get<{ Params: { format: string }; Querystring: Query }>('/export/overview.:format', async (req, reply) => {
+    api.get<{ Params: { format: string }; Querystring: Query }>('/export/overview.:format', withRange, async (req, reply) => {
       const node = scopedNode(req, reply, req.query.org);
       const range = node && dateRange(req.query, reply);
       if (!node || !range) return reply;
       const view = await stats.overview(node, range.from, range.to);
       const children: Cell[][] = [['名称', '类型', ...figureHeaders], ...view.children.map((c) => [c.name, c.kind === 'team' ? '班组' : '组织', ...figureCells(c.figures)])];
-      const daily: Cell[][] = [['日期', ...figureHeaders], ...view.daily.map((d) => [d.day, ...figureCells(d)])];
+      const daily: Cell[][] = [['日期', ...figureHeaders], ...view.daily.map((d) => [{ day: d.day }, ...figureCells(d)])];
       return exportSheets(reply, `${node.name}-${range.from}-${range.to}`, req.params.format, [{ name: '下级', rows: children }, { name: '按日', rows: daily }]);
     });
 
-    api.get<{ Params: { gid: string; format: string }; Querystring: Query }>('/export/team/:gid.:format', async (req, reply) => {
+    api.get<{ Params: { gid: string; format: string }; Querystring: Query }>('/export/team/:gid.:format', withRange, async (req, reply) => {
       const g = await scopedTeam(req, reply, req.params.gid);
       const range = g && dateRange(req.query, reply);
       if (!g || !range) return reply;
       const view = await stats.team(g, range.from, range.to, today());
-      const lessons: Cell[][] = [['日期', '课程', ...figureHeaders], ...view.lessons.map((l) => [l.day, l.title, ...figureCells(l.figures)])];
+      const lessons: Cell[][] = [['日期', '课程', ...figureHeaders], ...view.lessons.map((l) => [{ day: l.day }, l.title, ...figureCells(l.figures)])];
       const workers: Cell[][] = [['姓名', '参与', '全对', '积分', '连续学习'], ...view.workers.map((w) => [w.name, w.answered, w.correct, w.points, w.streak])];
       return exportSheets(reply, `${g.topic}-${range.from}-${range.to}`, req.params.format, [{ name: '课程', rows: lessons }, { name: '职工', rows: workers }]);
+    });
+
+    api.get<{ Params: { gid: string; day: string; format: string } }>('/export/lesson/:gid/:day.:format', async (req, reply) => {
+      const page = await scopedLesson(req, reply, req.params.gid, req.params.day);
+      if (!page) return reply;
+      const summary: Cell[][] = [['班组', '日期', '课程', ...figureHeaders], [page.team.room, { day: page.day }, page.lesson.title, ...figureCells(page.figures)]];
+      const options: Cell[][] = [
+        ['题号', '题目', '选项', '内容', '选择人数', '正确选项'],
+        ...page.questions.flatMap((q, i) => q.options.map((o) => [i + 1, q.question, o.letter, o.text, o.count, o.correct ? '是' : ''])),
+      ];
+      return exportSheets(reply, `${page.team.room}-${page.day}-${page.lesson.title}`, req.params.format, [{ name: '课程', rows: summary }, { name: '作答分布', rows: options }]);
     });
   });
 
   const today = () => wallClock(opts.now(), opts.timezone).day;
 
+  /** The query's range, by default the last 30 days; a bad one answers 400 with `field: 'range'` for the date fields. */
   function dateRange(q: Query, reply: FastifyReply): { from: string; to: string } | undefined {
     const to = q.to || today();
     const from = q.from || addDays(to, 1 - defaultDays);
     const error = rangeError(from, to);
     if (error) {
-      reply.code(400).send({ error });
+      reply.code(400).send({ error, field: 'range' });
       return undefined;
     }
     return { from, to };
   }
 
-  /** The requested org node if it lies within the officer's scope; 404 / 403 otherwise. */
-  function scopedNode(req: FastifyRequest, reply: FastifyReply, path: string | undefined): OrgNode | undefined {
+  /** The requested org node (a path, or a name unique within the officer's scope); 403 outside the scope, else 404. */
+  function scopedNode(req: FastifyRequest, reply: FastifyReply, pathOrName: string | undefined): OrgNode | undefined {
     const scope = req.officer!.scope;
-    const node = path ? org.get(path) : scope;
-    if (!node) reply.code(404).send({ error: '没有这个组织' });
-    else if (!OrgTree.within(node.path, scope.path)) reply.code(403).send({ error: '无权查看该范围' });
-    else return node;
+    const found = pathOrName ? org.resolve(pathOrName, scope) : { node: scope };
+    if ('node' in found) return found.node;
+    if (org.find(pathOrName!).candidates.length) reply.code(403).send({ error: '无权查看该范围' });
+    else reply.code(404).send({ error: found.error });
     return undefined;
   }
 
   async function scopedTeam(req: FastifyRequest, reply: FastifyReply, gidParam: string): Promise<Group | undefined> {
-    const g = /^\d+$/.test(gidParam) ? await stats.group(Number(gidParam)) : undefined;
+    if (!/^[1-9]\d{0,14}$/.test(gidParam)) {
+      reply.code(400).send({ error: `班组编号“${gidParam}”不对，应为正整数` });
+      return undefined;
+    }
+    const g = await stats.group(Number(gidParam));
     if (!g) reply.code(404).send({ error: '没有这个班组' });
     else if (!OrgTree.within(org.teamPaths(g.team).at(-1)!, req.officer!.scope.path)) reply.code(403).send({ error: '无权查看该范围' });
     else return g;
     return undefined;
+  }
+
+  async function scopedLesson(req: FastifyRequest, reply: FastifyReply, gidParam: string, day: string) {
+    if (!isRealDate(day)) {
+      reply.code(400).send({ error: `“${day}”不是有效日期，应写成 2026-12-07` });
+      return undefined;
+    }
+    const g = await scopedTeam(req, reply, gidParam);
+    const page = g && (await stats.lessonPage(g, day));
+    if (g && !page) reply.code(404).send({ error: '这一天没有课' });
+    return page;
   }
 }
 

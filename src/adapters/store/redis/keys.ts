@@ -38,6 +38,11 @@ function hashPart(hash: string): string {
 /** Instance and account ids are ours, but may carry odd characters; they are folded to a safe form. */
 const safePart = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
 
+function tokenPart(token: string): string {
+  if (!/^[A-Za-z0-9_-]{32,64}$/.test(token)) throw new Error('not a session token');
+  return token;
+}
+
 export function keyBuilder(prefix: string) {
   if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new Error(`bad key prefix: ${prefix}`);
   const k = (...parts: (string | number)[]) => [prefix, ...parts].join(':');
@@ -91,6 +96,10 @@ export function keyBuilder(prefix: string) {
     /** Org rollup: one node's figures for one day, with a per-lesson-snapshot breakdown. */
     rollup: (node: number, day: string) => k('rollup', idPart(node), dayPart(day)),
     instance: (owner: string) => k('instance', safePart(owner)),
+
+    // --- web dashboard ---
+    /** An officer's dashboard session, by its random token (base64url, checked). */
+    session: (token: string) => k('session', tokenPart(token)),
   };
 }
 

@@ -69,11 +69,21 @@ export function sortRows(rows, value, dir = 'desc') {
     .map((x) => x.row);
 }
 
-/** Where to go after logging in: only a same-site path ("/…", not "//host" or "/\host"); otherwise "/". */
-export function safeNext(raw) {
-  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/';
-  if (raw === '/login' || raw.startsWith('/login?')) return '/';
-  return raw;
+/**
+ * Where to go after logging in: only a path on this site; otherwise "/". Browsers drop tabs and newlines from
+ * URLs and read "\" as "/", so "/\t/evil.example" would become "//evil.example": such characters are refused,
+ * and what is left must resolve to `origin` (the page's own).
+ */
+export function safeNext(raw, origin) {
+  if (typeof raw !== 'string' || !raw.startsWith('/') || /[\u0000-\u0020\u007f\\]/.test(raw)) return '/';
+  let url;
+  try {
+    url = new URL(raw, origin);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== new URL(origin).origin || url.pathname === '/login') return '/';
+  return url.pathname + url.search + url.hash;
 }
 
 /** path + query from a params object, leaving out empty values. */
@@ -297,9 +307,11 @@ function questionChart(q, index, answered, after) {
   box.style.height = `${Math.max(120, options.length * 46 + 40)}px`; // CSSOM, so a strict style-src CSP still allows it
   after.push(() => {
     const chart = initChart(box);
+    // Option labels take up to 336 px, but at most 40% of a narrow (phone) chart.
+    const labels = Math.min(336, Math.round(box.clientWidth * 0.4));
     chart?.setOption({
       animationDuration: 300,
-      grid: { left: 336, right: 120, top: 8, bottom: 28 },
+      grid: { left: labels, right: 120, top: 8, bottom: 28 },
       tooltip: { trigger: 'item', valueFormatter: (v) => `${formatCount(v)} 人` },
       xAxis: { type: 'value', minInterval: 1, axisLabel: { color: '#888' }, splitLine: { lineStyle: { color: '#eee' } } },
       yAxis: {
@@ -308,7 +320,7 @@ function questionChart(q, index, answered, after) {
         data: options.map((o) => `${o.letter}. ${o.text ?? ''}`),
         axisTick: { show: false },
         axisLine: { lineStyle: { color: '#bbb' } },
-        axisLabel: { color: '#333', fontSize: 13, width: 320, overflow: 'truncate', margin: 12 },
+        axisLabel: { color: '#333', fontSize: 13, width: labels - 16, overflow: 'truncate', margin: 12 },
       },
       series: [
         {
@@ -615,7 +627,7 @@ function lessonPage(data, after) {
     'div',
     { class: 'page page-lesson' },
     h('p', { class: 'back' }, navLink(back, `← 返回 ${room}`, { 'data-testid': 'back-to-team' })),
-    pageHead(title, `${room}　·　${data.day ?? ''}`),
+    pageHead(title, `${room}　·　${data.day ?? ''}`, exportLinks(`/export${lessonPath(team.gid, data.day)}`, {})),
     figureCards(data.figures),
     questions.length === 0 ? h('section', { class: 'panel' }, h('p', { class: 'muted' }, '这节课没有题目。')) : null,
     questions.map((q, i) => {
@@ -644,6 +656,10 @@ function errorView(err) {
   const retry = h('button', { type: 'button', class: 'btn', onclick: () => render() }, '重试');
   if (err instanceof HttpError && err.status === 404) {
     return h('section', { class: 'notice', 'data-testid': 'not-found' }, `没有找到：${err.message === 'HTTP 404' ? '该页面的数据' : err.message}。`, navLink(withRange('/'), '回到首页'));
+  }
+  if (err instanceof HttpError && err.body?.field === 'range') {
+    $('range-error').textContent = err.message; // next to the date fields it is about
+    return h('section', { class: 'notice', 'data-testid': 'range-notice' }, '请改正上方的统计区间。');
   }
   if (err instanceof HttpError) return h('section', { class: 'notice notice-error', 'data-testid': 'load-error' }, `加载失败：${err.message}`, retry);
   return h('section', { class: 'notice notice-error', 'data-testid': 'load-error' }, '无法连接服务器，请检查网络后重试。', retry);
@@ -710,6 +726,9 @@ async function loadSession() {
     $('officer-name').textContent = String(s?.name ?? '');
     const scope = scopeText(s?.scope);
     $('officer-scope').textContent = scope ? `管辖范围：${scope}` : '';
+    // Under the simulator the figures follow its clock, so say which day that is.
+    $('sim-date').textContent = s?.simulated ? `模拟器日期：${s.today}` : '';
+    $('sim-date').hidden = !s?.simulated;
   } catch {
     // 401 already redirected; anything else leaves the header blank
   }
@@ -770,7 +789,7 @@ function bootLogin() {
   const form = $('login-form');
   const error = $('login-error');
   const submit = form.querySelector('button[type=submit]');
-  const next = safeNext(new URLSearchParams(location.search).get('next'));
+  const next = safeNext(new URLSearchParams(location.search).get('next'), location.origin);
 
   fetch('/api/setup-hint', { headers: { accept: 'application/json' }, credentials: 'same-origin' })
     .then((res) => (res.ok ? res.json() : null))

@@ -25,7 +25,8 @@ const state = {
   chat: undefined, // a room topic or PRIVATE
   member: '',
   events: [],
-  read: new Map(), // chat key -> how many of its messages have been seen
+  unread: new Map(), // chat key -> messages that arrived after the page opened and were not seen yet
+  live: false, // false while the server replays its history: history is never unread
   lastShown: undefined, // the last event in the open conversation, to place day dividers
 };
 
@@ -43,10 +44,6 @@ function membersOf(chat) {
 function inView(e) {
   if (chatKey(e) !== state.chat) return false;
   return state.chat !== PRIVATE || e.from === state.member || e.to === state.member;
-}
-
-function countOf(key) {
-  return state.events.reduce((n, e) => (chatKey(e) === key ? n + 1 : n), 0);
 }
 
 // `at` carries the simulator's +08:00 wall clock, so read it from the string, not in the browser's zone.
@@ -88,7 +85,7 @@ function renderChatList() {
       const button = el('button');
       button.type = 'button';
       button.append(el('span', 'chat-name', name), el('span', 'chat-detail', detail));
-      const unread = key === state.chat ? 0 : Math.max(0, countOf(key) - (state.read.get(key) ?? 0));
+      const unread = key === state.chat ? 0 : (state.unread.get(key) ?? 0);
       if (unread > 0) button.append(el('span', 'badge', unread > 99 ? '99+' : String(unread)));
       button.addEventListener('click', () => selectChat(key));
       item.append(button);
@@ -155,7 +152,7 @@ function renderConversation() {
 
 function selectChat(key) {
   state.chat = key;
-  state.read.set(key, countOf(key));
+  state.unread.delete(key);
   ui.title.textContent = key === PRIVATE ? `私聊 ${state.botName}` : key;
   renderChatList();
   renderMemberPicker();
@@ -164,7 +161,7 @@ function selectChat(key) {
 
 function receive(e) {
   state.events.push(e);
-  if (chatKey(e) === state.chat) state.read.set(state.chat, countOf(state.chat));
+  if (state.live && chatKey(e) !== state.chat) state.unread.set(chatKey(e), (state.unread.get(chatKey(e)) ?? 0) + 1);
   if (inView(e)) {
     if (state.lastShown) ui.messages.append(...messageNodes(e, state.lastShown));
     else ui.messages.replaceChildren(...messageNodes(e, undefined)); // replaces the hint
@@ -258,10 +255,12 @@ function connect() {
   // Every (re)connection replays the server's history, so start over instead of doubling messages.
   source.addEventListener('open', () => {
     state.events = [];
+    state.live = false;
     if (state.chat !== undefined) renderConversation();
     setStatus('');
   });
   source.addEventListener('message', (m) => receive(JSON.parse(m.data)));
+  source.addEventListener('live', () => (state.live = true)); // the server has replayed its history
   source.addEventListener('error', () => setStatus('与模拟器的连接断开了，正在重连…', true));
 }
 
