@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
 import { CheckedYaml } from '../core/yaml/checkedYaml.ts';
@@ -37,8 +37,7 @@ export class ConfigError extends Error {
 
 /** Reads the settings file (missing file: all defaults), then lets the environment override it. */
 export function loadConfig(file = defaultConfigFile, env: NodeJS.ProcessEnv = process.env): Config {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '{}';
-  const { yaml, data } = CheckedYaml.parse(file, text);
+  const { yaml, data } = existsSync(file) ? CheckedYaml.read(file) : CheckedYaml.parse(file, '{}');
   const parsed = data === undefined ? undefined : (data ?? {}); // an empty file means all defaults
   if (parsed !== undefined) {
     const valid = yaml.checkSchema(validate, parsed);
