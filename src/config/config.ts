@@ -48,7 +48,15 @@ export function loadConfig(file = defaultConfigFile, env: NodeJS.ProcessEnv = pr
   if (env.REDIS_URL) config.redis.url = env.REDIS_URL;
   if (env.WECHATY_PUPPET) config.puppet.name = env.WECHATY_PUPPET;
   if (env.WECHATY_PUPPET_SERVICE_TOKEN) config.puppet.token = env.WECHATY_PUPPET_SERVICE_TOKEN;
+  config.puppet.name = puppetPackage(config.puppet.name.trim());
+  // The simulator's demo groups and points must never mix with a real account's.
+  if (!config.redis.prefix) config.redis.prefix = config.puppet.name === 'mock' ? 'banqian-sim' : 'banqian';
   return config;
+}
+
+/** Short puppet names as their packages: wechat4u → wechaty-puppet-wechat4u. `mock` is the built-in simulator. */
+export function puppetPackage(name: string): string {
+  return name === 'mock' || name.startsWith('wechaty-puppet-') || /[@/]/.test(name) ? name : `wechaty-puppet-${name}`;
 }
 
 /** Checks beyond the schema; with an invalid file only the always-typed time zone is checked, so one pass still reports it. */
