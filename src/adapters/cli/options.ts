@@ -40,21 +40,15 @@ export function checkFiles(config: Config): void {
 type Closer = () => unknown;
 
 /**
- * Starts a long-running command. `open` registers a closer for each thing it opens; if start-up fails
- * they run in reverse and the error goes up to main (which exits 1), so nothing is left hanging.
- * SIGINT/SIGTERM run them the same way and exit 0.
+ * Starts a long-running command. `open` registers a closer for each thing it opens. If start-up fails they
+ * run in reverse and the error goes up to main (which exits 1), so nothing is left hanging. SIGINT/SIGTERM,
+ * during start-up too (a puppet may be retrying its service), run them the same way and exit 0.
  */
 export async function runService(open: (onStop: (close: Closer) => void) => Promise<void>): Promise<void> {
   const closers: Closer[] = [];
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) await Promise.resolve().then(close).catch(() => {});
   };
-  try {
-    await open((close) => closers.push(close));
-  } catch (err) {
-    await closeAll();
-    throw err;
-  }
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -64,6 +58,14 @@ export async function runService(open: (onStop: (close: Closer) => void) => Prom
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  try {
+    await open((close) => closers.push(close));
+  } catch (err) {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await closeAll();
+    throw err;
+  }
 }
 
 const portInUse = (port: number) => new Error(`端口 ${port} 已被占用（也许另一个 banqian 正在运行）：请先停掉它，或用 --port 换一个端口`);
