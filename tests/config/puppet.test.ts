@@ -46,7 +46,10 @@ test('a real puppet keeps its memory card (the login session) under the data dir
   // wechaty-puppet-mock, loaded by package name like any real puppet, needs no network.
   const chat = new WechatyChat(realPuppet({ name: 'wechaty-puppet-mock', token: '' }, dataDir), silentLog, Date.now);
   await chat.start('wechaty-puppet-mock');
-  await chat.wechaty.memory!.save();
+  // What a puppet does with its login session after a scan.
+  const { memory } = chat.wechaty.puppet as unknown as { memory: { set(k: string, v: string): Promise<void>; save(): Promise<void> } };
+  await memory.set('session', 'logged-in');
+  await memory.save();
   await chat.wechaty.stop();
   expect(existsSync(join(dataDir, 'banqian.memory-card.json'))).toBe(true);
   expect(existsSync('banqian.memory-card.json')).toBe(false);
