@@ -53,6 +53,8 @@ export async function runService(open: (onStop: (close: Closer) => void) => Prom
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    // Work in flight (a tick, a send) fails when its Redis connection closes under it; that is the stop, not a crash.
+    process.on('unhandledRejection', () => {});
     await closeAll();
     process.exit(0);
   };
