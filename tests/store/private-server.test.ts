@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { expect, test } from 'vitest';
+import { isAlive } from '../../src/adapters/store/redis/server.ts';
 import { spawnCli } from '../helpers/cli.ts';
 import { workDir } from '../helpers/workDir.ts';
 
@@ -9,15 +10,6 @@ import { workDir } from '../helpers/workDir.ts';
 const env = { REDIS_URL: '', LOG_LEVEL: 'info' };
 
 const serverOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'data/redis/server.json'), 'utf8')) as { pid: number; port: number };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function pong(port: number): Promise<boolean> {
   const redis = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
@@ -55,7 +47,7 @@ test('stopping the dashboard (Ctrl-C) never stops the redis-server the bot reuse
     expect(await pong(server.port)).toBe(true); // not the bot's to stop: the next banqian process reuses it
   } finally {
     await Promise.all([dashboard.stop(), bot?.stop()]);
-    if (server && alive(server.pid)) process.kill(server.pid);
+    if (server && isAlive(server.pid)) process.kill(server.pid);
   }
 });
 
@@ -66,5 +58,5 @@ test('a process that started the server and is its only user stops it on the way
   const server = serverOf(dir);
   expect(await pong(server.port)).toBe(true);
   expect(await bot.stop('SIGINT')).toBe(0); // right after start-up, while the first tick may still run
-  expect(alive(server.pid)).toBe(false);
+  expect(isAlive(server.pid)).toBe(false);
 });
