@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadLibrary, longBodyChars, maxBodyChars, maxLessonBytes } from '../../src/core/lessons/load.ts';
+import { LibraryWatcher, loadLibrary, longBodyChars, maxBodyChars, maxLessonBytes } from '../../src/core/lessons/load.ts';
 import { aliasBomb, lesson, lessonTree, track } from './fixtures.ts';
 
 /** Loads one track holding a good lesson and the given bad one; returns the problems of the bad file. */
@@ -114,6 +114,16 @@ describe('lesson loader', () => {
     const { library, problems } = loadLibrary(root);
     expect(library.tracks).toEqual([]);
     expect(problems[0]).toMatchObject({ line: 3, col: 1 });
+  });
+
+  test("an editor's lock file (a dangling symlink such as .#001.yaml) neither breaks a reload nor counts as a lesson", () => {
+    const root = lessonTree({ 't/track.yaml': track('t'), 't/001.yaml': lesson('t-001') });
+    symlinkSync('root@host.1234:1700000000', join(root, 't/.#001.yaml'));
+    symlinkSync(join(root, 'gone'), join(root, 'old-track'));
+    const reported: unknown[] = [];
+    const library = new LibraryWatcher(root, (p) => reported.push(...p)).refresh();
+    expect(library.track('t')!.lessons.map((l) => l.id)).toEqual(['t-001']);
+    expect(reported).toEqual([]);
   });
 
   test('a missing lessons directory is an error, not a crash', () => {

@@ -30,7 +30,7 @@ export function loadLibrary(dir: string): LoadResult {
   const problems: Problem[] = [];
   const root = resolve(dir);
   const shown = (abs: string) => relative(process.cwd(), abs) || abs;
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
+  if (!isDir(root)) {
     problems.push({ file: shown(root), line: 1, col: 1, severity: 'error', message: '找不到课程目录' });
     return { library: makeLibrary([]), problems };
   }
@@ -38,7 +38,7 @@ export function loadLibrary(dir: string): LoadResult {
   const seenIds = new Map<string, string>();
   for (const name of readdirSync(root).sort()) {
     const trackDir = join(root, name);
-    if (!statSync(trackDir).isDirectory()) continue;
+    if (!isDir(trackDir)) continue;
     const track = loadTrack(trackDir, shown, problems);
     if (!track) continue;
     for (const file of readdirSync(trackDir).filter(isLessonFile).sort()) {
@@ -50,7 +50,9 @@ export function loadLibrary(dir: string): LoadResult {
   return { library: makeLibrary(tracks), problems };
 }
 
-const isLessonFile = (f: string) => /\.ya?ml$/.test(f) && !/^track\.ya?ml$/.test(f);
+// Hidden files are skipped: editors leave lock files such as .#001.yaml (a dangling symlink) beside the lesson.
+const isLessonFile = (f: string) => /\.ya?ml$/.test(f) && !f.startsWith('.') && !/^track\.ya?ml$/.test(f);
+const isDir = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
 function loadTrack(dir: string, shown: (p: string) => string, problems: Problem[]): Track | undefined {
   const file = ['track.yaml', 'track.yml'].map((f) => join(dir, f)).find(existsSync);
@@ -164,10 +166,10 @@ function fingerprintOf(root: string): string {
   const parts: string[] = [];
   for (const name of readdirSync(root).sort()) {
     const dir = join(root, name);
-    if (!statSync(dir).isDirectory()) continue;
+    if (!isDir(dir)) continue;
     for (const f of readdirSync(dir).sort()) {
-      const s = statSync(join(dir, f));
-      parts.push(`${name}/${f}:${s.size}:${s.mtimeMs}`);
+      const s = statSync(join(dir, f), { throwIfNoEntry: false }); // none for a dangling symlink or a file just deleted
+      parts.push(`${name}/${f}:${s?.size}:${s?.mtimeMs}`);
     }
   }
   return parts.join('|');
