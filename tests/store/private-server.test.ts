@@ -60,3 +60,17 @@ test('a process that started the server and is its only user stops it on the way
   expect(await bot.stop('SIGINT')).toBe(0); // right after start-up, while the first tick may still run
   expect(isAlive(server.pid)).toBe(false);
 });
+
+test('two banqian processes started at the same moment share one redis-server', async () => {
+  const dir = workDir();
+  const both = [spawnCli(['dashboard'], { cwd: dir, env }), spawnCli(['dashboard'], { cwd: dir, env })];
+  try {
+    await Promise.all(both.map((p) => p.waitFor(/工会数据看板：/)));
+    const { port } = serverOf(dir);
+    expect(both.filter((p) => p.output().includes(`沿用已在运行的 redis-server（redis://127.0.0.1:${port}）`))).toHaveLength(1);
+  } finally {
+    await Promise.all(both.map((p) => p.stop()));
+    const { pid } = serverOf(dir);
+    if (isAlive(pid)) process.kill(pid);
+  }
+});

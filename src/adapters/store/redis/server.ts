@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -95,34 +95,64 @@ export async function startRedisServer(opts: { dir: string; aof: boolean; port?:
   const log = opts.log ?? (() => {});
   const dir = resolve(opts.dir);
   mkdirSync(dir, { recursive: true });
-  const stateFile = join(dir, 'server.json');
-  if (existsSync(stateFile)) {
-    const prev = JSON.parse(readFileSync(stateFile, 'utf8')) as ServerFile;
-    const url = `redis://127.0.0.1:${prev.port}`;
-    const presence = isAlive(prev.pid) ? await announcePresence(url) : undefined;
-    if (presence) {
-      log(`沿用已在运行的 redis-server（${url}）`);
-      return { url, stop: async () => presence.close() };
+  // Reusing or starting happens under a lock, and so does an owner's stop: two banqian processes starting
+  // at once never run two servers on one data dir, and a server is never stopped while another process adopts it.
+  return withStartLock(dir, async () => {
+    const stateFile = join(dir, 'server.json');
+    if (existsSync(stateFile)) {
+      const prev = JSON.parse(readFileSync(stateFile, 'utf8')) as ServerFile;
+      const url = `redis://127.0.0.1:${prev.port}`;
+      const presence = isAlive(prev.pid) ? await announcePresence(url) : undefined;
+      if (presence) {
+        log(`沿用已在运行的 redis-server（${url}）`);
+        return { url, stop: async () => presence.close() };
+      }
+    }
+    const bin = ensureRedisServer(log, opts.allowInstall ?? false);
+    const port = opts.port ?? (await freePort());
+    const logFile = join(dir, 'redis.log');
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--logfile', logFile, '--save', '', '--appendonly', opts.aof ? 'yes' : 'no', '--appendfsync', 'everysec'];
+    const child = spawn(bin, args, { stdio: 'ignore', detached: true });
+    child.unref();
+    const url = `redis://127.0.0.1:${port}`;
+    for (let i = 0; i < 100 && child.exitCode === null; i++) {
+      const presence = await announcePresence(url);
+      if (presence) {
+        writeFileSync(stateFile, JSON.stringify({ pid: child.pid!, port } satisfies ServerFile));
+        return { url, stop: () => withStartLock(dir, () => stopIfUnused(child.pid!, presence, log)) };
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGKILL');
+    const output = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    throw new Error(`redis-server 没能启动：${output.trim().split('\n').slice(-3).join(' ')}`);
+  });
+}
+
+/** Runs `critical` holding data/redis/start.lock (a file holding our pid; a dead holder's lock is taken over). */
+async function withStartLock<T>(dir: string, critical: () => Promise<T>): Promise<T> {
+  const lock = join(dir, 'start.lock');
+  for (let waited = 0; ; waited += 100) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let holder: number;
+      try {
+        holder = Number(readFileSync(lock, 'utf8').trim() || process.pid); // empty while being written: wait
+      } catch {
+        continue; // released meanwhile
+      }
+      if (!isAlive(holder) || waited > 30_000) rmSync(lock, { force: true });
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
-  const bin = ensureRedisServer(log, opts.allowInstall ?? false);
-  const port = opts.port ?? (await freePort());
-  const logFile = join(dir, 'redis.log');
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--logfile', logFile, '--save', '', '--appendonly', opts.aof ? 'yes' : 'no', '--appendfsync', 'everysec'];
-  const child = spawn(bin, args, { stdio: 'ignore', detached: true });
-  child.unref();
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && child.exitCode === null; i++) {
-    const presence = await announcePresence(url);
-    if (presence) {
-      writeFileSync(stateFile, JSON.stringify({ pid: child.pid!, port } satisfies ServerFile));
-      return { url, stop: () => stopIfUnused(child.pid!, presence, log) };
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    return await critical();
+  } finally {
+    rmSync(lock, { force: true });
   }
-  child.kill('SIGKILL');
-  const output = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
-  throw new Error(`redis-server 没能启动：${output.trim().split('\n').slice(-3).join(' ')}`);
 }
 
 async function stopIfUnused(pid: number, presence: { others: () => Promise<number>; close: () => void }, log: (msg: string) => void): Promise<void> {
