@@ -62,7 +62,7 @@ function loadTrack(dir: string, shown: (p: string) => string, problems: Problem[
   }
   const { yaml, data } = CheckedYaml.read(file, shown(file), maxLessonBytes);
   const ok = data !== undefined && yaml.checkSchema(validateTrack, data);
-  for (const p of yaml.problems) problems.push(p); // no spread: a broken 2 MB file can hold 100,000s of problems
+  for (const p of yaml.problems) problems.push(p); // no spread: one file can hold tens of thousands of problems
   if (!ok) return undefined;
   const t = data as { id: string; title: string; description?: string };
   return { id: t.id, title: t.title.trim(), description: t.description?.trim(), dir, lessons: [] };
@@ -75,7 +75,7 @@ function loadLesson(file: string, track: Track, shown: (p: string) => string, se
     // Semantic checks run on whatever parts are well-formed, so one pass reports every problem.
     if (data && typeof data === 'object') checkSemantics(yaml, data as Partial<RawLesson>, track, seenIds);
   }
-  for (const p of yaml.problems) problems.push(p); // no spread: a broken 2 MB file can hold 100,000s of problems
+  for (const p of yaml.problems) problems.push(p); // no spread: one file can hold tens of thousands of problems
   if (yaml.problems.some((p) => p.severity === 'error')) return undefined;
   const raw = data as RawLesson;
   seenIds.set(raw.id, `${yaml.file}:${yaml.position(['id']).line}`);
