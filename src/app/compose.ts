@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import qrcode from 'qrcode-terminal';
-import { WechatyChat } from '../adapters/chat/wechaty.ts';
+import { realPuppet, WechatyChat } from '../adapters/chat/wechaty.ts';
 import { MockWorld } from '../adapters/chat/mockWorld.ts';
 import { connectRedis } from '../adapters/store/redis/connect.ts';
 import { RedisStore } from '../adapters/store/redis/store.ts';
@@ -67,7 +67,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const world = config.puppet.name === 'mock' ? new MockWorld() : undefined;
   const chat = new WechatyChat(
-    world ? { name: 'banqian-sim', puppet: world.puppet } : { name: 'banqian', puppet: config.puppet.name as never, puppetOptions: config.puppet.token ? { token: config.puppet.token } : undefined },
+    world ? { name: 'banqian-sim', puppet: world.puppet } : realPuppet(config.puppet, config.dataDir),
     log,
     () => clock.now(),
   );
@@ -90,7 +90,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     for (const room of await chat.rooms().catch(() => [])) await bot.syncRoom(room);
   });
 
-  await chat.wechaty.start();
+  await chat.start(config.puppet.name);
   chat.trackPuppet();
   world?.login(config.botName);
   await chat.wechaty.ready();

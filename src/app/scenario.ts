@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import scenarioSchema from '../../schemas/scenario.schema.json' with { type: 'json' };
 import type { MockRoomSpec } from '../adapters/chat/mockWorld.ts';
@@ -34,7 +33,7 @@ export class ScenarioError extends Error {}
 
 /** Reads a scenario file; every mistake is reported as file:line:col before anything runs. */
 export function loadScenario(file: string): Scenario {
-  const { yaml, data } = CheckedYaml.parse(file, readFileSync(file, 'utf8'));
+  const { yaml, data } = CheckedYaml.read(file);
   if (data !== undefined && yaml.checkSchema(validate, data)) check(yaml, data as RawScenario);
   if (yaml.problems.length) throw new ScenarioError(yaml.problems.map(formatProblem).join('\n'));
   const raw = data as RawScenario;

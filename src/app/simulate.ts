@@ -5,6 +5,7 @@ import type { OutMessage } from '../core/messages.ts';
 import type { Logger } from '../core/ports.ts';
 import type { Target } from '../core/send/queue.ts';
 import { isoInZone } from '../core/time.ts';
+import { scanKeys } from '../adapters/store/redis/connect.ts';
 import { createApp, type App } from './compose.ts';
 import type { Scenario } from './scenario.ts';
 import { runVirtual, type SettableClock } from './virtual.ts';
@@ -87,10 +88,5 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
 }
 
 async function removeKeys(app: App): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await app.redis.scan(cursor, 'MATCH', app.store.keys.all, 'COUNT', 500);
-    if (keys.length) await app.redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await scanKeys(app.redis, app.store.keys.all, (keys) => app.redis.del(...keys));
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
 import { CheckedYaml } from '../core/yaml/checkedYaml.ts';
@@ -38,8 +38,7 @@ export class ConfigError extends Error {
 
 /** Reads the settings file (missing file: all defaults), then lets the environment override it. */
 export function loadConfig(file = defaultConfigFile, env: NodeJS.ProcessEnv = process.env): Config {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '{}';
-  const { yaml, data } = CheckedYaml.parse(file, text);
+  const { yaml, data } = existsSync(file) ? CheckedYaml.read(file) : CheckedYaml.parse(file, '{}');
   const parsed = data === undefined ? undefined : (data ?? {}); // an empty file means all defaults
   if (parsed !== undefined) {
     const valid = yaml.checkSchema(validate, parsed);
@@ -50,7 +49,15 @@ export function loadConfig(file = defaultConfigFile, env: NodeJS.ProcessEnv = pr
   if (env.REDIS_URL) config.redis.url = env.REDIS_URL;
   if (env.WECHATY_PUPPET) config.puppet.name = env.WECHATY_PUPPET;
   if (env.WECHATY_PUPPET_SERVICE_TOKEN) config.puppet.token = env.WECHATY_PUPPET_SERVICE_TOKEN;
+  config.puppet.name = puppetPackage(config.puppet.name.trim());
+  // The simulator's demo groups and points must never mix with a real account's.
+  if (!config.redis.prefix) config.redis.prefix = config.puppet.name === 'mock' ? 'banqian-sim' : 'banqian';
   return config;
+}
+
+/** Short puppet names as their packages: wechat4u → wechaty-puppet-wechat4u. `mock` is the built-in simulator. */
+export function puppetPackage(name: string): string {
+  return name === 'mock' || name.startsWith('wechaty-puppet-') || /[@/]/.test(name) ? name : `wechaty-puppet-${name}`;
 }
 
 /** Checks beyond the schema; with an invalid file only the always-typed time zone is checked, so one pass still reports it. */

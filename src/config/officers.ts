@@ -1,5 +1,5 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Ajv } from 'ajv';
 import { stringify } from 'yaml';
@@ -36,7 +36,7 @@ export function verifyPassword(password: string, stored: string): boolean {
 
 export function loadOfficers(file: string): Officer[] {
   if (!existsSync(file)) return [];
-  const { yaml, data } = CheckedYaml.parse(file, readFileSync(file, 'utf8'));
+  const { yaml, data } = CheckedYaml.read(file);
   const value = data ?? {};
   if (data !== undefined) yaml.checkSchema(validate, value);
   if (yaml.problems.length) throw new ConfigError(yaml.problems);

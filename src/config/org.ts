@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import orgSchema from '../../schemas/org.schema.json' with { type: 'json' };
 import type { ErrorObject } from 'ajv';
@@ -16,7 +16,7 @@ interface RawNode {
 /** Reads the org tree; without the file there is one root and every group shows under 未归属. */
 export function loadOrg(file: string): OrgTree {
   if (!existsSync(file)) return new OrgTree({ name: '全部' });
-  const { yaml, data } = CheckedYaml.parse(file, readFileSync(file, 'utf8'));
+  const { yaml, data } = CheckedYaml.read(file);
   if (data !== undefined && yaml.checkSchema(validate, data, describeName)) checkNames(yaml, data as RawNode, []);
   if (yaml.problems.length) throw new ConfigError(yaml.problems);
   return new OrgTree(data as RawNode);

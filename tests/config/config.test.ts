@@ -24,7 +24,7 @@ describe('config', () => {
   test('a missing file gives the documented defaults', () => {
     const c = loadConfig('/nonexistent/banqian.yaml', {});
     expect(c).toMatchObject({
-      botName: '班前小助手', timezone: 'Asia/Shanghai', redis: { url: '', prefix: 'banqian' }, puppet: { name: 'mock' },
+      botName: '班前小助手', timezone: 'Asia/Shanghai', redis: { url: '', prefix: 'banqian-sim' }, puppet: { name: 'mock' },
       send: { perMinute: 20, roomGapSeconds: [3, 8] }, quiz: { windowMinutes: 120 }, schedule: { graceMinutes: 30, workDays: [1, 2, 3, 4, 5] },
       points: { correct: 2, answered: 1, late: 1 },
     });
@@ -40,6 +40,24 @@ describe('config', () => {
     expect(c.redis.url).toBe('redis://env:6379');
     expect(c.puppet).toEqual({ name: 'wechaty-puppet-service', token: 'tok' });
     expect(c.send.perMinute).toBe(10);
+  });
+
+  test.each([
+    ['wechat4u', 'wechaty-puppet-wechat4u'],
+    ['service', 'wechaty-puppet-service'],
+    ['wechaty-puppet-service', 'wechaty-puppet-service'],
+    ['@juzi/wechaty-puppet-service', '@juzi/wechaty-puppet-service'],
+    ['mock', 'mock'],
+  ])('WECHATY_PUPPET=%s means the package %s', (short, name) => {
+    expect(loadConfig('/nonexistent/banqian.yaml', { WECHATY_PUPPET: short }).puppet.name).toBe(name);
+    expect(loadConfig(configFile(`puppet: {name: "${short}"}\n`), {}).puppet.name).toBe(name);
+  });
+
+  test('a real puppet never shares the simulator\'s Redis prefix by default; a prefix that is set is kept', () => {
+    expect(loadConfig('/nonexistent/banqian.yaml', {}).redis.prefix).toBe('banqian-sim');
+    expect(loadConfig('/nonexistent/banqian.yaml', { WECHATY_PUPPET: 'wechat4u' }).redis.prefix).toBe('banqian');
+    expect(loadConfig(configFile('puppet: {name: service}\n'), {}).redis.prefix).toBe('banqian');
+    expect(loadConfig(configFile('redis: {prefix: plant2}\n'), { WECHATY_PUPPET: 'wechat4u' }).redis.prefix).toBe('plant2');
   });
 
   test('an unknown key, a bad value and a bad time zone are each reported at their line', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
-import { lesson, lessonTree, track } from './fixtures.ts';
+import { aliasBomb, lesson, lessonTree, track } from './fixtures.ts';
 
 describe('banqian lessons', () => {
   test('validate exits 0 and prints a summary for a good library', () => {
@@ -16,6 +16,15 @@ describe('banqian lessons', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/t\/002\.yaml:10:13: 错误：第 1 题答案“D”超出了选项范围/);
     expect(r.stdout).toMatch(/1 门课程，1 课可用，1 个错误，0 个提醒/);
+  });
+
+  test('an alias bomb in one file gets file:line:col and a plain message; the others load and the summary is printed', () => {
+    const root = lessonTree({ 't/track.yaml': track('t'), 't/001.yaml': lesson('t-001'), 't/002.yaml': aliasBomb('t-002'), 't/003.yaml': lesson('t-003') });
+    const r = runCli(['lessons', 'validate', root]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/t\/002\.yaml:14:10: 错误：别名（& 和 \*）展开后内容过多，文件不予加载/);
+    expect(r.stdout).toMatch(/1 门课程，2 课可用，1 个错误，0 个提醒/);
   });
 
   test('validate exits 0 when there are only warnings', () => {

@@ -32,3 +32,10 @@ export function lesson(id: string, replace: Record<number, string> = {}): string
   for (const [n, text] of Object.entries(replace)) lines[Number(n) - 1] = text;
   return lines.join('\n') + '\n';
 }
+
+/** A valid lesson whose `source` hides a "billion laughs" alias bomb (line 14, col 10 holds the first alias). */
+export function aliasBomb(id: string): string {
+  const levels = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+  const anchors = levels.map((l, i) => `  ${l}: &${l} [${Array(9).fill(i ? `*${levels[i - 1]}` : '"lol"').join(', ')}]`);
+  return `${lesson(id)}extra:\n${anchors.join('\n')}\n`;
+}

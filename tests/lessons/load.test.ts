@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadLibrary, longBodyChars } from '../../src/core/lessons/load.ts';
-import { lesson, lessonTree, track } from './fixtures.ts';
+import { LibraryWatcher, loadLibrary, longBodyChars, maxBodyChars, maxLessonBytes } from '../../src/core/lessons/load.ts';
+import { aliasBomb, lesson, lessonTree, track } from './fixtures.ts';
 
 /** Loads one track holding a good lesson and the given bad one; returns the problems of the bad file. */
 function problemsOf(badLesson: string, extra: Record<string, string> = {}) {
@@ -42,6 +42,9 @@ describe('lesson loader', () => {
     ['duplicate key', lesson('t-002', { 6: 'title: 又一个' }), 6, 1, /YAML 格式错误/],
     ['duplicate id across the library', lesson('t-001'), 1, 5, /“t-001”重复了，.*001-good\.yaml:1 已经用过/],
     ['missing image file', lesson('t-002', { 6: 'image: images/none.png' }), 6, 8, /找不到图片文件“images\/none\.png”/],
+    ['body over the hard limit', lesson('t-002', { 5: `  ${'安'.repeat(maxBodyChars + 1)}` }), 4, 7, /正文有 5001 字，超过上限 5000 字/],
+    ['alias bomb ("billion laughs")', aliasBomb('t-002'), 14, 10, /别名（& 和 \*）展开后内容过多/],
+    ['alias to a missing anchor', lesson('t-002', { 6: 'source: *nowhere' }), 6, 9, /YAML 内容无法读取/],
     ['too many questions', lesson('t-002') + ['  - {question: 二, options: [a, b], answer: A, explain: e}', '  - {question: 三, options: [a, b], answer: A, explain: e}', '  - {question: 四, options: [a, b], answer: A, explain: e}'].join('\n'), 8, 3, /最多只能有 3 项/],
   ];
 
@@ -68,6 +71,30 @@ describe('lesson loader', () => {
     expect(library.lesson('t-002')).toBeDefined();
   });
 
+  // Placing problems used to cost O(problems × keys): 20,000 unknown keys took 10 s. 30,000 (the most a file
+  // under the size limit holds) would take far longer; linear, they take a fraction of a second.
+  test('30,000 unknown keys are checked in seconds, not minutes, each placed at its line', () => {
+    const count = 30_000;
+    const text = lesson('t-002') + Array.from({ length: count }, (_, i) => `x${i.toString(36)}: v`).join('\n') + '\n';
+    expect(Buffer.byteLength(text)).toBeLessThan(maxLessonBytes);
+    const started = performance.now();
+    const { problems } = problemsOf(text);
+    expect(performance.now() - started).toBeLessThan(4000);
+    expect(problems.map((p) => p.line)).toEqual(Array.from({ length: count }, (_, i) => 12 + i));
+  });
+
+  test.each([
+    ['unknown keys', lesson('t-002') + Array.from({ length: 200_000 }, (_, i) => `k${i}: v`).join('\n') + '\n'],
+    ['a body', lesson('t-002', { 5: `  ${'安'.repeat(700_000)}` })],
+  ])('a 2 MB file of %s is refused in under a second; the other lessons load', (_name, text) => {
+    expect(Buffer.byteLength(text)).toBeGreaterThan(2_000_000);
+    const started = performance.now();
+    const { library, problems } = problemsOf(text);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(problems).toEqual([expect.objectContaining({ line: 1, col: 1, severity: 'error', message: expect.stringMatching(/文件有 2\.\d MB，超过上限 256 KB，未加载/) })]);
+    expect(library.track('t')!.lessons.map((l) => l.id)).toEqual(['t-001']);
+  });
+
   test('every problem in one file is reported in one pass, in line order', () => {
     const { problems } = problemsOf(lesson('t-002', { 3: 'kind: lecture', 10: '    answer: C' }));
     expect(problems.map((p) => p.line)).toEqual([3, 10]);
@@ -87,6 +114,16 @@ describe('lesson loader', () => {
     const { library, problems } = loadLibrary(root);
     expect(library.tracks).toEqual([]);
     expect(problems[0]).toMatchObject({ line: 3, col: 1 });
+  });
+
+  test("an editor's lock file (a dangling symlink such as .#001.yaml) neither breaks a reload nor counts as a lesson", () => {
+    const root = lessonTree({ 't/track.yaml': track('t'), 't/001.yaml': lesson('t-001') });
+    symlinkSync('root@host.1234:1700000000', join(root, 't/.#001.yaml'));
+    symlinkSync(join(root, 'gone'), join(root, 'old-track'));
+    const reported: unknown[] = [];
+    const library = new LibraryWatcher(root, (p) => reported.push(...p)).refresh();
+    expect(library.track('t')!.lessons.map((l) => l.id)).toEqual(['t-001']);
+    expect(reported).toEqual([]);
   });
 
   test('a missing lessons directory is an error, not a crash', () => {

@@ -1,9 +1,39 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { FileBox } from 'file-box';
-import { WechatyBuilder, type Message, type Wechaty, type WechatyOptions } from 'wechaty';
+import { log as wechatyLog, WechatyBuilder, type Message, type Wechaty, type WechatyOptions } from 'wechaty';
 import type { Incoming } from '../../core/bot/context.ts';
 import type { OutMessage } from '../../core/messages.ts';
 import type { ChatRooms, Logger, RoomMember } from '../../core/ports.ts';
 import type { Target } from '../../core/send/queue.ts';
+
+// Wechaty's own WARN lines (and a JSON error per gRPC call) would bury the one line we print; WECHATY_LOG brings them back.
+if (!process.env.WECHATY_LOG) wechatyLog.level('silent');
+
+/** Options for a real puppet; its memory card (the login session) is kept under the data dir, not the repo root. */
+export function realPuppet(puppet: { name: string; token: string }, dataDir: string): WechatyOptions {
+  mkdirSync(dataDir, { recursive: true });
+  return { name: join(dataDir, 'banqian'), puppet: puppet.name as never, puppetOptions: puppet.token ? { token: puppet.token } : undefined };
+}
+
+/** Why a puppet did not start, and what to do, in one line. */
+export function puppetProblem(puppet: string, err: unknown): string {
+  const text = String(err instanceof Error ? err.message : err);
+  if (/Cannot find (package|module)/.test(text)) return `找不到微信接口包“${puppet}”：请运行 npm install ${puppet}，或检查 puppet.name / WECHATY_PUPPET`;
+  const cause = /ECONNREFUSED/.test(text)
+    ? '连接被拒绝'
+    : /ENOTFOUND|EAI_AGAIN/.test(text)
+      ? '找不到服务器地址'
+      : /ETIMEDOUT|DEADLINE|Timeout/i.test(text)
+        ? '连接超时'
+        : /token/i.test(text)
+          ? '令牌无效'
+          : text.split('\n')[0].slice(0, 120);
+  const todo = puppet.includes('puppet-service')
+    ? '请确认服务在运行，并检查 WECHATY_PUPPET_SERVICE_TOKEN、WECHATY_PUPPET_SERVICE_ENDPOINT 和网络'
+    : '请检查网络，以及这个微信号能否用此接口登录';
+  return `微信接口 ${puppet} 连不上它的服务（${cause}）：${todo}`;
+}
 
 /** A message seen in a chat, the bot's own included; the simulator's web page shows these. */
 export interface ChatEvent {
@@ -35,7 +65,34 @@ export class WechatyChat implements ChatRooms {
     private readonly now: () => number,
   ) {
     this.wechaty = WechatyBuilder.build(options);
-    this.wechaty.on('error', (err) => this.log.error({ err: String(err) }, 'wechaty error'));
+    this.wechaty.on('error', (err) => {
+      if (this.startErrors) this.startErrors.push(err);
+      else this.log.error({ err: String(err) }, 'wechaty error');
+    });
+  }
+
+  /** Errors of the start attempt under way: they make one line, not one JSON line each. */
+  private startErrors: unknown[] | undefined;
+
+  /**
+   * Starts the puppet. One that cannot reach its service gets one clear line per attempt and is retried
+   * with backoff (2 s, doubling up to 5 min); a puppet package that is not installed throws at once.
+   */
+  async start(puppet: string, backoff = { firstMs: 2000, maxMs: 300_000 }): Promise<void> {
+    for (let wait = backoff.firstMs; ; wait = Math.min(wait * 2, backoff.maxMs)) {
+      const errors: unknown[] = (this.startErrors = []);
+      try {
+        await this.wechaty.start();
+      } catch (err) {
+        throw new Error(puppetProblem(puppet, err));
+      } finally {
+        this.startErrors = undefined;
+      }
+      if (this.wechaty.puppet.state.active()) return;
+      this.log.error(`${puppetProblem(puppet, errors[0])}；${wait / 1000} 秒后重试`);
+      await this.wechaty.stop().catch(() => {});
+      await new Promise((r) => setTimeout(r, wait));
+    }
   }
 
   /**

@@ -26,5 +26,6 @@ try {
 } catch (err) {
   // Bad input (config, scenario, dates) is reported as a plain message, not a stack trace.
   console.error(err instanceof Error ? err.message : String(err));
-  process.exitCode = 1;
+  // Exit now: a half-started puppet or client must not keep a failed command hanging.
+  process.exit(1);
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
+import { checkFiles, listen, requireFreePort, runService } from './options.ts';
 
 export function startCommand(): Command {
   return new Command('start')
@@ -7,36 +8,30 @@ export function startCommand(): Command {
     .option('--port <port>', '网页端口（默认取设置 web.port）', (v) => Number(v))
     .action(async (opts: { port?: number }, cmd: Command) => {
       const config = loadConfig(cmd.optsWithGlobals().config);
+      checkFiles(config);
+      await requireFreePort(opts.port ?? config.web.port, config.web.host);
       // Loaded here, not at the top, so quick commands like `lessons validate` don't load Wechaty.
       const [{ pino }, { buildApp }, { createApp }, { DemoClock, demoRooms, simControl }, { runRealtime }, { redisFor }, { systemClock }, { Stats }, { dashboardOptions }] = await Promise.all([
         import('pino'), import('../web/app.ts'), import('../../app/compose.ts'), import('../../app/demo.ts'), import('../../app/realtime.ts'), import('../../app/redis.ts'), import('../../core/time.ts'),
         import('../../core/stats.ts'), import('../../app/dashboard.ts'),
       ]);
       const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
-      const server = await redisFor(config, (m) => log.info(m));
-      const simulated = config.puppet.name === 'mock';
-      const demoClock = new DemoClock();
-      const clock = simulated ? demoClock : systemClock;
-      const app = await createApp({ config, clock, redisUrl: server.url, prefix: config.redis.prefix, log });
-      if (simulated) for (const room of demoRooms) app.world!.addRoom(room);
-      const driver = runRealtime(app, config.timezone, clock.now);
-      const stats = new Stats(app.store, app.bot.deps.org, config.points);
-      const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick) : undefined, dashboard: dashboardOptions(config, stats, app.store, clock.now, simulated) });
-      const port = opts.port ?? config.web.port;
-      const address = await web.listen({ port, host: config.web.host });
-      log.info(simulated ? `模拟微信已启动：${address}/chat ；工会数据看板：${address}/` : `机器人已启动（${config.puppet.name}），工会数据看板：${address}/`);
-
-      let stopping = false;
-      const stop = async () => {
-        if (stopping) return;
-        stopping = true;
-        driver.stop();
-        await web.close();
-        await app.stop();
-        await server.stop();
-        process.exit(0);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      await runService(async (onStop) => {
+        const server = await redisFor(config, (m) => log.info(m));
+        onStop(() => server.stop());
+        const simulated = config.puppet.name === 'mock';
+        const demoClock = new DemoClock();
+        const clock = simulated ? demoClock : systemClock;
+        const app = await createApp({ config, clock, redisUrl: server.url, prefix: config.redis.prefix, log });
+        onStop(() => app.stop());
+        if (simulated) for (const room of demoRooms) app.world!.addRoom(room);
+        const driver = runRealtime(app, config.timezone, clock.now);
+        onStop(() => driver.stop());
+        const stats = new Stats(app.store, app.bot.deps.org, config.points);
+        const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick) : undefined, dashboard: dashboardOptions(config, stats, app.store, clock.now, simulated) });
+        onStop(() => web.close());
+        const address = await listen(web, opts.port ?? config.web.port, config.web.host);
+        log.info(simulated ? `模拟微信已启动：${address}/chat ；工会数据看板：${address}/` : `机器人已启动（${config.puppet.name}），工会数据看板：${address}/`);
+      });
     });
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import lessonSchema from '../../../schemas/lesson.schema.json' with { type: 'json' };
 import trackSchema from '../../../schemas/track.schema.json' with { type: 'json' };
@@ -8,6 +8,10 @@ import { makeLibrary, optionLetter, type Lesson, type Library, type Question, ty
 
 /** Above this many characters a body is hard to read in one WeChat message. */
 export const longBodyChars = 1000;
+/** A body longer than this is refused: it would flood the group with messages. */
+export const maxBodyChars = 5000;
+/** A lesson file larger than this is refused unread; a real one is under 30 KB. */
+export const maxLessonBytes = 256 * 1024;
 
 const ajv = newAjv();
 const validateLesson = ajv.compile(lessonSchema);
@@ -26,7 +30,7 @@ export function loadLibrary(dir: string): LoadResult {
   const problems: Problem[] = [];
   const root = resolve(dir);
   const shown = (abs: string) => relative(process.cwd(), abs) || abs;
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
+  if (!isDir(root)) {
     problems.push({ file: shown(root), line: 1, col: 1, severity: 'error', message: '找不到课程目录' });
     return { library: makeLibrary([]), problems };
   }
@@ -34,7 +38,7 @@ export function loadLibrary(dir: string): LoadResult {
   const seenIds = new Map<string, string>();
   for (const name of readdirSync(root).sort()) {
     const trackDir = join(root, name);
-    if (!statSync(trackDir).isDirectory()) continue;
+    if (!isDir(trackDir)) continue;
     const track = loadTrack(trackDir, shown, problems);
     if (!track) continue;
     for (const file of readdirSync(trackDir).filter(isLessonFile).sort()) {
@@ -46,7 +50,9 @@ export function loadLibrary(dir: string): LoadResult {
   return { library: makeLibrary(tracks), problems };
 }
 
-const isLessonFile = (f: string) => /\.ya?ml$/.test(f) && !/^track\.ya?ml$/.test(f);
+// Hidden files are skipped: editors leave lock files such as .#001.yaml (a dangling symlink) beside the lesson.
+const isLessonFile = (f: string) => /\.ya?ml$/.test(f) && !f.startsWith('.') && !/^track\.ya?ml$/.test(f);
+const isDir = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
 function loadTrack(dir: string, shown: (p: string) => string, problems: Problem[]): Track | undefined {
   const file = ['track.yaml', 'track.yml'].map((f) => join(dir, f)).find(existsSync);
@@ -54,22 +60,22 @@ function loadTrack(dir: string, shown: (p: string) => string, problems: Problem[
     problems.push({ file: shown(dir), line: 1, col: 1, severity: 'error', message: '课程目录缺少 track.yaml（需要 id 和 title），此目录下的课都不会加载' });
     return undefined;
   }
-  const { yaml, data } = CheckedYaml.parse(shown(file), readFileSync(file, 'utf8'));
+  const { yaml, data } = CheckedYaml.read(file, shown(file), maxLessonBytes);
   const ok = data !== undefined && yaml.checkSchema(validateTrack, data);
-  problems.push(...yaml.problems);
+  for (const p of yaml.problems) problems.push(p); // no spread: one file can hold tens of thousands of problems
   if (!ok) return undefined;
   const t = data as { id: string; title: string; description?: string };
   return { id: t.id, title: t.title.trim(), description: t.description?.trim(), dir, lessons: [] };
 }
 
 function loadLesson(file: string, track: Track, shown: (p: string) => string, seenIds: Map<string, string>, problems: Problem[]): Lesson | undefined {
-  const { yaml, data } = CheckedYaml.parse(shown(file), readFileSync(file, 'utf8'));
+  const { yaml, data } = CheckedYaml.read(file, shown(file), maxLessonBytes);
   if (data !== undefined) {
     yaml.checkSchema(validateLesson, data);
     // Semantic checks run on whatever parts are well-formed, so one pass reports every problem.
     if (data && typeof data === 'object') checkSemantics(yaml, data as Partial<RawLesson>, track, seenIds);
   }
-  problems.push(...yaml.problems);
+  for (const p of yaml.problems) problems.push(p); // no spread: one file can hold tens of thousands of problems
   if (yaml.problems.some((p) => p.severity === 'error')) return undefined;
   const raw = data as RawLesson;
   seenIds.set(raw.id, `${yaml.file}:${yaml.position(['id']).line}`);
@@ -97,6 +103,7 @@ function checkSemantics(yaml: CheckedYaml, raw: Partial<RawLesson>, track: Track
   if (typeof raw.body === 'string') {
     const chars = raw.body.trim().length;
     if (!chars) yaml.report(['body'], 'error', '“body”（课程正文）不能为空');
+    else if (chars > maxBodyChars) yaml.report(['body'], 'error', `正文有 ${chars} 字，超过上限 ${maxBodyChars} 字，这一课不会发送；请拆成几课`);
     else if (chars > longBodyChars) yaml.report(['body'], 'warning', `正文有 ${chars} 字，超过 ${longBodyChars} 字，在微信里一屏读不完，建议精简或拆成两课`);
   }
   if (typeof raw.image === 'string') {
@@ -159,10 +166,10 @@ function fingerprintOf(root: string): string {
   const parts: string[] = [];
   for (const name of readdirSync(root).sort()) {
     const dir = join(root, name);
-    if (!statSync(dir).isDirectory()) continue;
+    if (!isDir(dir)) continue;
     for (const f of readdirSync(dir).sort()) {
-      const s = statSync(join(dir, f));
-      parts.push(`${name}/${f}:${s.size}:${s.mtimeMs}`);
+      const s = statSync(join(dir, f), { throwIfNoEntry: false }); // none for a dangling symlink or a file just deleted
+      parts.push(`${name}/${f}:${s?.size}:${s?.mtimeMs}`);
     }
   }
   return parts.join('|');

@@ -15,3 +15,13 @@ export function connectRedis(url: string, onError: (err: Error) => void = () => 
   defineScripts(redis);
   return redis as ScriptedRedis;
 }
+
+/** Calls `batch` with each non-empty batch of keys matching `pattern` (SCAN, never KEYS). */
+export async function scanKeys(redis: Redis, pattern: string, batch: (keys: string[]) => Promise<unknown>): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length) await batch(keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
