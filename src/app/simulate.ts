@@ -18,6 +18,8 @@ export interface SentLine {
   text: string;
   file?: string;
   url?: string;
+  /** A quiz card's task id (WeCom and DingTalk channels). */
+  card?: string;
 }
 
 export interface SimulateOptions {
@@ -56,7 +58,7 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
     at: isoInZone(at, config.timezone),
     room: target.kind === 'room' ? target.label : null,
     to: target.kind === 'contact' ? target.label : null,
-    ...(m.kind === 'text' ? { text: m.text } : m.kind === 'image' ? { text: '[图片]', file: m.file } : { text: m.title, url: m.url }),
+    ...(m.kind === 'text' ? { text: m.text } : m.kind === 'image' ? { text: '[图片]', file: m.file } : m.kind === 'link' ? { text: m.title, url: m.url } : { text: m.question, card: m.taskId }),
   });
   const boot = async (): Promise<App> => {
     const app = await createApp({ config, clock, redisUrl: opts.redisUrl, prefix, log, random, onSent: (t, m, at) => opts.onLine(toLine(t, m, at)) });

@@ -178,6 +178,7 @@ export class WechatyChat implements ChatRooms {
     if (!to) throw new Error(`${target.kind} ${target.label} (${target.id}) not found`);
     if (message.kind === 'text') await to.say(message.text);
     else if (message.kind === 'image') await to.say(FileBox.fromFile(message.file));
-    else await to.say(new this.wechaty.UrlLink({ title: message.title, url: message.url, description: '', thumbnailUrl: '' }));
+    else if (message.kind === 'link') await to.say(new this.wechaty.UrlLink({ title: message.title, url: message.url, description: '', thumbnailUrl: '' }));
+    else throw new Error('WeChat has no quiz cards'); // the bot sends cards only where caps.cards says so
   }
 }

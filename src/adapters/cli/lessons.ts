@@ -38,8 +38,8 @@ export function lessonsCommand(): Command {
       const track = library.track(lesson.trackId)!;
       const messages = renderLesson(lesson, { track, number: track.lessons.indexOf(lesson) + 1, windowMinutes: config.quiz.windowMinutes });
       messages.forEach((m, i) => {
-        console.log(`──── 消息 ${i + 1}/${messages.length}（${m.kind === 'text' ? '文字' : m.kind === 'image' ? '图片' : '链接'}）────`);
-        console.log(m.kind === 'text' ? m.text : m.kind === 'image' ? m.file : `${m.title}\n${m.url}`);
+        console.log(`──── 消息 ${i + 1}/${messages.length}（${m.kind === 'text' ? '文字' : m.kind === 'image' ? '图片' : m.kind === 'link' ? '链接' : '答题卡'}）────`);
+        console.log(m.kind === 'text' ? m.text : m.kind === 'image' ? m.file : m.kind === 'link' ? `${m.title}\n${m.url}` : `${m.question}\n${m.options.join(' / ')}`);
       });
     });
 
