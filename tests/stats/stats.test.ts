@@ -63,5 +63,5 @@ describe('figures from a simulated run with known answers', () => {
     // With only --to, the month of that day.
     const october = JSON.parse(runCli(['stats', '--prefix', prefix, '--to', '2026-10-15', '--format', 'json', '-c', '/nonexistent'], { env }).stdout);
     expect([october.from, october.to]).toEqual(['2026-10-01', '2026-10-15']);
-  });
+  }, 90_000); // seven real CLI runs, each starting Node and tsx
 });
