@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     globalSetup: ['tests/helpers/globalSetup.ts'],
     include: ['tests/**/*.test.ts'],
-    testTimeout: 20_000,
+    // Integration tests run real processes and simulate weeks on a 2-core machine.
+    testTimeout: 60_000,
     hookTimeout: 30_000,
   },
 });
