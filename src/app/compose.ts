@@ -106,7 +106,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
           await chat.send(target, message);
           opts.onSent?.(target, message, clock.now());
         },
-        (err, target) => log.error({ err: String(err), to: target.label }, 'send failed'),
+        (err, target, failure) => {
+          if (failure === 'retry') log.warn({ err: String(err), to: target.label }, 'send refused for now; retrying with backoff');
+          else if (failure === 'unknown') log.warn({ err: String(err), to: target.label }, 'send outcome unknown; not retried (a retry could post twice)');
+          else log.error({ err: String(err), to: target.label }, 'send failed');
+        },
       ),
     stop: async () => {
       await chat.stop().catch(() => {});

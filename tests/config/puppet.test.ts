@@ -46,7 +46,7 @@ test('a real puppet keeps its memory card (the login session) under the data dir
   const dataDir = join(mkdtempSync(join(tmpdir(), 'banqian-card-')), 'data');
   // wechaty-puppet-mock, loaded by package name like any real puppet, needs no network.
   const chat = new WechatyChannel(realPuppet({ name: 'wechaty-puppet-mock', token: '' }, dataDir), silentLog, Date.now, 'wechaty-puppet-mock');
-  await chat.start();
+  await chat.startPuppet();
   // What a puppet does with its login session after a scan.
   const { memory } = chat.wechaty.puppet as unknown as { memory: { set(k: string, v: string): Promise<void>; save(): Promise<void> } };
   await memory.set('session', 'logged-in');

@@ -67,7 +67,9 @@ export class WechatyChannel implements Channel {
       else this.log.error({ err: String(err) }, 'wechaty error');
     });
     this.wechaty.on('login', () => this.emitStatus({ up: true }));
-    this.wechaty.on('logout', (_user, reason) => this.emitStatus({ up: false, reason: `微信号已退出登录${reason ? `（${reason}）` : ''}` }));
+    this.wechaty.on('logout', (_user, reason) => {
+      if (!this.stopping) this.emitStatus({ up: false, reason: `微信号已退出登录${reason ? `（${reason}）` : ''}` });
+    });
   }
 
   onStatus(listener: (status: ChannelStatus) => void): void {
@@ -84,22 +86,27 @@ export class WechatyChannel implements Channel {
   /** Errors of the start attempt under way: they make one line, not one JSON line each. */
   private startErrors: unknown[] | undefined;
 
-  /**
-   * Starts the puppet. One that cannot reach its service gets one clear line per attempt and is retried
-   * with backoff (2 s, doubling up to 5 min); a puppet package that is not installed throws at once.
-   */
-  async start(backoff = { firstMs: 2000, maxMs: 300_000 }): Promise<void> {
-    await this.startPuppet(backoff);
+  /** Starts the puppet and waits until the account is logged in (a real one: after the QR code is scanned). */
+  async start(): Promise<void> {
+    await this.startPuppet();
     this.trackPuppet();
     if (this.world) this.world.world.login(this.world.botName);
     await this.wechaty.ready();
   }
 
+  /** Our own stop logs the account out: that is no outage. */
+  private stopping = false;
+
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.wechaty.stop().catch(() => {});
   }
 
-  private async startPuppet(backoff: { firstMs: number; maxMs: number }): Promise<void> {
+  /**
+   * Starts the puppet. One that cannot reach its service gets one clear line per attempt and is retried
+   * with backoff (2 s, doubling up to 5 min); a puppet package that is not installed throws at once.
+   */
+  async startPuppet(backoff = { firstMs: 2000, maxMs: 300_000 }): Promise<void> {
     const puppet = this.puppet;
     for (let wait = backoff.firstMs; ; wait = Math.min(wait * 2, backoff.maxMs)) {
       const errors: unknown[] = (this.startErrors = []);
