@@ -8,6 +8,7 @@ import { expectedParticipants } from '../quiz/participants.ts';
 import { isLessonDay } from '../schedule/calendar.ts';
 import { planStarts, type DuePush } from '../schedule/plan.ts';
 import { secondsPerBatch, type Target } from '../send/queue.ts';
+import { splitText } from '../send/text.ts';
 import { addDays, instantOf, minuteMs, wallClock } from '../time.ts';
 import type { BotDeps } from './deps.ts';
 import { renderAck, renderMissed, renderRoundDone, renderSummary } from './texts.ts';
@@ -208,12 +209,12 @@ export class Daily {
       .map((m) => ({ name: m.name, streak: m.streak }));
     // The end of a round rides on the summary: one message, not two.
     const parts = [renderSummary(lesson, { push, firstCorrect, streaks }), push.completesRound ? renderRoundDone(lesson, this.d.library(), g) : ''];
-    await this.queueItem({ id: `summary:${refKey(push)}`, target: roomTarget(g), messages: [text(parts.filter(Boolean).join('\n\n'))], createdAt: this.d.clock.now() });
+    await this.notify(`summary:${refKey(push)}`, roomTarget(g), parts.filter(Boolean).join('\n\n'));
   }
 
-  /** A notice to a group through the durable outbox, once per id. */
+  /** A notice to a group through the durable outbox, once per id, in as many messages as the channel needs. */
   private notify(id: string, target: Target, message: string): Promise<void> {
-    return this.queueItem({ id, target, messages: [text(message)], createdAt: this.d.clock.now() });
+    return this.queueItem({ id, target, messages: splitText(message, this.d.channel.caps).map(text), createdAt: this.d.clock.now() });
   }
 
   private async queueItem(item: OutboxItem): Promise<void> {

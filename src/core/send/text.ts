@@ -5,15 +5,16 @@ export const utf8Bytes = (s: string): number => encoder.encode(s).length;
 
 /** Characters a markdown renderer would read as formatting at any place in a line. */
 const inlineSpecials = /[\\`*_[\]<>~|]/g;
-/** Characters that start a heading, quote or list only at the beginning of a line. */
-const lineStart = /^(\s*)([#>+-]|\d+\.)/gm;
+/** Characters that start a heading, quote, list or numbered list only at the beginning of a line. */
+const lineStart = /^(\s*)([#>+-])/gm;
+const numberedLine = /^(\s*\d+)\./gm;
 
 /**
  * Plain text as markdown that shows exactly that text: formatting characters are backslash-escaped.
  * DingTalk's markdown joins single line breaks, so each one is made a hard break there.
  */
 export function escapeMarkdown(text: string, dialect: 'wecom' | 'dingtalk'): string {
-  const escaped = text.replace(inlineSpecials, '\\$&').replace(lineStart, '$1\\$2');
+  const escaped = text.replace(inlineSpecials, '\\$&').replace(lineStart, '$1\\$2').replace(numberedLine, '$1\\.');
   return dialect === 'dingtalk' ? escaped.replace(/\n/g, '  \n') : escaped;
 }
 
