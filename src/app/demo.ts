@@ -46,5 +46,7 @@ export function simControl(app: App, clock: DemoClock, timezone: string, afterAd
       afterAdvance();
     },
     now: () => isoInZone(clock.now(), timezone),
+    channel: () => app.status(),
+    watchChannel: (listener) => app.chat.onStatus(listener),
   };
 }
