@@ -67,7 +67,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   lessons.refresh();
   warnMissingHolidays(log, clock.now(), config.timezone, config.schedule);
   // The platform's rate is a ceiling; the config may only go slower.
-  const queue = new SendQueue({ perMinute: Math.min(config.send.perMinute, chat.caps.perMinute), roomGapSeconds: config.send.roomGapSeconds }, opts.random);
+  const pace = { perMinute: Math.min(config.send.perMinute, chat.caps.perMinute), per: chat.caps.ratePer, roomGapSeconds: config.send.roomGapSeconds };
+  const queue = new SendQueue(pace, opts.random);
 
   const bot = new Banqian({
     store, channel: chat, queue, clock, log, owner, account, org: loadOrg(config.orgFile),

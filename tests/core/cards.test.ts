@@ -91,6 +91,8 @@ describe('messages split by UTF-8 bytes, never inside a question', () => {
     const small: ChannelCapabilities = { ...wechatyCaps, maxTextBytes: 12 };
     expect(packBlocks(['ab\n\ncd', 'efghijklmnopqrstu'], small)).toEqual(['ab\n\ncd', 'efghijklmnop', 'qrstu']);
     expect(packBlocks(['abcdefgh\nijklmnop'], small)).toEqual(['abcdefgh', 'ijklmnop']);
+    // A long list breaks after its separators, so no name is cut in two.
+    expect(packBlocks(['张三、李四四、王五'], small)).toEqual(['张三、', '李四四、', '王五']);
   });
 });
 

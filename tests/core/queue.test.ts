@@ -32,6 +32,19 @@ describe('send queue', () => {
     ]);
   });
 
+  test('where each group has its own rate (a webhook key per group), one group waits for its own interval only', async () => {
+    const q = new SendQueue({ perMinute: 2, per: 'group', roomGapSeconds: [1, 1] });
+    q.enqueue({ target: room('a'), messages: [text('a1'), text('a2')], priority: 'lesson' });
+    q.enqueue({ target: room('b'), messages: [text('b1'), text('b2')], priority: 'lesson' });
+    const sent = await drain(q);
+    // a2 waits 30 s for a's rate; b1 goes 1 s (the gap between chats) after it, b2 30 s after b1.
+    expect(sent.map(([t, , m]) => [t, m])).toEqual([[0, 'a1'], [30_000, 'a2'], [31_000, 'b1'], [61_000, 'b2']]);
+    const perAccount = new SendQueue({ perMinute: 2, roomGapSeconds: [1, 1] });
+    perAccount.enqueue({ target: room('a'), messages: [text('a1')], priority: 'lesson' });
+    perAccount.enqueue({ target: room('b'), messages: [text('b1')], priority: 'lesson' });
+    expect((await drain(perAccount)).map(([t]) => t)).toEqual([0, 30_000]);
+  });
+
   test('never more than perMinute messages in any 60 s', async () => {
     const q = new SendQueue({ perMinute: 20, roomGapSeconds: [0, 0] });
     for (let i = 0; i < 100; i++) q.enqueue({ target: room('a'), messages: [text(String(i))], priority: 'lesson' });

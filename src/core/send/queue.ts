@@ -35,6 +35,8 @@ export type ErrorHandler = (err: unknown, target: Target, failure: SendFailure) 
 
 export interface Pace {
   perMinute: number;
+  /** Whose rate perMinute is: the account's (one robot, all groups), or each group's (a webhook key per group). */
+  per?: 'account' | 'group';
   /** Random pause, in seconds, when the queue moves on to another chat. */
   roomGapSeconds: [number, number];
 }
@@ -70,6 +72,8 @@ export class SendQueue {
   private retryAt = -Infinity;
   private lastSentAt = -Infinity;
   private lastTarget?: string;
+  /** Last send per chat, where the rate is per group. */
+  private readonly sentTo = new Map<string, number>();
   private gapMs = 0;
   private pumping?: Promise<void>;
   /** Told when work arrives, so a real-time driver can wake up. */
@@ -107,10 +111,11 @@ export class SendQueue {
     if (!batch) return undefined;
     const interval = 60_000 / this.pace.perMinute;
     const notBefore = this.current ? this.retryAt : (batch.notBefore ?? -Infinity);
-    if (this.lastTarget === undefined) return Math.max(this.lastSentAt + interval, notBefore);
+    const last = this.pace.per === 'group' ? (this.sentTo.get(batch.target.id) ?? -Infinity) : this.lastSentAt;
+    if (this.lastTarget === undefined) return Math.max(last + interval, notBefore);
     const switching = batch.target.id !== this.lastTarget;
     if (switching && !this.current && this.gapMs === 0) this.gapMs = this.drawGap();
-    return Math.max(this.lastSentAt + Math.max(interval, switching ? this.gapMs : 0), notBefore);
+    return Math.max(last + interval, this.lastSentAt + (switching ? this.gapMs : 0), notBefore);
   }
 
   /**
@@ -153,6 +158,7 @@ export class SendQueue {
       this.retryAt = -Infinity;
       this.lastSentAt = now();
       this.lastTarget = batch.target.id;
+      if (this.pace.per === 'group') this.sentTo.set(batch.target.id, this.lastSentAt);
       this.gapMs = 0;
       this.current.index++;
       await batch.afterEach?.(index);

@@ -29,7 +29,8 @@ export function fits(text: string, caps: ChannelCapabilities): boolean {
 /**
  * Packs blocks (a lesson's paragraphs, a quiz's questions) into as few messages as fit, joined by a
  * blank line. A block is never split while it fits one message, so a question stays whole; a block
- * too big for any message is split at line breaks, and a line too big at characters, as a last resort.
+ * too big for any message is split at paragraphs, then lines, then after punctuation ("、"), and only
+ * as a last resort between characters.
  */
 export function packBlocks(blocks: string[], caps: ChannelCapabilities): string[] {
   const out: string[] = [];
@@ -46,10 +47,13 @@ export function packBlocks(blocks: string[], caps: ChannelCapabilities): string[
   return out;
 }
 
-/** An oversized block as pieces that each fit: whole paragraphs, then whole lines, then characters. */
+/** Where a long line may break: after a list separator or punctuation, so a name stays whole. */
+const breakAfter = /(?<=[、，,。；;：:！？\s])/u;
+
+/** An oversized block as pieces that each fit: whole paragraphs, whole lines, whole phrases, then characters. */
 function splitBlock(block: string, caps: ChannelCapabilities): string[] {
-  for (const sep of ['\n\n', '\n']) {
-    const parts = block.split(sep);
+  for (const [sep, split] of [['\n\n', '\n\n'], ['\n', '\n'], ['', breakAfter]] as const) {
+    const parts = block.split(split);
     if (parts.length > 1) return joinWhileFits(parts, sep, caps).flatMap((p) => (fits(p, caps) ? [p] : splitBlock(p, caps)));
   }
   return joinWhileFits([...block], '', caps);

@@ -3,7 +3,9 @@ import { createApp } from '../../src/app/compose.ts';
 import { runVirtual } from '../../src/app/virtual.ts';
 import { cardTaskId } from '../../src/core/quiz/cards.ts';
 import { newPrefix, redisUrl } from '../helpers/redis.ts';
-import { silentLog, testConfig } from '../helpers/sim.ts';
+import { runScenario, silentLog, testConfig } from '../helpers/sim.ts';
+import { wechatyCaps } from '../../src/adapters/chat/wechaty/caps.ts';
+import { utf8Bytes } from '../../src/core/send/text.ts';
 
 const at = (hhmm: string) => Date.parse(`2026-12-08T${hhmm}:00+08:00`);
 
@@ -56,5 +58,27 @@ describe('a tap on a quiz card is recorded exactly as a typed answer', () => {
     } finally {
       await app.stop();
     }
+  }, 60_000);
+});
+
+describe('replies are split by bytes to fit the channel', () => {
+  test('统计 of a 400-person group is more than one WeChat message fits: it goes out in pieces, each within the limit, nothing lost', async () => {
+    const members = Array.from({ length: 400 }, (_, i) => `装配工${String(i + 1).padStart(3, '0')}`);
+    const lines = await runScenario(`
+start: "2026-12-08T07:00:00+08:00"
+until: "2026-12-08T07:30:00+08:00"
+rooms:
+  - {topic: 总装车间一班, owner: 张班长, members: [${members.join(', ')}]}
+events:
+  - {at: "2026-12-08T07:01:00+08:00", room: 总装车间一班, from: 张班长, text: "报名 demo 07:50"}
+  - {at: "2026-12-08T07:02:00+08:00", room: 总装车间一班, from: 张班长, text: "立即推送"}
+  - {at: "2026-12-08T07:10:00+08:00", room: 总装车间一班, from: 张班长, text: "统计"}
+`);
+    const stats = lines.filter((l) => l.at >= '2026-12-08T07:10').map((l) => l.text);
+    expect(stats.length).toBeGreaterThan(1);
+    for (const s of stats) expect(utf8Bytes(s)).toBeLessThanOrEqual(wechatyCaps.maxTextBytes);
+    expect(stats[0]).toMatch(/^【本周参与】总装车间一班/);
+    const all = stats.join('\n');
+    for (const m of members) expect(all).toContain(m);
   }, 60_000);
 });
