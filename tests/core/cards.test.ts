@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { wechatyCaps } from '../../src/adapters/chat/wechaty/caps.ts';
+import { answerHint } from '../../src/core/bot/texts.ts';
 import type { ChannelCapabilities } from '../../src/core/channel.ts';
 import { renderLesson, type PushInfo } from '../../src/core/lessons/render.ts';
 import type { Lesson, Track } from '../../src/core/lessons/types.ts';
@@ -61,6 +62,8 @@ describe('quiz cards', () => {
     expect(out.map((m) => m.kind)).toEqual(['text']);
     expect(texts(out)[0]).toContain('【今日小测】90 分钟内在群里 @班前小助手 并写上答案，如 “@班前小助手 1B 2AC”，以第一次回复为准。');
     expect(texts(renderLesson(lesson, info(wechatyCaps)))[0]).toContain('在群里直接回复答案，如 “1B 2AC”');
+    // The hint for an answer the bot can't read shows an example it will hear.
+    expect(answerHint('李明', lesson.quiz, '@班前小助手 ')).toContain('如 “@班前小助手 1B 2AC”');
   });
 });
 
