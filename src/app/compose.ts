@@ -95,7 +95,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   return {
     bot, chat, store, redis, queue, lessons, world: setup.world, watch: setup.watch, log,
-    status: () => status ?? { up: false, reason: '正在连接' },
+    // The app exists only once start() resolved, that is once the channel was connected.
+    status: () => status ?? { up: true },
     tick: () => {
       lessons.refresh();
       return bot.tick();

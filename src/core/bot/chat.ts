@@ -158,7 +158,7 @@ async function recordSheet(
   deps: BotDeps,
   a: { g: Group; push: Push; lesson: LessonSnapshot; wid: number; name: string; at: number },
   sheet: AnswerSheet,
-): Promise<AnswerOutcome[]> {
+): Promise<void> {
   const { g, push, lesson } = a;
   const outcomes: AnswerOutcome[] = [];
   for (const [question, choice] of sheet.entries()) {
@@ -172,14 +172,13 @@ async function recordSheet(
   }
   // A closed push is already in the org rollups; a late answer changes its 补学 figure there.
   if (outcomes.some((o) => o.kind === 'recorded' && !o.onTime)) await deps.store.syncRollup(g.gid, push.day, deps.org.teamPaths(g.team));
-  return outcomes;
 }
 
 /**
  * A tap on a quiz card, recorded exactly as the typed answer to that card's question. A tap that points
  * to no quiz of the chat it came from, or chose what the question can't take, is logged and dropped.
  */
-export async function answerCard(deps: BotDeps, tap: CardAnswer): Promise<AnswerOutcome | undefined> {
+export async function answerCard(deps: BotDeps, tap: CardAnswer): Promise<void> {
   const target = parseCardTaskId(tap.taskId);
   const [g, push] = target ? await Promise.all([deps.store.getGroup(target.ref.gid), deps.store.getPush(target.ref.gid, target.ref.day, target.ref.kind)]) : [];
   const lesson = push && (await deps.store.snapshot(push.lessonHash));
@@ -187,14 +186,13 @@ export async function answerCard(deps: BotDeps, tap: CardAnswer): Promise<Answer
   const choice = q && cardChoice(tap.letters, q);
   if (!target || !g || g.roomId !== tap.chatId || !push || !lesson || !choice) {
     deps.log.warn({ taskId: tap.taskId, letters: tap.letters }, 'card answer matches no quiz question; ignored');
-    return undefined;
+    return;
   }
   const name = tap.sender.name ?? tap.sender.id;
   const wid = await deps.store.resolveWorker(g.gid, tap.sender.id, name);
   const sheet: AnswerSheet = [];
   sheet[target.question] = choice;
-  const [outcome] = await recordSheet(deps, { g, push, lesson, wid, name, at: tap.at }, sheet);
-  return outcome;
+  await recordSheet(deps, { g, push, lesson, wid, name, at: tap.at }, sheet);
 }
 
 /** Routes a group message to the quiz it answers: the day's lesson quiz (cards and reviews add more). */
