@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import qrcode from 'qrcode-terminal';
-import { realPuppet, WechatyChat } from '../adapters/chat/wechaty.ts';
-import { MockWorld } from '../adapters/chat/mockWorld.ts';
+import { createChannel, type ChatEvent } from '../adapters/chat/index.ts';
+import type { MockWorld } from '../adapters/chat/wechaty/mockWorld.ts';
 import { connectRedis } from '../adapters/store/redis/connect.ts';
 import { RedisStore } from '../adapters/store/redis/store.ts';
 import type { Config } from '../config/config.ts';
 import { loadOrg } from '../config/org.ts';
 import { Banqian } from '../core/bot/bot.ts';
+import type { Channel, ChannelStatus } from '../core/channel.ts';
 import { LibraryWatcher } from '../core/lessons/load.ts';
 import type { Logger } from '../core/ports.ts';
 import { formatProblem } from '../core/problems.ts';
@@ -31,13 +31,17 @@ export interface AppOptions {
 
 export interface App {
   bot: Banqian;
-  chat: WechatyChat;
+  chat: Channel;
   store: RedisStore;
   redis: Redis;
   queue: SendQueue;
   lessons: LibraryWatcher;
   /** The simulated WeChat, when the puppet is the built-in mock. */
   world?: MockWorld;
+  /** Every message in every chat, where the channel can show them (the simulator page). */
+  watch?: (listener: (e: ChatEvent) => void) => () => void;
+  /** The channel's latest status: down, with why, until it is back. */
+  status(): ChannelStatus;
   log: Logger;
   /** One scheduling pass, with lesson files re-read if they changed. */
   tick(): Promise<void>;
@@ -46,38 +50,28 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Puppets whose contact and room ids change at every login. */
-const unstableIdPuppets = new Set(['wechaty-puppet-wechat4u', 'wechaty-puppet-wechat']);
-
 /** The composition root: the one place that picks adapters and hands them to the bot's logic. */
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config, clock } = opts;
   const log = opts.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const redis = connectRedis(opts.redisUrl, (err) => log.warn({ err: err.message }, 'redis unavailable; commands wait and retry'));
+  const setup = await createChannel({ config, log, clock, redis, prefix: opts.prefix });
+  const chat = setup.channel;
   // One process sends as one account; its id keys people and groups and the durable outbox.
-  const account = config.puppet.name;
-  const store = new RedisStore(redis, { prefix: opts.prefix, platform: 'wechaty', account, unstableIds: unstableIdPuppets.has(config.puppet.name), points: config.points });
+  const { account } = setup;
+  const store = new RedisStore(redis, { prefix: opts.prefix, platform: setup.platform, account, unstableIds: !!setup.unstableIds, points: config.points });
   const lessons = new LibraryWatcher(config.lessonsDir, (problems) => {
     for (const p of problems) log[p.severity === 'error' ? 'error' : 'warn']({ problem: formatProblem(p) }, 'lesson problem');
   });
   lessons.refresh();
   warnMissingHolidays(log, clock.now(), config.timezone, config.schedule);
-  const queue = new SendQueue({ perMinute: config.send.perMinute, roomGapSeconds: config.send.roomGapSeconds }, opts.random);
-
-  const world = config.puppet.name === 'mock' ? new MockWorld() : undefined;
-  const chat = new WechatyChat(
-    world ? { name: 'banqian-sim', puppet: world.puppet } : realPuppet(config.puppet, config.dataDir),
-    log,
-    () => clock.now(),
-  );
-  chat.wechaty.on('scan', (code, status) => {
-    log.info({ status }, '请用机器人的微信扫码登录');
-    qrcode.generate(code, { small: true });
-  });
+  // The platform's rate is a ceiling; the config may only go slower.
+  const pace = { perMinute: Math.min(config.send.perMinute, chat.caps.perMinute), per: chat.caps.ratePer, roomGapSeconds: config.send.roomGapSeconds };
+  const queue = new SendQueue(pace, opts.random);
 
   const bot = new Banqian({
-    store, rooms: chat, queue, clock, log, owner, account, org: loadOrg(config.orgFile),
+    store, channel: chat, queue, clock, log, owner, account, org: loadOrg(config.orgFile),
     library: () => lessons.library,
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: config.quiz.windowMinutes, workDays: config.schedule.workDays,
@@ -86,17 +80,23 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   });
   chat.onMessage((msg) => bot.handle(msg));
-  chat.wechaty.on('login', async () => {
-    for (const room of await chat.rooms().catch(() => [])) await bot.syncRoom(room);
+  chat.onCardAnswer((answer) => bot.handleCard(answer));
+  let status: ChannelStatus | undefined;
+  chat.onStatus((next) => {
+    logStatus(log, status, next);
+    status = next;
+    if (next.up && setup.rooms) void syncRooms(setup.rooms);
   });
+  const syncRooms = async (rooms: NonNullable<typeof setup.rooms>) => {
+    for (const room of await rooms().catch(() => [])) await bot.syncRoom(room);
+  };
 
-  await chat.start(config.puppet.name);
-  chat.trackPuppet();
-  world?.login(config.botName);
-  await chat.wechaty.ready();
+  await chat.start();
 
   return {
-    bot, chat, store, redis, queue, lessons, world, log,
+    bot, chat, store, redis, queue, lessons, world: setup.world, watch: setup.watch, log,
+    // The app exists only once start() resolved, that is once the channel was connected.
+    status: () => status ?? { up: true },
     tick: () => {
       lessons.refresh();
       return bot.tick();
@@ -108,11 +108,24 @@ export async function createApp(opts: AppOptions): Promise<App> {
           await chat.send(target, message);
           opts.onSent?.(target, message, clock.now());
         },
-        (err, target) => log.error({ err: String(err), to: target.label }, 'send failed'),
+        (err, target, failure) => {
+          if (failure === 'retry') log.warn({ err: String(err), to: target.label }, 'send refused for now; retrying with backoff');
+          else if (failure === 'unknown') log.warn({ err: String(err), to: target.label }, 'send outcome unknown; not retried (a retry could post twice)');
+          else log.error({ err: String(err), to: target.label }, 'send failed');
+        },
       ),
     stop: async () => {
-      await chat.wechaty.stop().catch(() => {});
+      await chat.stop().catch(() => {});
       redis.disconnect();
     },
   };
+}
+
+/** One plain line when the channel goes down (and why, each new why once) or comes back; a first connect is quiet. */
+export function logStatus(log: Logger, before: ChannelStatus | undefined, next: ChannelStatus): void {
+  if (next.up) {
+    if (before && !before.up) log.info('聊天通道已恢复');
+  } else if (!before || before.up || before.reason !== next.reason) {
+    log.warn(`聊天通道已断开：${next.reason ?? '原因不明'}`);
+  }
 }

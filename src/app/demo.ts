@@ -1,4 +1,4 @@
-import type { MockRoomSpec } from '../adapters/chat/mockWorld.ts';
+import type { MockRoomSpec } from '../adapters/chat/wechaty/mockWorld.ts';
 import type { SimControl, SimEvent } from '../adapters/web/chatPage.ts';
 import { isoInZone, minuteMs } from '../core/time.ts';
 import type { App } from './compose.ts';
@@ -32,7 +32,7 @@ export function simControl(app: App, clock: DemoClock, timezone: string, afterAd
       world.say(from, text, room);
     },
     watch: (listener) =>
-      app.chat.watch((e) => {
+      app.watch!((e) => {
         const event: SimEvent = { at: isoInZone(clock.now(), timezone), room: e.roomTopic ?? null, to: e.roomTopic ? null : (e.peerName ?? null), from: e.fromName, self: e.self, text: e.text || (e.kind === 'image' ? '[图片]' : e.kind === 'link' ? '[链接]' : '') };
         listener(event);
       }),
@@ -46,5 +46,7 @@ export function simControl(app: App, clock: DemoClock, timezone: string, afterAd
       afterAdvance();
     },
     now: () => isoInZone(clock.now(), timezone),
+    channel: () => app.status(),
+    watchChannel: (listener) => app.chat.onStatus(listener),
   };
 }

@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import scenarioSchema from '../../schemas/scenario.schema.json' with { type: 'json' };
-import type { MockRoomSpec } from '../adapters/chat/mockWorld.ts';
+import type { MockRoomSpec } from '../adapters/chat/wechaty/mockWorld.ts';
 import { CheckedYaml } from '../core/yaml/checkedYaml.ts';
 import { formatProblem } from '../core/problems.ts';
 

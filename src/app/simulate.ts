@@ -49,7 +49,7 @@ export function seededRandom(seed: number): () => number {
  */
 export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ prefix: string }> {
   const prefix = opts.prefix ?? `sim-${randomUUID().slice(0, 8)}`;
-  const config: Config = { ...opts.config, botName: s.bot ?? opts.config.botName, puppet: { name: 'mock', token: '' } };
+  const config: Config = { ...opts.config, botName: s.bot ?? opts.config.botName, puppet: { name: 'mock', token: '' }, channel: { ...opts.config.channel, type: 'wechaty' } };
   const log = opts.log ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
   let t = s.start;
   const clock: SettableClock = { now: () => t, set: (to) => (t = to) };

@@ -16,6 +16,14 @@ export interface Config {
   officersFile: string;
   redis: { url: string; prefix: string };
   puppet: { name: string; token: string };
+  /** The chat platform; secrets may come from the environment (envSecrets), and are never logged. */
+  channel: {
+    type: 'wechaty' | 'wecom-bot' | 'wecom-webhook' | 'dingtalk';
+    wecomBot: { botId: string; secret: string; wsUrl: string; perMinute: number };
+    /** Each webhook key belongs to one group. */
+    wecomWebhook: { groups: { name: string; key: string }[] };
+    dingtalk: { clientId: string; clientSecret: string; robotCode: string; webhook: { url: string; secret: string } };
+  };
   send: { perMinute: number; roomGapSeconds: [number, number] };
   quiz: { windowMinutes: number; ackEveryMinutes: number };
   schedule: { graceMinutes: number; workDays: number[]; restDays: string[]; extraWorkDays: string[] };
@@ -50,9 +58,37 @@ export function loadConfig(file = defaultConfigFile, env: NodeJS.ProcessEnv = pr
   if (env.WECHATY_PUPPET) config.puppet.name = env.WECHATY_PUPPET;
   if (env.WECHATY_PUPPET_SERVICE_TOKEN) config.puppet.token = env.WECHATY_PUPPET_SERVICE_TOKEN;
   config.puppet.name = puppetPackage(config.puppet.name.trim());
+  applySecrets(config, env);
   // The simulator's demo groups and points must never mix with a real account's.
-  if (!config.redis.prefix) config.redis.prefix = config.puppet.name === 'mock' ? 'banqian-sim' : 'banqian';
+  if (!config.redis.prefix) config.redis.prefix = isSimulator(config) ? 'banqian-sim' : 'banqian';
   return config;
+}
+
+/** The built-in simulated WeChat (the default): no account, a demo clock, the chat page. */
+export const isSimulator = (config: Config): boolean => config.channel.type === 'wechaty' && config.puppet.name === 'mock';
+
+/**
+ * Robot secrets and webhook keys from the environment, so they need not sit in a file. Webhook keys
+ * come as "group=key" pairs separated by ";" or new lines (one key per group).
+ */
+function applySecrets(config: Config, env: NodeJS.ProcessEnv): void {
+  const { wecomBot, wecomWebhook, dingtalk } = config.channel;
+  if (env.BANQIAN_WECOM_SECRET) wecomBot.secret = env.BANQIAN_WECOM_SECRET;
+  if (env.BANQIAN_DINGTALK_CLIENT_SECRET) dingtalk.clientSecret = env.BANQIAN_DINGTALK_CLIENT_SECRET;
+  if (env.BANQIAN_DINGTALK_WEBHOOK_URL) dingtalk.webhook.url = env.BANQIAN_DINGTALK_WEBHOOK_URL;
+  if (env.BANQIAN_DINGTALK_WEBHOOK_SECRET) dingtalk.webhook.secret = env.BANQIAN_DINGTALK_WEBHOOK_SECRET;
+  for (const pair of (env.BANQIAN_WECOM_WEBHOOK_KEYS ?? '').split(/[;\n]/)) {
+    const at = pair.lastIndexOf('=');
+    const [name, key] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    if (at < 1 || !name || !key) {
+      // The value itself is a secret: the error names the variable only.
+      if (pair.trim()) throw new Error('环境变量 BANQIAN_WECOM_WEBHOOK_KEYS 的每一项应写成“群名=key”，用分号隔开');
+      continue;
+    }
+    const group = wecomWebhook.groups.find((g) => g.name === name);
+    if (group) group.key = key;
+    else wecomWebhook.groups.push({ name, key });
+  }
 }
 
 /** Short puppet names as their packages: wechat4u → wechaty-puppet-wechat4u. `mock` is the built-in simulator. */

@@ -8,7 +8,7 @@ export type OutMessage =
 /** An interactive quiz card: a tap answers (WeCom vote_interaction / DingTalk card). */
 export interface QuizCard {
   kind: 'card';
-  /** Routes a tap back to its quiz: `q:<gid>:<day>:<kind>:<question>` (see core/quiz/cards.ts). */
+  /** Routes a tap back to its quiz: `q_<gid>_<day>_<kind>_<question>` (see core/quiz/cards.ts). */
   taskId: string;
   title: string;
   question: string;

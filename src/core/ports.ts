@@ -197,12 +197,6 @@ export interface RoomMember {
   name: string;
 }
 
-/** The chat platform as the bot's logic sees it. */
-export interface ChatRooms {
-  /** Room members other than the bot. */
-  members(roomId: string): Promise<RoomMember[]>;
-}
-
 export interface Logger {
   info(obj: object | string, msg?: string): void;
   warn(obj: object | string, msg?: string): void;

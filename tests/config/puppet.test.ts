@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { realPuppet, WechatyChat } from '../../src/adapters/chat/wechaty.ts';
+import { realPuppet, WechatyChannel } from '../../src/adapters/chat/wechaty/channel.ts';
 import { runCli, spawnCli } from '../helpers/cli.ts';
 import { newPrefix, redisUrl } from '../helpers/redis.ts';
 import { silentLog } from '../helpers/sim.ts';
@@ -45,8 +45,8 @@ test('a puppet package that is not installed is one line and exit 1', () => {
 test('a real puppet keeps its memory card (the login session) under the data dir', async () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'banqian-card-')), 'data');
   // wechaty-puppet-mock, loaded by package name like any real puppet, needs no network.
-  const chat = new WechatyChat(realPuppet({ name: 'wechaty-puppet-mock', token: '' }, dataDir), silentLog, Date.now);
-  await chat.start('wechaty-puppet-mock');
+  const chat = new WechatyChannel(realPuppet({ name: 'wechaty-puppet-mock', token: '' }, dataDir), silentLog, Date.now, 'wechaty-puppet-mock');
+  await chat.startPuppet();
   // What a puppet does with its login session after a scan.
   const { memory } = chat.wechaty.puppet as unknown as { memory: { set(k: string, v: string): Promise<void>; save(): Promise<void> } };
   await memory.set('session', 'logged-in');

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { text } from '../../src/core/messages.ts';
 import { planStarts } from '../../src/core/schedule/plan.ts';
-import { SendQueue, secondsPerBatch, type Target } from '../../src/core/send/queue.ts';
+import { SendError } from '../../src/core/channel.ts';
+import { SendQueue, secondsPerBatch, type SendFailure, type Target } from '../../src/core/send/queue.ts';
 
 const room = (id: string): Target => ({ kind: 'room', id, label: id });
 
@@ -29,6 +30,19 @@ describe('send queue', () => {
       [8500, 'b', 'b1'], // room switch: 5.5 s gap with random 0.5
       [14000, 'a', 'a3'],
     ]);
+  });
+
+  test('where each group has its own rate (a webhook key per group), one group waits for its own interval only', async () => {
+    const q = new SendQueue({ perMinute: 2, per: 'group', roomGapSeconds: [1, 1] });
+    q.enqueue({ target: room('a'), messages: [text('a1'), text('a2')], priority: 'lesson' });
+    q.enqueue({ target: room('b'), messages: [text('b1'), text('b2')], priority: 'lesson' });
+    const sent = await drain(q);
+    // a2 waits 30 s for a's rate; b1 goes 1 s (the gap between chats) after it, b2 30 s after b1.
+    expect(sent.map(([t, , m]) => [t, m])).toEqual([[0, 'a1'], [30_000, 'a2'], [31_000, 'b1'], [61_000, 'b2']]);
+    const perAccount = new SendQueue({ perMinute: 2, roomGapSeconds: [1, 1] });
+    perAccount.enqueue({ target: room('a'), messages: [text('a1')], priority: 'lesson' });
+    perAccount.enqueue({ target: room('b'), messages: [text('b1')], priority: 'lesson' });
+    expect((await drain(perAccount)).map(([t]) => t)).toEqual([0, 30_000]);
   });
 
   test('never more than perMinute messages in any 60 s', async () => {
@@ -102,6 +116,64 @@ describe('send queue', () => {
     }
     expect(errors).toEqual(['Error: 风控']);
     expect(sent).toEqual(['2']);
+  });
+
+  /** Drains the queue with a send that fails as `fail` says (by message text and attempt); records every attempt. */
+  async function drainFailing(q: SendQueue, fail: (text: string, attempt: number) => Error | undefined) {
+    const attempts = new Map<string, number>();
+    const log: [number, string, string][] = [];
+    const reports: [string, SendFailure][] = [];
+    let now = 0;
+    for (let at = q.nextAt(); at !== undefined; at = q.nextAt()) {
+      now = Math.max(now, at);
+      await q.pump(() => now, async (_t, m) => {
+        const t = m.kind === 'text' ? m.text : '';
+        const n = (attempts.get(t) ?? 0) + 1;
+        attempts.set(t, n);
+        const err = fail(t, n);
+        log.push([now, t, err ? 'failed' : 'sent']);
+        if (err) throw err;
+      }, (err, _t, failure) => reports.push([(err as Error).message, failure]));
+    }
+    return { log, reports };
+  }
+
+  test('a rate-limited message is sent again after the backoff the platform asks for, before the next one, reported once', async () => {
+    const q = new SendQueue({ perMinute: 60, roomGapSeconds: [0, 0] });
+    q.enqueue({ target: room('a'), messages: [text('1'), text('2')], priority: 'lesson' });
+    const { log, reports } = await drainFailing(q, (t, n) => (t === '1' && n <= 2 ? new SendError('45009 api freq out of limit', 'rate-limited', 60_000) : undefined));
+    expect(log).toEqual([
+      [0, '1', 'failed'],
+      [60_000, '1', 'failed'],
+      [120_000, '1', 'sent'],
+      [121_000, '2', 'sent'],
+    ]);
+    expect(reports).toEqual([['45009 api freq out of limit', 'retry']]);
+  });
+
+  test('a retryable error backs off doubling, never drops the message, and the claim is checked once per message', async () => {
+    const q = new SendQueue({ perMinute: 60, roomGapSeconds: [0, 0] });
+    const checked: number[] = [];
+    const done: number[] = [];
+    q.enqueue({
+      target: room('a'), messages: [text('1')], priority: 'lesson',
+      beforeEach: async (i) => checked.push(i) > 0,
+      afterEach: async (i) => void done.push(i),
+    });
+    const { log } = await drainFailing(q, (_t, n) => (n <= 3 ? new SendError('network', 'retryable') : undefined));
+    expect(log.map(([at, , r]) => [at, r])).toEqual([[0, 'failed'], [5_000, 'failed'], [15_000, 'failed'], [35_000, 'sent']]);
+    expect(checked).toEqual([0]);
+    expect(done).toEqual([0]);
+  });
+
+  test('an unknown outcome is reported once and not retried; a fatal one is reported and dropped', async () => {
+    const q = new SendQueue({ perMinute: 60, roomGapSeconds: [0, 0] });
+    q.enqueue({ target: room('a'), messages: [text('1'), text('2'), text('3')], priority: 'lesson' });
+    const { log, reports } = await drainFailing(q, (t) =>
+      t === '1' ? new SendError('timeout', 'unknown') : t === '2' ? new SendError('bad key', 'fatal') : undefined,
+    );
+    expect(log.map(([, t, r]) => [t, r])).toEqual([['1', 'failed'], ['2', 'failed'], ['3', 'sent']]);
+    expect(reports).toEqual([['timeout', 'unknown'], ['bad key', 'dropped']]);
   });
 
   test('a batch waits for its planned start', async () => {

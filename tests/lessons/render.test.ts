@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { maxTextChars, renderLesson } from '../../src/core/lessons/render.ts';
+import { wechatyCaps } from '../../src/adapters/chat/wechaty/caps.ts';
+import { renderLesson, type PushInfo } from '../../src/core/lessons/render.ts';
 import type { Lesson, Track } from '../../src/core/lessons/types.ts';
 
 const track: Track = { id: 'safety', title: '安全生产', dir: '/x', lessons: [] };
@@ -11,9 +12,12 @@ const base: Lesson = {
   ],
 };
 
+const ref = { gid: 7, day: '2026-12-07', kind: 'lesson' as const };
+const info = (number: number, windowMinutes: number, more: Partial<PushInfo> = {}): PushInfo => ({ track, number, windowMinutes, ref, caps: wechatyCaps, botName: '班前小助手', ...more });
+
 describe('renderLesson', () => {
   test('merges lesson and quiz into one text with numbered questions, multi-choice marked', () => {
-    const [msg, ...rest] = renderLesson(base, { track, number: 3, windowMinutes: 90 });
+    const [msg, ...rest] = renderLesson(base, info(3, 90));
     expect(rest).toEqual([]);
     expect(msg).toEqual({
       kind: 'text',
@@ -27,15 +31,15 @@ describe('renderLesson', () => {
 
   test('says "（多选）" once when the question already does, and the example shows multiple choice only when there is one', () => {
     const marked = { ...base, quiz: [{ ...base.quiz[1], question: '哪些对？（多选）' }] };
-    const [multi] = renderLesson(marked, { track, number: 1, windowMinutes: 90 });
+    const [multi] = renderLesson(marked, info(1, 90));
     expect(multi.kind === 'text' && multi.text).toContain('如 “AC”，以第一次回复为准。\n\n哪些对？（多选）\nA. 甲');
-    const [single] = renderLesson({ ...base, quiz: [base.quiz[0], base.quiz[0]] }, { track, number: 1, windowMinutes: 90 });
+    const [single] = renderLesson({ ...base, quiz: [base.quiz[0], base.quiz[0]] }, info(1, 90));
     expect(single.kind === 'text' && single.text).toContain('如 “1B 2B”，');
   });
 
   test('splits lesson and quiz when together they are too long, then adds image and link', () => {
-    const long = { ...base, body: '字'.repeat(maxTextChars), image: '/x/a.png', link: { title: '原文', url: 'https://example.org/a' } };
-    const out = renderLesson(long, { track, number: 1, windowMinutes: 120 });
+    const long = { ...base, body: '字'.repeat(1700), image: '/x/a.png', link: { title: '原文', url: 'https://example.org/a' } };
+    const out = renderLesson(long, info(1, 120));
     expect(out.map((m) => m.kind)).toEqual(['text', 'text', 'image', 'link']);
     expect(out[1]).toMatchObject({ kind: 'text', text: expect.stringMatching(/^【今日小测】/) });
     expect(out[2]).toEqual({ kind: 'image', file: '/x/a.png' });

@@ -49,7 +49,7 @@ describe('chat page', () => {
     const { app, sim } = start();
     const res = await app.inject({ method: 'GET', url: '/api/sim/rooms' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ botName: '班前小助手', rooms: sim.rooms(), now: '2025-03-03T07:40:00+08:00' });
+    expect(res.json()).toEqual({ botName: '班前小助手', rooms: sim.rooms(), now: '2025-03-03T07:40:00+08:00', channel: { up: true } });
   });
 
   test('/api/sim/* answers only loopback clients that name a local host (DNS rebinding)', async () => {
@@ -160,6 +160,19 @@ describe('chat page', () => {
     expect(listeners.size).toBe(0); // the page's subscription ends with the app
   });
 
+  test("the channel's status is in the rooms answer and streamed when it goes down and comes back", async () => {
+    const { app, setChannel } = start();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    setChannel({ up: false, reason: '机器人密钥不对' });
+    expect((await app.inject({ url: '/api/sim/rooms' })).json().channel).toEqual({ up: false, reason: '机器人密钥不对' });
+    const stream = await openEvents(app, { channel: true });
+    expect(await stream.next()).toEqual({ channel: { up: false, reason: '机器人密钥不对' } }); // where it stands now
+    expect(await stream.next()).toEqual({ live: true });
+    setChannel({ up: true });
+    expect(await stream.next()).toEqual({ channel: { up: true } });
+    await stream.abort();
+  });
+
   test('closing the app ends the streams still open', async () => {
     const { app } = start();
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -171,7 +184,7 @@ describe('chat page', () => {
 });
 
 /** Connects to the event stream of a listening app and reads it one `data:` frame at a time. */
-async function openEvents(app: FastifyInstance) {
+async function openEvents(app: FastifyInstance, opts: { channel?: boolean } = {}) {
   const controller = new AbortController();
   const { port } = app.server.address() as { port: number };
   const res = await fetch(`http://127.0.0.1:${port}/api/sim/events`, { signal: controller.signal });
@@ -185,6 +198,7 @@ async function openEvents(app: FastifyInstance) {
         buffered = buffered.slice(end + 2);
         if (frame.startsWith('data: ')) return JSON.parse(frame.slice('data: '.length));
         if (frame.startsWith('event: live\n')) return { live: true } as unknown as SimEvent;
+        if (opts.channel && frame.startsWith('event: channel\n')) return { channel: JSON.parse(frame.split('data: ')[1]) } as unknown as SimEvent;
         continue;
       }
       const { value, done } = await reader.read();

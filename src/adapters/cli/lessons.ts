@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadLibrary } from '../../core/lessons/load.ts';
 import { renderLesson } from '../../core/lessons/render.ts';
+import { wechatyCaps } from '../chat/wechaty/caps.ts';
 import { formatProblem, hasErrors } from '../../core/problems.ts';
 import { loadConfig } from '../../config/config.ts';
 
@@ -36,7 +37,9 @@ export function lessonsCommand(): Command {
         return;
       }
       const track = library.track(lesson.trackId)!;
-      const messages = renderLesson(lesson, { track, number: track.lessons.indexOf(lesson) + 1, windowMinutes: config.quiz.windowMinutes });
+      // Shown as the default channel (WeChat) sends it; the quiz's task ids are for a preview group.
+      const ref = { gid: 0, day: '2000-01-01', kind: 'lesson' as const };
+      const messages = renderLesson(lesson, { track, number: track.lessons.indexOf(lesson) + 1, windowMinutes: config.quiz.windowMinutes, ref, caps: wechatyCaps, botName: config.botName });
       messages.forEach((m, i) => {
         console.log(`──── 消息 ${i + 1}/${messages.length}（${m.kind === 'text' ? '文字' : m.kind === 'image' ? '图片' : m.kind === 'link' ? '链接' : '答题卡'}）────`);
         console.log(m.kind === 'text' ? m.text : m.kind === 'image' ? m.file : m.kind === 'link' ? `${m.title}\n${m.url}` : `${m.question}\n${m.options.join(' / ')}`);

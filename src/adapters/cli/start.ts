@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadConfig } from '../../config/config.ts';
+import { isSimulator, loadConfig } from '../../config/config.ts';
 import { checkFiles, listen, requireFreePort, runService } from './options.ts';
 
 export function startCommand(): Command {
@@ -19,7 +19,7 @@ export function startCommand(): Command {
       await runService(async (onStop) => {
         const server = await redisFor(config, (m) => log.info(m));
         onStop(() => server.stop());
-        const simulated = config.puppet.name === 'mock';
+        const simulated = isSimulator(config);
         const demoClock = new DemoClock();
         const clock = simulated ? demoClock : systemClock;
         const app = await createApp({ config, clock, redisUrl: server.url, prefix: config.redis.prefix, log });
@@ -31,7 +31,7 @@ export function startCommand(): Command {
         const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick) : undefined, dashboard: dashboardOptions(config, stats, app.store, clock.now, simulated) });
         onStop(() => web.close());
         const address = await listen(web, opts.port ?? config.web.port, config.web.host);
-        log.info(simulated ? `模拟微信已启动：${address}/chat ；工会数据看板：${address}/` : `机器人已启动（${config.puppet.name}），工会数据看板：${address}/`);
+        log.info(simulated ? `模拟微信已启动：${address}/chat ；工会数据看板：${address}/` : `机器人已启动（${config.channel.type === 'wechaty' ? config.puppet.name : config.channel.type}），工会数据看板：${address}/`);
       });
     });
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { ChannelStatus } from '../../core/channel.ts';
 import { sendFile } from './files.ts';
 
 /** A message seen in a chat (the bot's own included). */
@@ -25,6 +26,10 @@ export interface SimControl {
   advance(minutes: number): Promise<void>;
   /** The simulator clock now, ISO-8601 with +08:00. */
   now(): string;
+  /** The chat channel's status: down, and why, until it is back. */
+  channel(): ChannelStatus;
+  /** Called on each change of the channel's status. */
+  watchChannel(listener: (status: ChannelStatus) => void): void;
 }
 
 const staticDir = fileURLToPath(new URL('./static/', import.meta.url));
@@ -57,6 +62,8 @@ const advanceBody = {
 } as const;
 
 const sseFrame = (e: SimEvent): string => `data: ${JSON.stringify(e)}\n\n`;
+/** The channel went down or came back: the page shows one plain line while it is down. */
+const channelFrame = (s: ChannelStatus): string => `event: channel\ndata: ${JSON.stringify(s)}\n\n`;
 /** Sent after the replayed history: what follows is new, which the page's unread badges count. */
 const liveFrame = 'event: live\ndata: {}\n\n';
 
@@ -82,6 +89,10 @@ export async function chatPage(app: FastifyInstance, opts: { sim: SimControl }):
     streams.clear(); // an event arriving before onClose must not write after end
   });
   app.addHook('onClose', async () => unwatch());
+  sim.watchChannel((status) => {
+    const frame = channelFrame(status);
+    for (const res of streams) res.write(frame);
+  });
 
   // Only this machine may drive the simulator, and only under a local host name, so a web page on another
   // site cannot reach it through DNS rebinding.
@@ -94,7 +105,7 @@ export async function chatPage(app: FastifyInstance, opts: { sim: SimControl }):
   app.get('/chat', (_req, reply) => sendFile(staticDir, 'index.html', reply));
   app.get<{ Params: { '*': string } }>('/static/*', (req, reply) => sendFile(staticDir, req.params['*'], reply));
 
-  app.get('/api/sim/rooms', async () => ({ botName: sim.botName, rooms: sim.rooms(), now: sim.now() }));
+  app.get('/api/sim/rooms', async () => ({ botName: sim.botName, rooms: sim.rooms(), now: sim.now(), channel: sim.channel() }));
 
   app.post<{ Body: SayBody }>('/api/sim/say', { schema: { body: sayBody } }, async (req, reply) => {
     const { from, text, room } = req.body;
@@ -117,6 +128,7 @@ export async function chatPage(app: FastifyInstance, opts: { sim: SimControl }):
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.flushHeaders(); // the browser fires "open" only once it has the headers, even with an empty history
     for (const e of history) res.write(sseFrame(e));
+    res.write(channelFrame(sim.channel()));
     res.write(liveFrame);
     streams.add(res);
     // Keeps proxies and idle timeouts from dropping a quiet stream.

@@ -1,5 +1,6 @@
 import { ChatContext, type Incoming } from './context.ts';
-import { chatRouter } from './chat.ts';
+import type { CardAnswer } from '../channel.ts';
+import { answerCard, chatRouter } from './chat.ts';
 import { Daily } from './daily.ts';
 import type { BotDeps } from './deps.ts';
 import type { Router } from './router.ts';
@@ -20,6 +21,15 @@ export class Banqian {
       await this.router.handle(new ChatContext(this.deps, msg));
     } catch (err) {
       this.deps.log.error({ err: String(err), room: msg.room?.topic, from: msg.sender.name }, 'message handling failed');
+    }
+  }
+
+  /** Records a tap on a quiz card. Never throws, like handle(). */
+  async handleCard(tap: CardAnswer): Promise<void> {
+    try {
+      await answerCard(this.deps, tap);
+    } catch (err) {
+      this.deps.log.error({ err: String(err), taskId: tap.taskId }, 'card answer handling failed');
     }
   }
 

@@ -1,7 +1,10 @@
 import type { Library, Track } from '../lessons/types.ts';
 import type { OrgNode, OrgTree } from '../org.ts';
-import type { Group, QuizRef, Store } from '../ports.ts';
-import { looksLikeAnswer, parseAnswers, unclear } from '../quiz/answers.ts';
+import type { CardAnswer } from '../channel.ts';
+import type { LessonSnapshot } from '../lessons/snapshot.ts';
+import type { AnswerOutcome, Group, Push, QuizRef, Store } from '../ports.ts';
+import { looksLikeAnswer, parseAnswers, unclear, type AnswerSheet } from '../quiz/answers.ts';
+import { cardChoice, parseCardTaskId } from '../quiz/cards.ts';
 import { isLessonDay, yearsWithoutHolidays } from '../schedule/calendar.ts';
 import { expectedParticipants } from '../quiz/participants.ts';
 import { readFirst } from '../stats.ts';
@@ -11,6 +14,7 @@ import { addDays, instantOf, isoWeekday, parseHhmm, wallClock } from '../time.ts
 import { parseCommand, stripMention, type CommandName } from './commands.ts';
 import type { ChatContext } from './context.ts';
 import type { Daily } from './daily.ts';
+import type { BotDeps } from './deps.ts';
 import { answerHint, describeDay, describeDays, enrolHint, enrolUsage, helpText, leaderOnly, leaveQuestion, leftHint, percent, shortHelp } from './texts.ts';
 import { Router, type Middleware } from './router.ts';
 
@@ -69,7 +73,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       const joined = rest.join(' ');
       const names = (joined.includes('@') ? joined.split('@') : [joined]).map((n) => n.trim()).filter(Boolean);
       if (!/^(add|添加)$/i.test(verb ?? '') || !names.length) return ctx.reply('用法：班长 添加 @名字（可以一次写几个人，或 /leader add @name）');
-      const members = await ctx.deps.rooms.members(g.roomId);
+      const members = await ctx.deps.channel.members(g.roomId);
       const added: string[] = [];
       const missing: string[] = [];
       for (const name of names) {
@@ -131,20 +135,11 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     if (!push || !lesson || !sheet) return next();
     const wid = await ctx.wid();
     if (sheet === unclear) {
-      if (await ctx.deps.store.markHinted(ref, wid)) ctx.reply(answerHint(ctx.msg.sender.name, lesson.quiz));
+      const mention = ctx.deps.channel.caps.hears === 'mentions' ? `@${ctx.deps.settings.botName} ` : '';
+      if (await ctx.deps.store.markHinted(ref, wid)) ctx.reply(answerHint(ctx.msg.sender.name, lesson.quiz, mention));
       return;
     }
-    let late = false;
-    for (const [question, choice] of sheet.entries()) {
-      if (choice === undefined) continue;
-      const outcome = await ctx.deps.store.recordAnswer({
-        ...ref, wid, name: ctx.msg.sender.name, lessonId: lesson.id, question, choice,
-        correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at: ctx.msg.at,
-      });
-      late ||= outcome.kind === 'recorded' && !outcome.onTime;
-    }
-    // A closed push is already in the org rollups; a late answer changes its 补学 figure there.
-    if (late) await ctx.deps.store.syncRollup(g.gid, push.day, ctx.deps.org.teamPaths(g.team));
+    await recordSheet(ctx.deps, { g, push, lesson, wid, name: ctx.msg.sender.name, at: ctx.msg.at }, sheet);
   };
 
   /** Whatever is said to the bot (an @-mention, a private chat) and is neither command nor answer. */
@@ -153,6 +148,51 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
   };
 
   return new Router<ChatContext>().use(clean, command, answer, addressed);
+}
+
+/**
+ * Records one worker's answers to a quiz, typed or tapped alike: the store keeps the first answer per
+ * question, marks it late after the close, and a late one updates the org rollups of a closed push.
+ */
+async function recordSheet(
+  deps: BotDeps,
+  a: { g: Group; push: Push; lesson: LessonSnapshot; wid: number; name: string; at: number },
+  sheet: AnswerSheet,
+): Promise<void> {
+  const { g, push, lesson } = a;
+  const outcomes: AnswerOutcome[] = [];
+  for (const [question, choice] of sheet.entries()) {
+    if (choice === undefined) continue;
+    outcomes.push(
+      await deps.store.recordAnswer({
+        gid: push.gid, day: push.day, kind: push.kind, wid: a.wid, name: a.name, lessonId: lesson.id, question, choice,
+        correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at: a.at,
+      }),
+    );
+  }
+  // A closed push is already in the org rollups; a late answer changes its 补学 figure there.
+  if (outcomes.some((o) => o.kind === 'recorded' && !o.onTime)) await deps.store.syncRollup(g.gid, push.day, deps.org.teamPaths(g.team));
+}
+
+/**
+ * A tap on a quiz card, recorded exactly as the typed answer to that card's question. A tap that points
+ * to no quiz of the chat it came from, or chose what the question can't take, is logged and dropped.
+ */
+export async function answerCard(deps: BotDeps, tap: CardAnswer): Promise<void> {
+  const target = parseCardTaskId(tap.taskId);
+  const [g, push] = target ? await Promise.all([deps.store.getGroup(target.ref.gid), deps.store.getPush(target.ref.gid, target.ref.day, target.ref.kind)]) : [];
+  const lesson = push && (await deps.store.snapshot(push.lessonHash));
+  const q = target && lesson?.quiz[target.question];
+  const choice = q && cardChoice(tap.letters, q);
+  if (!target || !g || g.roomId !== tap.chatId || !push || !lesson || !choice) {
+    deps.log.warn({ taskId: tap.taskId, letters: tap.letters }, 'card answer matches no quiz question; ignored');
+    return;
+  }
+  const name = tap.sender.name ?? tap.sender.id;
+  const wid = await deps.store.resolveWorker(g.gid, tap.sender.id, name);
+  const sheet: AnswerSheet = [];
+  sheet[target.question] = choice;
+  await recordSheet(deps, { g, push, lesson, wid, name, at: tap.at }, sheet);
 }
 
 /** Routes a group message to the quiz it answers: the day's lesson quiz (cards and reviews add more). */
@@ -258,7 +298,7 @@ async function status(ctx: ChatContext, g: Group): Promise<void> {
   const today = wallClock(clock.now(), settings.timezone).day;
   const monday = addDays(today, 1 - isoWeekday(today));
   const pushes = await store.pushesBetween(g.gid, monday, today);
-  const members = await ctx.deps.rooms.members(g.roomId).catch(() => []);
+  const members = await ctx.deps.channel.members(g.roomId).catch(() => []);
   const expectedNow = (await expectedParticipants(ctx.deps, g)).count;
   const lines = [`【本周参与】${g.topic}`];
   if (!pushes.length) lines.push('本周还没有推送。');

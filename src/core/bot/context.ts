@@ -1,6 +1,7 @@
 import { text } from '../messages.ts';
 import type { Group } from '../ports.ts';
 import type { Target } from '../send/queue.ts';
+import { splitText } from '../send/text.ts';
 import type { ParsedCommand } from './commands.ts';
 import type { BotDeps } from './deps.ts';
 
@@ -37,7 +38,7 @@ export class ChatContext {
   reply(message: string): void {
     const room = this.msg.room;
     const target: Target = room ? { kind: 'room', id: room.id, label: room.topic } : { kind: 'contact', id: this.msg.sender.id, label: this.msg.sender.name };
-    this.deps.queue.enqueue({ target, messages: [text(message)], priority: 'reply' });
+    this.deps.queue.enqueue({ target, messages: splitText(message, this.deps.channel.caps).map(text), priority: 'reply' });
   }
 
   /** The room's stable id (resolved once per message, and only when a handler needs it). */

@@ -1,5 +1,6 @@
 import { nextLesson } from '../lessons/course.ts';
-import { renderLesson } from '../lessons/render.ts';
+import { renderLesson, type PushInfo } from '../lessons/render.ts';
+import type { Track } from '../lessons/types.ts';
 import { snapshotOf } from '../lessons/snapshot.ts';
 import { text } from '../messages.ts';
 import type { Group, OutboxItem, Push, QuizRef } from '../ports.ts';
@@ -7,6 +8,7 @@ import { expectedParticipants } from '../quiz/participants.ts';
 import { isLessonDay } from '../schedule/calendar.ts';
 import { planStarts, type DuePush } from '../schedule/plan.ts';
 import { secondsPerBatch, type Target } from '../send/queue.ts';
+import { splitText } from '../send/text.ts';
 import { addDays, instantOf, minuteMs, wallClock } from '../time.ts';
 import type { BotDeps } from './deps.ts';
 import { renderAck, renderMissed, renderRoundDone, renderSummary } from './texts.ts';
@@ -42,7 +44,7 @@ export class Daily {
       const next = nextLesson(track, await this.d.store.history(g.gid), g.cycleSince);
       if (!next) break;
       const snapshot = snapshotOf(next.lesson, track);
-      const messages = renderLesson(next.lesson, { track, number: track.lessons.indexOf(next.lesson) + 1, windowMinutes: g.windowMinutes });
+      const messages = renderLesson(next.lesson, this.pushInfo(g, day, track, track.lessons.indexOf(next.lesson) + 1));
       const plan = { snapshot, messages, target: roomTarget(g), newCycle: next.newCycle, completesRound: next.completesRound };
       const seq = await this.d.store.claimPush(g, day, plan, this.d.clock.now(), this.d.owner, reason);
       if (seq === 'taken') return 'taken';
@@ -129,7 +131,7 @@ export class Daily {
         const at = instantOf(day, g.time, settings.timezone);
         // Not yet due, or due before the group enrolled or resumed (nothing was missed then).
         if (at - maxLeadMs > now || at < g.activeSince) continue;
-        due.push({ g, day, gid: g.gid, due: at, seconds: secondsPerBatch(settings.pace, await this.messagesFor(g)) });
+        due.push({ g, day, gid: g.gid, due: at, seconds: secondsPerBatch(settings.pace, await this.messagesFor(g, day)) });
       }
     }
     const starts = planStarts(due, maxLeadMs);
@@ -147,10 +149,15 @@ export class Daily {
   }
 
   /** How many messages the group's next lesson takes, for planning the wave. */
-  private async messagesFor(g: Group): Promise<number> {
+  private async messagesFor(g: Group, day: string): Promise<number> {
     const track = this.d.library().track(g.track);
     const next = track && nextLesson(track, await this.d.store.history(g.gid), g.cycleSince);
-    return next ? renderLesson(next.lesson, { track, number: 1, windowMinutes: g.windowMinutes }).length : 1;
+    return next ? renderLesson(next.lesson, this.pushInfo(g, day, track, 1)).length : 1;
+  }
+
+  private pushInfo(g: Group, day: string, track: Track, number: number): PushInfo {
+    const ref: QuizRef = { gid: g.gid, day, kind: 'lesson' };
+    return { track, number, windowMinutes: g.windowMinutes, ref, caps: this.d.channel.caps, botName: this.d.settings.botName };
   }
 
   /**
@@ -202,12 +209,12 @@ export class Daily {
       .map((m) => ({ name: m.name, streak: m.streak }));
     // The end of a round rides on the summary: one message, not two.
     const parts = [renderSummary(lesson, { push, firstCorrect, streaks }), push.completesRound ? renderRoundDone(lesson, this.d.library(), g) : ''];
-    await this.queueItem({ id: `summary:${refKey(push)}`, target: roomTarget(g), messages: [text(parts.filter(Boolean).join('\n\n'))], createdAt: this.d.clock.now() });
+    await this.notify(`summary:${refKey(push)}`, roomTarget(g), parts.filter(Boolean).join('\n\n'));
   }
 
-  /** A notice to a group through the durable outbox, once per id. */
+  /** A notice to a group through the durable outbox, once per id, in as many messages as the channel needs. */
   private notify(id: string, target: Target, message: string): Promise<void> {
-    return this.queueItem({ id, target, messages: [text(message)], createdAt: this.d.clock.now() });
+    return this.queueItem({ id, target, messages: splitText(message, this.d.channel.caps).map(text), createdAt: this.d.clock.now() });
   }
 
   private async queueItem(item: OutboxItem): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Library } from '../lessons/types.ts';
 import type { OrgTree } from '../org.ts';
-import type { ChatRooms, Logger, Store } from '../ports.ts';
+import type { Channel } from '../channel.ts';
+import type { Logger, Store } from '../ports.ts';
 import type { CalendarOverrides } from '../schedule/calendar.ts';
 import type { Pace, SendQueue } from '../send/queue.ts';
 import type { Clock } from '../time.ts';
@@ -22,7 +23,8 @@ export interface BotSettings {
 /** Everything the bot's logic uses, handed in by the composition root. */
 export interface BotDeps {
   store: Store;
-  rooms: ChatRooms;
+  /** The chat platform; the bot reads its caps, never its name. */
+  channel: Channel;
   queue: SendQueue;
   clock: Clock;
   /** The current lesson library (the composition root reloads it so edits apply the next day). */

@@ -27,10 +27,11 @@ export const helpText = [
 export const leaderOnly = (what: string) => `抱歉，只有群主或班长可以${what}。`;
 
 /** Told once per quiz to a worker whose reply looks like an answer but can't be read. */
-export function answerHint(name: string, quiz: Question[]): string {
+/** `mention` is "@班前小助手 " where the bot hears only @-mentions, so the example is one it will hear. */
+export function answerHint(name: string, quiz: Question[], mention = ''): string {
   const how = quiz.length > 1 ? '请按题号回复' : '请直接回复选项字母';
   const multi = quiz.some((q) => q.answer.length > 1) ? '，多选题把选项连着写' : '';
-  return `@${name} 没看懂这条答案。${how}，如 “${answerExample(quiz)}”${multi}，以第一次回复为准。`;
+  return `@${name} 没看懂这条答案。${how}，如 “${mention}${answerExample(quiz)}”${multi}，以第一次回复为准。`;
 }
 
 const weekdayNames = ['一', '二', '三', '四', '五', '六', '日'];

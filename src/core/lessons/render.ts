@@ -1,36 +1,59 @@
+import type { ChannelCapabilities } from '../channel.ts';
 import { text, type OutMessage } from '../messages.ts';
+import type { QuizRef } from '../ports.ts';
 import { answerExample } from '../quiz/answers.ts';
+import { optionsFitCard, renderQuizCards } from '../quiz/cards.ts';
+import { packBlocks } from '../send/text.ts';
 import { kindLabels, optionLetter, type Lesson, type Question, type Track } from './types.ts';
-
-/** One WeChat text message stays readable up to about this many characters; above it, lesson and quiz go apart. */
-export const maxTextChars = 1800;
 
 export interface PushInfo {
   track: Track;
   /** 1-based position of the lesson in the group's course. */
   number: number;
   windowMinutes: number;
+  /** The quiz this push opens (its cards' task ids point here). */
+  ref: QuizRef;
+  /** How the quiz is asked and the text split follow the channel's capabilities. */
+  caps: ChannelCapabilities;
+  botName: string;
 }
 
-/** The messages of one push: lesson and quiz merged into one text when it fits, then image and link. */
+/**
+ * The messages of one push: lesson and quiz merged into one text when it fits the channel's limit,
+ * else apart (each split by bytes between paragraphs and between questions), then image and link;
+ * where the channel has cards, the quiz follows as one card per question.
+ */
 export function renderLesson(lesson: Lesson, info: PushInfo): OutMessage[] {
   const head = `【班前十分钟】${info.track.title} 第 ${info.number} 课 · ${kindLabels[lesson.kind]}\n《${lesson.title}》`;
-  const lessonText = [head, lesson.body, lesson.source ? `出处：${lesson.source}` : ''].filter(Boolean).join('\n\n');
-  const quizText = renderQuiz(lesson.quiz, info.windowMinutes);
-  const merged = `${lessonText}\n\n${quizText}`;
-  const out: OutMessage[] = merged.length <= maxTextChars ? [text(merged)] : [text(lessonText), text(quizText)];
+  const lessonBlocks = [head, lesson.body, lesson.source ? `出处：${lesson.source}` : ''].filter(Boolean);
+  const quizBlocks = quizText(lesson.quiz, info);
+  const merged = packBlocks([...lessonBlocks, ...quizBlocks], info.caps);
+  const texts = merged.length === 1 ? merged : [...packBlocks(lessonBlocks, info.caps), ...packBlocks(quizBlocks, info.caps)];
+  const out: OutMessage[] = texts.map(text);
   if (lesson.image) out.push(/^https:\/\//.test(lesson.image) ? { kind: 'link', title: lesson.title, url: lesson.image } : { kind: 'image', file: lesson.image });
   if (lesson.link) out.push({ kind: 'link', ...lesson.link });
+  if (info.caps.cards) out.push(...renderQuizCards(info.ref, lesson.quiz));
   return out;
 }
 
-export function renderQuiz(quiz: Question[], windowMinutes: number): string {
-  const lines = [`【今日小测】${windowMinutes} 分钟内在群里直接回复答案，如 “${answerExample(quiz)}”，以第一次回复为准。`];
-  quiz.forEach((q, i) => {
-    // Many lesson authors already write "（多选）" in the question; say it once.
-    const multi = q.answer.length > 1 && !q.question.includes('多选') ? '（多选）' : '';
-    lines.push('', `${quiz.length > 1 ? `${i + 1}. ` : ''}${q.question}${multi}`);
-    q.options.forEach((o, j) => lines.push(`${optionLetter(j)}. ${o}`));
-  });
-  return lines.join('\n');
+/**
+ * The quiz as text blocks (a header, then one block per question). With cards, only the questions whose
+ * options are too long for a card are written out, so the letters on the card can be looked up.
+ */
+function quizText(quiz: Question[], info: PushInfo): string[] {
+  const { caps, windowMinutes, botName } = info;
+  const example = answerExample(quiz);
+  const header = caps.cards
+    ? `【今日小测】${windowMinutes} 分钟内点选下方卡片作答，以第一次提交为准。`
+    : caps.hears === 'mentions'
+      ? `【今日小测】${windowMinutes} 分钟内在群里 @${botName} 并写上答案，如 “@${botName} ${example}”，以第一次回复为准。`
+      : `【今日小测】${windowMinutes} 分钟内在群里直接回复答案，如 “${example}”，以第一次回复为准。`;
+  const questions = quiz.map((q, i) => ({ q, i })).filter(({ q }) => !caps.cards || !optionsFitCard(q));
+  return [header, ...questions.map(({ q, i }) => questionBlock(q, i, quiz.length))];
+}
+
+function questionBlock(q: Question, i: number, count: number): string {
+  // Many lesson authors already write "（多选）" in the question; say it once.
+  const multi = q.answer.length > 1 && !q.question.includes('多选') ? '（多选）' : '';
+  return [`${count > 1 ? `${i + 1}. ` : ''}${q.question}${multi}`, ...q.options.map((o, j) => `${optionLetter(j)}. ${o}`)].join('\n');
 }

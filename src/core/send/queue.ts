@@ -1,3 +1,4 @@
+import { SendError } from '../channel.ts';
 import type { OutMessage } from '../messages.ts';
 
 export interface Target {
@@ -30,11 +31,26 @@ export interface Batch {
   afterLast?: (sentAt: number) => Promise<void>;
 }
 
+export type ErrorHandler = (err: unknown, target: Target, failure: SendFailure) => void;
+
 export interface Pace {
   perMinute: number;
+  /** Whose rate perMinute is: the account's (one robot, all groups), or each group's (a webhook key per group). */
+  per?: 'account' | 'group';
   /** Random pause, in seconds, when the queue moves on to another chat. */
   roomGapSeconds: [number, number];
 }
+
+/**
+ * What became of a failed message: 'retry' (rate-limited or retryable: sent again later, never dropped;
+ * reported on its first failure only), 'unknown' (the platform may have it: not retried, since a retry
+ * could post it twice), 'dropped' (reported, and the queue moves on).
+ */
+export type SendFailure = 'retry' | 'unknown' | 'dropped';
+
+/** First wait before a retry, doubling per failure of the same message up to the cap. */
+const retryFirstMs = 5_000;
+const retryMaxMs = 5 * 60_000;
 
 /** Seconds one push of `messages` messages takes at this pace, on average. */
 export function secondsPerBatch(pace: Pace, messages: number): number {
@@ -51,9 +67,13 @@ export function secondsPerBatch(pace: Pace, messages: number): number {
 export class SendQueue {
   private readonly waiting: Record<Priority, Batch[]> = { reply: [], lesson: [], other: [] };
   private readonly keys = new Set<string>();
-  private current?: { batch: Batch; index: number };
+  private current?: { batch: Batch; index: number; checked?: number; failures: number };
+  /** A message that failed for now waits until this time. */
+  private retryAt = -Infinity;
   private lastSentAt = -Infinity;
   private lastTarget?: string;
+  /** Last send per chat, where the rate is per group. */
+  private readonly sentTo = new Map<string, number>();
   private gapMs = 0;
   private pumping?: Promise<void>;
   /** Told when work arrives, so a real-time driver can wake up. */
@@ -90,43 +110,55 @@ export class SendQueue {
     const batch = this.current?.batch ?? this.head();
     if (!batch) return undefined;
     const interval = 60_000 / this.pace.perMinute;
-    const notBefore = this.current ? -Infinity : (batch.notBefore ?? -Infinity);
-    if (this.lastTarget === undefined) return Math.max(this.lastSentAt + interval, notBefore);
+    const notBefore = this.current ? this.retryAt : (batch.notBefore ?? -Infinity);
+    const last = this.pace.per === 'group' ? (this.sentTo.get(batch.target.id) ?? -Infinity) : this.lastSentAt;
+    if (this.lastTarget === undefined) return Math.max(last + interval, notBefore);
     const switching = batch.target.id !== this.lastTarget;
     if (switching && !this.current && this.gapMs === 0) this.gapMs = this.drawGap();
-    return Math.max(this.lastSentAt + Math.max(interval, switching ? this.gapMs : 0), notBefore);
+    return Math.max(last + interval, this.lastSentAt + (switching ? this.gapMs : 0), notBefore);
   }
 
   /**
    * Sends every message that is due at `now`, one at a time. `now` is read again after each send,
-   * so slow sends push the following ones back instead of bursting to catch up. A failed message is
-   * reported and not retried: a retry could post it twice.
+   * so slow sends push the following ones back instead of bursting to catch up. A message the platform
+   * refused for now (SendError 'rate-limited' or 'retryable') is sent again after a backoff, ahead of
+   * everything else; any other failure is reported and not retried: a retry could post it twice.
    */
-  pump(now: () => number, send: (target: Target, message: OutMessage) => Promise<void>, onError: (err: unknown, target: Target) => void): Promise<void> {
+  pump(now: () => number, send: (target: Target, message: OutMessage) => Promise<void>, onError: ErrorHandler): Promise<void> {
     // One pass at a time (the real-time driver and the demo's fast-forward may both ask); the running
     // pass re-reads the clock, so it also sends what a second caller wanted sent.
     this.pumping ??= this.pass(now, send, onError).finally(() => (this.pumping = undefined));
     return this.pumping;
   }
 
-  private async pass(now: () => number, send: (target: Target, message: OutMessage) => Promise<void>, onError: (err: unknown, target: Target) => void): Promise<void> {
+  private async pass(now: () => number, send: (target: Target, message: OutMessage) => Promise<void>, onError: ErrorHandler): Promise<void> {
     for (let at = this.nextAt(); at !== undefined && at <= now(); at = this.nextAt()) {
       if (!this.current) {
         const batch = this.waiting[priorities.find((p) => this.waiting[p].length)!].shift()!;
-        this.current = { batch, index: batch.start ?? 0 };
+        this.current = { batch, index: batch.start ?? 0, failures: 0 };
       }
       const { batch, index } = this.current;
-      if (batch.beforeEach && !(await batch.beforeEach(index))) {
+      // A retried message was checked before its first try (a second check could take a fresh lease).
+      if (this.current.checked !== index && batch.beforeEach && !(await batch.beforeEach(index))) {
         this.finish();
         continue;
       }
+      this.current.checked = index;
       try {
         await send(batch.target, batch.messages[index]);
       } catch (err) {
-        onError(err, batch.target);
+        if (err instanceof SendError && (err.kind === 'rate-limited' || err.kind === 'retryable')) {
+          if (this.current.failures++ === 0) onError(err, batch.target, 'retry');
+          this.retryAt = now() + (err.retryAfterMs ?? Math.min(retryFirstMs * 2 ** (this.current.failures - 1), retryMaxMs));
+          continue;
+        }
+        onError(err, batch.target, err instanceof SendError && err.kind === 'unknown' ? 'unknown' : 'dropped');
       }
+      this.current.failures = 0;
+      this.retryAt = -Infinity;
       this.lastSentAt = now();
       this.lastTarget = batch.target.id;
+      if (this.pace.per === 'group') this.sentTo.set(batch.target.id, this.lastSentAt);
       this.gapMs = 0;
       this.current.index++;
       await batch.afterEach?.(index);

@@ -7,6 +7,7 @@ const weekdays = ['周日', '周一', '周二', '周三', '周四', '周五', '�
 const $ = (id) => document.getElementById(id);
 const ui = {
   clock: $('clock'),
+  channel: $('channel'),
   chatList: $('chat-list'),
   title: $('chat-title'),
   member: $('member'),
@@ -186,9 +187,16 @@ function renderChips() {
   );
 }
 
+/** One plain line while the chat channel is down, and why; nothing while it is up. */
+function showChannel(status) {
+  ui.channel.hidden = status.up;
+  ui.channel.textContent = status.up ? '' : `聊天通道已断开：${status.reason ?? '原因不明'}`;
+}
+
 async function refresh() {
   const data = await api('/api/sim/rooms');
   ui.clock.textContent = clockLabel(data.now);
+  showChannel(data.channel);
   if (!state.botName) {
     state.botName = data.botName;
     renderChips();
@@ -260,6 +268,7 @@ function connect() {
     setStatus('');
   });
   source.addEventListener('message', (m) => receive(JSON.parse(m.data)));
+  source.addEventListener('channel', (m) => showChannel(JSON.parse(m.data)));
   source.addEventListener('live', () => (state.live = true)); // the server has replayed its history
   source.addEventListener('error', () => setStatus('与模拟器的连接断开了，正在重连…', true));
 }

@@ -2,10 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileBox } from 'file-box';
 import { log as wechatyLog, WechatyBuilder, type Message, type Wechaty, type WechatyOptions } from 'wechaty';
-import type { Incoming } from '../../core/bot/context.ts';
-import type { OutMessage } from '../../core/messages.ts';
-import type { ChatRooms, Logger, RoomMember } from '../../core/ports.ts';
-import type { Target } from '../../core/send/queue.ts';
+import type { CardAnswer, Channel, ChannelStatus } from '../../../core/channel.ts';
+import type { Incoming } from '../../../core/bot/context.ts';
+import type { OutMessage } from '../../../core/messages.ts';
+import type { Logger, RoomMember } from '../../../core/ports.ts';
+import type { Target } from '../../../core/send/queue.ts';
+import type { ChatEvent } from '../index.ts';
+import { wechatyCaps } from './caps.ts';
+import type { MockWorld } from './mockWorld.ts';
 
 // Wechaty's own WARN lines (and a JSON error per gRPC call) would bury the one line we print; WECHATY_LOG brings them back.
 if (!process.env.WECHATY_LOG) wechatyLog.level('silent');
@@ -35,26 +39,15 @@ export function puppetProblem(puppet: string, err: unknown): string {
   return `微信接口 ${puppet} 连不上它的服务（${cause}）：${todo}`;
 }
 
-/** A message seen in a chat, the bot's own included; the simulator's web page shows these. */
-export interface ChatEvent {
-  roomId?: string;
-  roomTopic?: string;
-  fromId: string;
-  fromName: string;
-  /** In a private chat, the person the bot talks with (the talker, or the listener of the bot's own message). */
-  peerName?: string;
-  self: boolean;
-  text: string;
-  kind: 'text' | 'image' | 'link' | 'other';
-}
-
 /**
  * The only code that talks to Wechaty: turns its messages into the bot's `Incoming`, and the bot's
  * `OutMessage`s into room.say / contact.say. Works the same with the mock puppet and a real one.
  */
-export class WechatyChat implements ChatRooms {
+export class WechatyChannel implements Channel {
+  readonly caps = wechatyCaps;
   readonly wechaty: Wechaty;
   private readonly listeners = new Set<(e: ChatEvent) => void>();
+  private readonly statusListeners: ((s: ChannelStatus) => void)[] = [];
   /** Messages the puppet announced that are not handled yet (Wechaty loads each one asynchronously). */
   private readonly inFlight = new Set<string>();
   private idleWaiters: (() => void)[] = [];
@@ -63,22 +56,58 @@ export class WechatyChat implements ChatRooms {
     options: WechatyOptions,
     private readonly log: Logger,
     private readonly now: () => number,
+    /** The puppet's package name, for its error lines. */
+    private readonly puppet: string,
+    /** The simulator's WeChat, logged in as `botName` once the puppet runs. */
+    private readonly world?: { world: MockWorld; botName: string },
   ) {
     this.wechaty = WechatyBuilder.build(options);
     this.wechaty.on('error', (err) => {
       if (this.startErrors) this.startErrors.push(err);
       else this.log.error({ err: String(err) }, 'wechaty error');
     });
+    this.wechaty.on('login', () => this.emitStatus({ up: true }));
+    this.wechaty.on('logout', (_user, reason) => {
+      if (!this.stopping) this.emitStatus({ up: false, reason: `微信号已退出登录${reason ? `（${reason}）` : ''}` });
+    });
   }
+
+  onStatus(listener: (status: ChannelStatus) => void): void {
+    this.statusListeners.push(listener);
+  }
+
+  private emitStatus(status: ChannelStatus): void {
+    for (const l of this.statusListeners) l(status);
+  }
+
+  /** Personal WeChat has no cards: the bot never sends one here (caps.cards is false). */
+  onCardAnswer(_handler: (answer: CardAnswer) => Promise<void>): void {}
 
   /** Errors of the start attempt under way: they make one line, not one JSON line each. */
   private startErrors: unknown[] | undefined;
+
+  /** Starts the puppet and waits until the account is logged in (a real one: after the QR code is scanned). */
+  async start(): Promise<void> {
+    await this.startPuppet();
+    this.trackPuppet();
+    if (this.world) this.world.world.login(this.world.botName);
+    await this.wechaty.ready();
+  }
+
+  /** Our own stop logs the account out: that is no outage. */
+  private stopping = false;
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.wechaty.stop().catch(() => {});
+  }
 
   /**
    * Starts the puppet. One that cannot reach its service gets one clear line per attempt and is retried
    * with backoff (2 s, doubling up to 5 min); a puppet package that is not installed throws at once.
    */
-  async start(puppet: string, backoff = { firstMs: 2000, maxMs: 300_000 }): Promise<void> {
+  async startPuppet(backoff = { firstMs: 2000, maxMs: 300_000 }): Promise<void> {
+    const puppet = this.puppet;
     for (let wait = backoff.firstMs; ; wait = Math.min(wait * 2, backoff.maxMs)) {
       const errors: unknown[] = (this.startErrors = []);
       try {
@@ -116,8 +145,8 @@ export class WechatyChat implements ChatRooms {
     });
   }
 
-  /** Call after start: counts a message from the moment the puppet announces it, so idle() can't miss it. */
-  trackPuppet(): void {
+  /** Counts a message from the moment the puppet announces it, so idle() can't miss it. */
+  private trackPuppet(): void {
     this.wechaty.puppet.on('message', ({ messageId }) => void this.inFlight.add(messageId));
   }
 

@@ -1,0 +1,68 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config/config.ts';
+import type { Channel } from '../../core/channel.ts';
+import type { Logger } from '../../core/ports.ts';
+import type { Clock } from '../../core/time.ts';
+import type { MockWorld } from './wechaty/mockWorld.ts';
+
+/** A message seen in a chat, the bot's own included; the simulator's web page shows these. */
+export interface ChatEvent {
+  roomId?: string;
+  roomTopic?: string;
+  fromId: string;
+  fromName: string;
+  /** In a private chat, the person the bot talks with (the talker, or the listener of the bot's own message). */
+  peerName?: string;
+  self: boolean;
+  text: string;
+  kind: 'text' | 'image' | 'link' | 'other';
+}
+
+/** What an adapter's factory gets from the composition root. */
+export interface ChannelContext {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  redis: Redis;
+  /** Key prefix of this deployment (for a per-robot lease built in keys.ts). */
+  prefix: string;
+}
+
+/** A channel plus what the composition root needs to know about it. */
+export interface ChannelSetup {
+  channel: Channel;
+  /** Keys people and groups in the store ('wechaty', 'wecom', 'dingtalk'). */
+  platform: string;
+  /** The bot account this process sends as: its durable outbox and its identity keys are the account's. */
+  account: string;
+  /** The platform's room and contact ids change at every login (some Wechaty puppets). */
+  unstableIds?: boolean;
+  /** The simulator's WeChat, when the channel is the built-in mock. */
+  world?: MockWorld;
+  /** Every message in every chat, as it happens (the simulator page subscribes here). */
+  watch?: (listener: (e: ChatEvent) => void) => () => void;
+  /** The rooms the account is in now; after a (re)login the bot re-binds enrolled groups to them. */
+  rooms?: () => Promise<{ id: string; topic: string; ownerName: string }[]>;
+}
+
+export type ChannelType = Config['channel']['type'];
+export type ChannelFactory = (ctx: ChannelContext) => Promise<ChannelSetup>;
+
+/** An adapter that is not part of this build: a clear line instead of a crash deep inside. */
+const unavailable =
+  (type: ChannelType): ChannelFactory =>
+  async () => {
+    throw new Error(`聊天通道“${type}”在这个版本里还不能用；请把 channel.type 设为 wechaty`);
+  };
+
+/** Channel type → the adapter's factory, each loaded only when chosen (so Wechaty isn't loaded for WeCom). */
+export const channelFactories: Record<ChannelType, ChannelFactory> = {
+  wechaty: async (ctx) => (await import('./wechaty/factory.ts')).wechatyChannel(ctx),
+  'wecom-bot': unavailable('wecom-bot'),
+  'wecom-webhook': unavailable('wecom-webhook'),
+  dingtalk: unavailable('dingtalk'),
+};
+
+export function createChannel(ctx: ChannelContext): Promise<ChannelSetup> {
+  return channelFactories[ctx.config.channel.type](ctx);
+}
