@@ -86,6 +86,10 @@ describe('WeCom smart robot over its long connection', () => {
     expect(r.messages[0]).toMatchObject({ room: { id: group.id, topic: '' }, sender: { id: 'zhangsan', name: 'zhangsan' }, text: '报名 safety 07:50', mentioned: true });
     expect(r.messages[1]).toMatchObject({ sender: { id: 'lisi', name: 'lisi' }, text: '我的', mentioned: false });
     expect(r.messages[1].room).toBeUndefined();
+    // A callback delivered twice (same msgid) is handled once.
+    srv.repeat();
+    srv.text('lisi', '帮助');
+    await waitFor(() => expect(r.messages.map((m) => m.text)).toEqual(['报名 safety 07:50', '我的', '帮助']));
     expect(r.channel.caps).toMatchObject({ hears: 'mentions', cards: true, listMembers: false, senderNames: false, privateMessages: true, markdown: 'wecom', maxMarkdownBytes: 20_480, perMinute: 20, ratePer: 'account' });
     await expect(r.channel.members()).rejects.toThrow('不能列出群成员');
   });
@@ -140,6 +144,16 @@ describe('WeCom smart robot over its long connection', () => {
     expect(await sendFails(r, '第二条')).toMatchObject({ kind: 'retryable' });
     expect(await sendFails(r, '第三条')).toMatchObject({ kind: 'fatal' });
     expect(await sendFails(r, '第四条')).toBeUndefined();
+  });
+
+  redisTest('no acknowledgement within the SDK\'s 5 s: the outcome is unknown, and the connection stays', async ({ redis, prefix }) => {
+    const srv = await server();
+    const r = await robot(srv, redis as ScriptedRedis, prefix);
+    await waitFor(() => isUp(r));
+    srv.ignoreNextSend = true;
+    expect(await sendFails(r, '第一课')).toMatchObject({ kind: 'unknown' });
+    expect(await sendFails(r, '第二课')).toBeUndefined();
+    expect(srv.frames('aibot_subscribe')).toHaveLength(1);
   });
 
   redisTest('a message over the byte limit is refused, never sent truncated', async ({ redis, prefix }) => {
@@ -221,6 +235,11 @@ describe('WeCom smart robot over its long connection', () => {
     const sent = srv.frames('aibot_send_msg')[0].body.template_card;
     expect(sent.checkbox).toMatchObject({ mode: 1, option_list: [{ text: 'A. 停机' }, { text: 'B. 断电' }, { text: 'C. 挂牌' }] });
     srv.tap('wangfang', sent.task_id, ['C', 'A'], group.id);
+    // Options the core already labelled are not labelled twice.
+    await r.channel.send(group, { ...card, taskId: 'q_12_2026-12-07_lesson_0', options: ['A. 停机', 'B'] });
+    const labelled = srv.frames('aibot_send_msg')[1].body.template_card;
+    expect(labelled.checkbox.option_list.map((o: { text: string }) => o.text)).toEqual(['A. 停机', 'B']);
+    expect(labelled.task_id).toBe('q_12_2026-12-07_lesson_0');
     await waitFor(() => expect(r.answers).toHaveLength(1));
     expect(r.answers[0]).toMatchObject({ taskId: 'q:12:2026-12-07:lesson:2', letters: 'AC' });
   });
@@ -232,6 +251,7 @@ describe('WeCom smart robot over its long connection', () => {
     const task = encodeTaskId(card.taskId);
     srv.tap('lisi', task, ['B'], group.id);
     srv.tap('lisi', task, ['C'], group.id);
+    srv.repeat();
     await waitFor(() => expect(r.answers.map((a) => a.letters)).toEqual(['B', 'C']));
     // This process never sent that card (it was sent before a restart, or the quiz has closed): still delivered.
     await waitFor(() => expect(srv.frames('aibot_respond_update_msg')).toHaveLength(2));
@@ -276,9 +296,9 @@ describe('WeCom smart robot over its long connection', () => {
   redisTest('the factory takes its lease in Redis and refuses to start without a secret', async ({ redis, prefix }) => {
     const srv = await server();
     const log = { info: () => {}, warn: () => {}, error: () => {} };
-    defineScripts(redis);
-    expect(() => createWecomBot({ botId: srv.botId, secret: '' }, { log, redis: redis as ScriptedRedis, prefix })).toThrow('需要 botId 和 secret');
-    const channel = createWecomBot({ botId: srv.botId, secret: srv.secret, wsUrl: srv.url, perMinute: 12 }, { log, redis: redis as ScriptedRedis, prefix });
+    expect(() => createWecomBot({ botId: srv.botId, secret: '' }, { log, redis, prefix })).toThrow('需要 botId 和 secret');
+    // A client without the scripts (made elsewhere) gets them.
+    const channel = createWecomBot({ botId: srv.botId, secret: srv.secret, wsUrl: srv.url, perMinute: 12 }, { log, redis, prefix });
     cleanups.push(() => channel.stop());
     expect(channel.caps.perMinute).toBe(12);
     await channel.start();

@@ -23,6 +23,8 @@ export class WecomServer {
   readonly sendCodes: number[] = [];
   /** Drop the connection, without an acknowledgement, on the next aibot_send_msg. */
   dropOnNextSend = false;
+  /** Take the next aibot_send_msg without ever acknowledging it. */
+  ignoreNextSend = false;
   /** Answer heartbeats (ping); off, the SDK declares the connection dead after two missed acks. */
   ackPings = true;
   /** The worst case for logs: a refusal whose errmsg repeats the credential it was given. */
@@ -30,6 +32,7 @@ export class WecomServer {
   private readonly sockets = new Set<WebSocket>();
   private readonly authed = new Set<WebSocket>();
   private seq = 0;
+  private lastPush = '';
 
   private constructor(
     private readonly wss: WebSocketServer,
@@ -89,6 +92,10 @@ export class WecomServer {
       // 主动推送消息: {cmd: "aibot_send_msg", headers: {req_id}, body: {chatid, msgtype, markdown|template_card|image}}
       // → {headers: {req_id}, errcode, errmsg} (101463 · 主动推送消息 · 请求格式 / 响应格式)
       case 'aibot_send_msg':
+        if (this.ignoreNextSend) {
+          this.ignoreNextSend = false;
+          return;
+        }
         if (this.dropOnNextSend) {
           this.dropOnNextSend = false;
           ws.terminate();
@@ -117,8 +124,14 @@ export class WecomServer {
 
   private push(cmd: string, body: object): string {
     const reqId = `${cmd}_${randomUUID()}`;
-    for (const ws of this.authed) ws.send(JSON.stringify({ cmd, headers: { req_id: reqId }, body }));
+    this.lastPush = JSON.stringify({ cmd, headers: { req_id: reqId }, body });
+    for (const ws of this.authed) ws.send(this.lastPush);
     return reqId;
+  }
+
+  /** The last callback again, unchanged: the docs say a callback may arrive twice ("可能因为网络等原因重复回调"). */
+  repeat(): void {
+    for (const ws of this.authed) ws.send(this.lastPush);
   }
 
   /**

@@ -24,10 +24,13 @@ export function decodeTaskId(encoded: string): string {
   return encoded.replace(/@([0-9a-f]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-/** Options as the card shows them: "A. 文本" when every option fits, else the letters alone. */
+/**
+ * Options as the card shows them: "A. 文本" when every option fits, else the letters alone. Options the
+ * core already labelled ("A. 停机", or "A" for a long one) are shown as they are.
+ */
 export function optionTexts(options: string[]): string[] {
-  const full = options.map((o, i) => `${letter(i)}. ${o}`);
-  return full.every((t) => [...t].length <= maxOptionChars) ? full : options.map((_, i) => letter(i));
+  const labelled = options.map((o, i) => (o === letter(i) || o.startsWith(`${letter(i)}. `) ? o : `${letter(i)}. ${o}`));
+  return labelled.every((t) => [...t].length <= maxOptionChars) ? labelled : options.map((_, i) => letter(i));
 }
 
 export interface TemplateCard {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { hostname } from 'node:os';
@@ -11,7 +12,6 @@ import type { Target } from '../../../core/send/queue.ts';
 import { systemClock, type Clock } from '../../../core/time.ts';
 import { keyBuilder } from '../../store/redis/keys.ts';
 import { RedisLease } from '../../store/redis/lease.ts';
-import type { ScriptedRedis } from '../../store/redis/scripts.ts';
 import { encodeTaskId, readTap, voteCard, type TemplateCard } from './cards.ts';
 
 /**
@@ -86,6 +86,8 @@ export function stripMention(text: string, botName?: string): string {
 
 /** Cards this process sent, so a tap can show the same card locked; older ones get a plain "已提交". */
 const maxRememberedCards = 5_000;
+/** Callback msgids seen lately: WeCom may deliver a callback twice, and says to drop repeats by msgid. */
+const maxRememberedMsgids = 2_000;
 
 export class WecomBotChannel implements Channel {
   readonly caps: ChannelCapabilities;
@@ -96,6 +98,7 @@ export class WecomBotChannel implements Channel {
   private readonly statusListeners: ((s: ChannelStatus) => void)[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly cards = new Map<string, QuizCard>();
+  private readonly msgids = new Set<string>();
   private lastStatus?: string;
   private running = false;
   private holding = false;
@@ -223,11 +226,20 @@ export class WecomBotChannel implements Channel {
     if (this.cards.size > maxRememberedCards) this.cards.delete(this.cards.keys().next().value as string);
   }
 
+  /** False for a callback already handled (same msgid). */
+  private firstDelivery(msgid: unknown): boolean {
+    if (typeof msgid !== 'string' || !msgid) return true;
+    if (this.msgids.has(msgid)) return false;
+    this.msgids.add(msgid);
+    if (this.msgids.size > maxRememberedMsgids) this.msgids.delete(this.msgids.values().next().value as string);
+    return true;
+  }
+
   private async onText(frame: WsFrame): Promise<void> {
     const body = frame.body;
     const userid: unknown = body?.from?.userid;
     const content: unknown = body?.text?.content;
-    if (typeof userid !== 'string' || !userid || typeof content !== 'string') return;
+    if (typeof userid !== 'string' || !userid || typeof content !== 'string' || !this.firstDelivery(body.msgid)) return;
     const group = body.chattype === 'group' && typeof body.chatid === 'string' ? body.chatid : undefined;
     await this.messageHandler?.({
       room: group ? { id: group, topic: '' } : undefined,
@@ -243,7 +255,7 @@ export class WecomBotChannel implements Channel {
     const body = frame.body;
     const userid: unknown = body?.from?.userid;
     const tap = readTap(body?.event);
-    if (typeof userid !== 'string' || !userid || !tap) return;
+    if (typeof userid !== 'string' || !userid || !tap || !this.firstDelivery(body.msgid)) return;
     const card = this.cards.get(tap.taskId);
     const locked: TemplateCard = card ? voteCard(card, tap.letters) : { card_type: 'text_notice', main_title: { title: '已提交' }, task_id: encodeTaskId(tap.taskId) };
     this.track(
@@ -332,7 +344,7 @@ export class WecomBotChannel implements Channel {
 /** The channel with its lease in Redis: one connection per robot across every banqian instance on that Redis. */
 export function createWecomBot(
   config: WecomBotConfig,
-  deps: { log: Logger; redis: ScriptedRedis; prefix: string; clock?: Clock },
+  deps: { log: Logger; redis: Redis; prefix: string; clock?: Clock },
 ): WecomBotChannel {
   if (!config.botId || !config.secret) throw new Error('企业微信智能机器人需要 botId 和 secret（secret 可放在环境变量 BANQIAN_WECOM_SECRET）');
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
