@@ -279,6 +279,17 @@ describe('WeCom smart robot over its long connection', () => {
     expect(srv.frames('aibot_subscribe')).toHaveLength(2);
   });
 
+  redisTest('an instance that lost its lease (it stalled past the lease) lets go of the connection', async ({ redis, prefix }) => {
+    const srv = await server();
+    const r = await robot(srv, redis as ScriptedRedis, prefix, { ttlMs: 600 });
+    await waitFor(() => isUp(r));
+    // Another instance took the lease while this one could not renew it.
+    await redis.set(keyBuilder(prefix).robotLease(`wecom-${srv.botId}`), 'other-instance', 'PX', 60_000);
+    await waitFor(() => expect(r.statuses.at(-1)).toMatchObject({ up: false, reason: expect.stringContaining('接管了') }));
+    await waitFor(() => expect(srv.connections).toBe(0));
+    expect(await sendFails(r, '第一课')).toMatchObject({ kind: 'retryable' });
+  });
+
   redisTest('kicked off by another connection: one status line, and no reconnect loop', async ({ redis, prefix }) => {
     const srv = await server();
     const r = await robot(srv, redis as ScriptedRedis, prefix, { kickPauseMs: 800 });
