@@ -58,7 +58,11 @@ const unavailable =
 /** Channel type → the adapter's factory, each loaded only when chosen (so Wechaty isn't loaded for WeCom). */
 export const channelFactories: Record<ChannelType, ChannelFactory> = {
   wechaty: async (ctx) => (await import('./wechaty/factory.ts')).wechatyChannel(ctx),
-  'wecom-bot': unavailable('wecom-bot'),
+  'wecom-bot': async (ctx) => {
+    const { createWecomBot } = await import('./wecom-bot/channel.ts');
+    const c = ctx.config.channel.wecomBot;
+    return { channel: createWecomBot({ ...c, botName: ctx.config.botName }, ctx), platform: 'wecom', account: c.botId };
+  },
   'wecom-webhook': unavailable('wecom-webhook'),
   dingtalk: unavailable('dingtalk'),
 };

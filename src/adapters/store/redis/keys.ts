@@ -96,6 +96,8 @@ export function keyBuilder(prefix: string) {
     /** Org rollup: one node's figures for one day, with a per-lesson-snapshot breakdown. */
     rollup: (node: number, day: string) => k('rollup', idPart(node), dayPart(day)),
     instance: (owner: string) => k('instance', safePart(owner)),
+    /** Who holds a chat robot's one live connection (e.g. a WeCom smart robot's long connection). */
+    robotLease: (robot: string) => k('lease', 'robot', safePart(robot)),
 
     // --- web dashboard ---
     /** An officer's dashboard session, by its random token (base64url, checked). */
