@@ -96,6 +96,8 @@ export function keyBuilder(prefix: string) {
     /** Org rollup: one node's figures for one day, with a per-lesson-snapshot breakdown. */
     rollup: (node: number, day: string) => k('rollup', idPart(node), dayPart(day)),
     instance: (owner: string) => k('instance', safePart(owner)),
+    /** A named lease, e.g. one long connection per chat robot; the value is the holder. */
+    lease: (name: string) => k('lease', safePart(name)),
 
     // --- web dashboard ---
     /** An officer's dashboard session, by its random token (base64url, checked). */

@@ -217,6 +217,15 @@ export class RedisStore implements Store {
     await this.redis.set(this.keys.instance(owner), now, 'EX', 7 * 86_400);
   }
 
+  /** Takes or renews the lease `name` for `ttlMs`; false while another owner holds it. */
+  async lease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.redis.lease(this.keys.lease(name), owner, ttlMs)) === 1;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.redis.lease_release(this.keys.lease(name), owner);
+  }
+
   async getPush(gid: number, day: string, kind: QuizKind = 'lesson'): Promise<Push | undefined> {
     const h = await this.redis.hgetall(this.keys.push(gid, day, kind));
     return h.status ? toPush({ gid, day, kind }, h) : undefined;
