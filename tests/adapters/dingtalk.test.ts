@@ -1,6 +1,8 @@
+import { format } from 'node:util';
 import { afterEach, beforeEach, describe, expect, vi } from 'vitest';
 import { createDingtalk, type DingtalkChannel, type DingtalkConfig } from '../../src/adapters/chat/dingtalk/index.ts';
 import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
+import { keyBuilder } from '../../src/adapters/store/redis/keys.ts';
 import { RedisStore } from '../../src/adapters/store/redis/store.ts';
 import { SendError, type ChannelStatus } from '../../src/core/channel.ts';
 import type { Incoming } from '../../src/core/bot/context.ts';
@@ -20,7 +22,7 @@ beforeEach(async () => {
   server = await new DingtalkServer().start();
   output = [];
   for (const level of ['log', 'info', 'warn', 'error'] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' ')));
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void output.push(format(...args)));
   }
 });
 
@@ -117,12 +119,26 @@ describe('DingTalk Stream robot', () => {
     ]);
   });
 
-  redisTest('a bad secret is a plain status line, no socket, and retries with backoff', async ({ prefix }) => {
+  redisTest('a damaged callback is acknowledged, logged and skipped; the next one is handled', async ({ prefix }) => {
+    const { channel, messages } = open(prefix);
+    await channel.start();
+    expect((await server.rawCallback('{not json')).code).toBe(200);
+    expect(output.some((l) => l.includes('无法解析的钉钉机器人消息'))).toBe(true);
+    await server.robotMessage({ text: '@班前小助手 A', staffId: 'staff-001', nick: '王师傅', group: { id: 'cidGroupA==', title: '总装一班' } });
+    await waitFor(() => messages.length === 1, 'the next message');
+    expect(messages[0].text).toBe('A');
+  });
+
+  redisTest('a bad secret is a plain status line, no socket, and retries with capped backoff', async ({ prefix }) => {
     const { channel, statuses } = open(prefix, { clientSecret: 'wrong-secret-DO-NOT-LOG' });
     await channel.start();
     expect(statuses.at(-1)?.up).toBe(false);
     expect(statuses.at(-1)?.reason).toMatch(/钉钉拒绝了 AppKey\/AppSecret（401 InvalidAuthentication）/);
-    await new Promise((r) => setTimeout(r, 400));
+    // Delays 50, 100, 200, then capped at 200 ms (uncapped, the fifth would be 800).
+    await waitFor(() => server.gatewayCalls.length >= 6, 'six attempts');
+    const gaps = server.gatewayCalls.slice(1, 6).map((t, i) => t - server.gatewayCalls[i]);
+    expect(gaps[0]).toBeLessThan(gaps[2]);
+    expect(Math.max(gaps[3], gaps[4])).toBeLessThan(600);
     expect(server.connections).toBe(0);
     expect(output.join('\n')).not.toContain('wrong-secret-DO-NOT-LOG');
     // The token endpoint refuses it too, and the message is kept for later, not dropped.
@@ -148,6 +164,12 @@ describe('DingTalk Stream robot', () => {
     });
     expect(server.sent[1]).toMatchObject({ path: '/v1.0/robot/oToMessages/batchSend', userIds: ['staff-001'], msgKey: 'sampleMarkdown' });
     expect(server.sent[2]).toMatchObject({ msgKey: 'sampleLink', msgParam: { title: '安全视频', messageUrl: 'https://example.com/v' } });
+    // A token gone stale early: this message is retried later, the next one fetches a new token.
+    server.accessToken = 'acs-token-2';
+    expect((await sendError(channel.send(room, text('过期')))).kind).toBe('retryable');
+    await channel.send(room, text('重发'));
+    expect(server.tokenRequests).toBe(2);
+    expect(server.sent.at(-1)?.msgParam.text).toBe('重发');
   });
 
   redisTest('throttling is rate-limited, 5xx retryable, a timeout unknown, oversize fatal', async ({ prefix }) => {
@@ -199,6 +221,15 @@ describe('DingTalk Stream robot', () => {
     await waitFor(() => second.statuses.at(-1)?.up === true, 'second takes over');
     expect(server.connections).toBe(2);
     expect(server.online).toBe(1);
+  });
+
+  redisTest('an instance that finds its lease taken (after a Redis outage) lets go of the connection', async ({ prefix, redis }) => {
+    const { channel, statuses } = open(prefix);
+    await channel.start();
+    expect(server.online).toBe(1);
+    await redis.set(keyBuilder(prefix).lease(`dingtalk:${server.clientId}`), 'another-instance', 'PX', 5000);
+    await waitFor(() => server.online === 0, 'the socket dropped');
+    await waitFor(() => /另一个 banqian 实例/.test(statuses.at(-1)?.reason ?? ''), 'lease status');
   });
 });
 

@@ -43,11 +43,14 @@ export class DingtalkServer {
   readonly clientSecret = 'app-secret-DO-NOT-LOG-7f3a';
   readonly webhookToken = 'hook-token-DO-NOT-LOG-91c2';
   readonly webhookSecret = 'SEChook-secret-DO-NOT-LOG-55e1';
-  readonly accessToken = 'acs-token-1';
+  /** The current app token; a test may change it to make the client's cached one stale. */
+  accessToken = 'acs-token-1';
   readonly sent: SentMessage[] = [];
   readonly webhookPosts: WebhookPost[] = [];
   /** Gateway handshakes answered with an endpoint, and WebSockets opened. */
   opens = 0;
+  /** When each gateway handshake was asked for (ms), accepted or not. */
+  readonly gatewayCalls: number[] = [];
   connections = 0;
   tokenRequests = 0;
   private readonly sockets = new Set<WebSocket>();
@@ -118,7 +121,7 @@ export class DingtalkServer {
       specVersion: '1.0',
       type,
       headers: { appId: 'app-1', connectionId: 'conn-1', contentType: 'application/json', messageId, time: String(Date.now()), topic },
-      data: JSON.stringify(data),
+      data: typeof data === 'string' ? data : JSON.stringify(data),
     };
     const ws = [...this.sockets][0];
     if (!ws) throw new Error('no client connected');
@@ -164,6 +167,11 @@ export class DingtalkServer {
     });
   }
 
+  /** A callback whose data is not the documented JSON (a damaged or unknown frame). */
+  rawCallback(data: string): Promise<Ack> {
+    return this.push('CALLBACK', '/v1.0/im/bot/messages/get', data);
+  }
+
   /** A server-side disconnect: the sockets are cut without a close handshake. */
   cut(): void {
     for (const ws of this.sockets) ws.terminate();
@@ -182,6 +190,7 @@ export class DingtalkServer {
       // Stream gateway: POST {clientId, clientSecret, subscriptions, ua} -> {endpoint, ticket}.
       // https://open.dingtalk.com/document/direction/stream-mode-protocol-access-description
       case '/v1.0/gateway/connections/open': {
+        this.gatewayCalls.push(Date.now());
         if (body.clientId !== this.clientId || body.clientSecret !== this.clientSecret) {
           return reply(401, { code: 'InvalidAuthentication', message: '鉴权失败', requestid: randomUUID() });
         }
