@@ -175,6 +175,10 @@ describe('DingTalk Stream robot', () => {
   redisTest('throttling is rate-limited, 5xx retryable, a timeout unknown, oversize fatal', async ({ prefix }) => {
     const { channel } = open(prefix);
     await channel.start();
+    // A token request that times out posted nothing yet: safe to retry.
+    server.tokenDelayMs = 800;
+    expect((await sendError(channel.send(room, text('零')))).kind).toBe('retryable');
+    server.tokenDelayMs = 0;
     // https://open.dingtalk.com/document/orgapp/invocation-frequency-limit
     server.failSends.push({ status: 403, body: { code: 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', message: '调用频率超过限制', requestid: 'r1' } });
     expect((await sendError(channel.send(room, text('一')))).kind).toBe('rate-limited');

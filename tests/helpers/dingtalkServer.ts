@@ -60,8 +60,9 @@ export class DingtalkServer {
   readonly failSends: Failure[] = [];
   /** Called when a send request arrives, before it is answered (to cut the Stream link mid-wave). */
   onSend?: (n: number) => void;
-  /** Delays answers to sends (ms), to make the client time out. */
+  /** Delays answers to sends and token requests (ms), to make the client time out. */
   sendDelayMs = 0;
+  tokenDelayMs = 0;
   private readonly http = createServer((req, res) => void this.route(req, res));
   private readonly wss = new WebSocketServer({ noServer: true });
 
@@ -207,6 +208,7 @@ export class DingtalkServer {
       // https://open.dingtalk.com/document/orgapp/obtain-the-access_token-of-an-internal-app
       case '/v1.0/oauth2/accessToken': {
         this.tokenRequests++;
+        if (this.tokenDelayMs) await new Promise((r) => setTimeout(r, this.tokenDelayMs));
         if (body.appKey !== this.clientId || body.appSecret !== this.clientSecret) {
           return reply(400, { code: 'invalidClientSecret', message: '无效的clientSecret', requestid: randomUUID() });
         }

@@ -87,7 +87,12 @@ export class AccessToken {
 
   async get(): Promise<string> {
     if (this.cached && this.cached.until > this.now()) return this.cached.token;
-    const { status, json } = await postJson(`${this.apiBase}/v1.0/oauth2/accessToken`, { appKey: this.appKey, appSecret: this.appSecret }, this.opts);
+    const { status, json } = await postJson(`${this.apiBase}/v1.0/oauth2/accessToken`, { appKey: this.appKey, appSecret: this.appSecret }, this.opts).catch(
+      (err: SendError) => {
+        // No message was posted yet, so even a timeout here is safe to retry.
+        throw new SendError(err.message, 'retryable', 30_000);
+      },
+    );
     const token = json.accessToken;
     if (status !== 200 || typeof token !== 'string') {
       const err = classify(status, String(json.code ?? ''), String(json.message ?? ''));
