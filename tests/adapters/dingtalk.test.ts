@@ -227,6 +227,15 @@ describe('DingTalk Stream robot', () => {
     expect(server.online).toBe(1);
   });
 
+  redisTest('stopped while connecting: no connection is left open and none comes back', async ({ prefix }) => {
+    const { channel } = open(prefix);
+    const started = channel.start();
+    await channel.stop();
+    await started;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(server.online).toBe(0);
+  });
+
   redisTest('an instance that finds its lease taken (after a Redis outage) lets go of the connection', async ({ prefix, redis }) => {
     const { channel, statuses } = open(prefix);
     await channel.start();

@@ -79,6 +79,7 @@ export class DingtalkChannel implements Channel {
   private readonly seen = new Set<string>();
   private renew?: NodeJS.Timeout;
   private firstAttempt?: () => void;
+  private stopped = false;
 
   constructor(
     private readonly config: DingtalkConfig,
@@ -140,6 +141,7 @@ export class DingtalkChannel implements Channel {
     void this.client.connect();
     await attempted;
     this.firstAttempt = undefined;
+    if (this.stopped) return;
     const ttl = this.config.leaseTtlMs ?? 30_000;
     // Holding the lease while connected; losing it (another instance took over after an outage) drops the socket.
     this.renew = setInterval(() => {
@@ -151,7 +153,9 @@ export class DingtalkChannel implements Channel {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.renew);
+    this.firstAttempt?.();
     if (!this.client) return;
     this.client.close();
     await this.deps.leases.releaseLease(this.leaseName, this.owner).catch(() => {});

@@ -96,20 +96,21 @@ export class StreamClient extends DWClient {
       if (!(await this.hooks.lease())) throw new LinkDown('另一个 banqian 实例正在使用这个钉钉机器人的连接，等它释放', 'lease');
       await this.getEndpoint();
       await this._connect();
+      // Stopped while connecting: the SDK's _connect re-armed its reconnect, so close again.
+      if (this.userDisconnecting) return this.disconnect();
       this.failures = 0;
       this.wasUp = true;
       this.hooks.up();
     } catch (err) {
+      if (this.userDisconnecting) return;
       const why = err instanceof LinkDown ? err : new LinkDown(`与钉钉的连接失败（网络：${(err as Error).message}）`, 'network');
       const delay = Math.min(this.opts.backoff.firstMs * 2 ** this.failures, this.opts.backoff.maxMs);
       this.failures++;
       this.hooks.down(why, delay);
-      if (!this.userDisconnecting) {
-        this.retry = setTimeout(() => {
-          this.retry = undefined;
-          void this.connect();
-        }, delay);
-      }
+      this.retry = setTimeout(() => {
+        this.retry = undefined;
+        void this.connect();
+      }, delay);
     } finally {
       this.connecting = false;
     }
