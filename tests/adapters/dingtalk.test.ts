@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { format } from 'node:util';
 import { afterEach, beforeEach, describe, expect, vi } from 'vitest';
 import { createDingtalk, type DingtalkChannel, type DingtalkConfig } from '../../src/adapters/chat/dingtalk/index.ts';
@@ -43,6 +46,7 @@ function open(prefix: string, overrides: Partial<DingtalkConfig> = {}) {
       clientSecret: server.clientSecret,
       robotName: '班前小助手',
       apiBase: server.base,
+      oapiBase: server.base,
       gatewayUrl: server.gatewayUrl,
       timeoutMs: 500,
       backoff: { firstMs: 50, maxMs: 200 },
@@ -172,6 +176,24 @@ describe('DingTalk Stream robot', () => {
     expect(server.sent.at(-1)?.msgParam.text).toBe('重发');
   });
 
+  redisTest('a local lesson image is uploaded once and sent by its media id', async ({ prefix }) => {
+    const { channel } = open(prefix);
+    await channel.start();
+    const dir = mkdtempSync(join(tmpdir(), 'dingtalk-'));
+    const file = join(dir, 'helmet.png');
+    writeFileSync(file, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+    await channel.send(room, { kind: 'image', file });
+    await channel.send({ ...room, id: 'cidGroupB==' }, { kind: 'image', file });
+    expect(server.uploads.map((u) => u.filename)).toEqual(['helmet.png']);
+    expect(server.sent.map((m) => [m.openConversationId, m.msgKey, m.msgParam.photoURL])).toEqual([
+      ['cidGroupA==', 'sampleImageMsg', '@media1'],
+      ['cidGroupB==', 'sampleImageMsg', '@media1'],
+    ]);
+    const missing = await sendError(channel.send(room, { kind: 'image', file: join(dir, 'gone.png') }));
+    expect(missing.kind).toBe('fatal');
+    expect(missing.message).toContain('gone.png');
+  });
+
   redisTest('throttling is rate-limited, 5xx retryable, a timeout unknown, oversize fatal', async ({ prefix }) => {
     const { channel } = open(prefix);
     await channel.start();
@@ -257,6 +279,7 @@ describe('DingTalk custom robot webhook (send-only fallback)', () => {
     await channel.send(room, text('**今日一题**\n答案请在群里回复'));
     expect(server.webhookPosts).toEqual([{ msgtype: 'markdown', markdown: { title: '今日一题', text: '**今日一题**\n答案请在群里回复' } }]);
     expect((await sendError(channel.send({ kind: 'contact', id: 'u1', label: '王' }, text('私聊')))).kind).toBe('fatal');
+    expect((await sendError(channel.send(room, { kind: 'image', file: '/tmp/x.png' }))).message).toMatch(/不能发送本地图片/);
   });
 
   redisTest('a wrong signing secret is fatal; "too fast" (410100) is rate-limited for 10 minutes', async ({ prefix }) => {

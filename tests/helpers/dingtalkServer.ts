@@ -47,6 +47,7 @@ export class DingtalkServer {
   accessToken = 'acs-token-1';
   readonly sent: SentMessage[] = [];
   readonly webhookPosts: WebhookPost[] = [];
+  readonly uploads: { filename: string; bytes: number }[] = [];
   /** Gateway handshakes answered with an endpoint, and WebSockets opened. */
   opens = 0;
   /** When each gateway handshake was asked for (ms), accepted or not. */
@@ -181,7 +182,9 @@ export class DingtalkServer {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+    const raw = Buffer.concat(chunks);
+    const isJson = (req.headers['content-type'] ?? '').includes('json');
+    const body = isJson && raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
     const url = new URL(req.url ?? '/', this.base);
     const reply = (status: number, json: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -247,6 +250,15 @@ export class DingtalkServer {
           this.webhookPosts.push(body as unknown as WebhookPost);
           return [200, { errcode: 0, errmsg: 'ok' }];
         });
+      }
+      // Media upload (multipart, field "media"), old API with the token in the query:
+      // https://open.dingtalk.com/document/orgapp/upload-media-files
+      case '/media/upload': {
+        if (url.searchParams.get('access_token') !== this.accessToken) return reply(200, { errcode: 40014, errmsg: '不合法的access_token' });
+        const filename = /name="media"; filename="([^"]+)"/.exec(raw.toString('latin1'))?.[1];
+        if (!(req.headers['content-type'] ?? '').startsWith('multipart/form-data') || !filename) return reply(200, { errcode: 40004, errmsg: '无效的媒体文件类型' });
+        this.uploads.push({ filename, bytes: raw.length });
+        return reply(200, { errcode: 0, errmsg: 'ok', type: 'image', media_id: `@media${this.uploads.length}`, created_at: Date.now() });
       }
       default:
         return reply(404, { code: 'NotFound', message: url.pathname });

@@ -36,14 +36,15 @@ export function classify(status: number, code: string, message: string): SendErr
   return new SendError(what, 'fatal');
 }
 
-/** POSTs JSON; the URL may carry a key, so it never goes into an error message. */
+/** POSTs JSON (or a form, for uploads); the URL may carry a key, so it never goes into an error message. */
 export async function postJson(url: string, body: unknown, opts: HttpOptions, headers: Record<string, string> = {}): Promise<{ status: number; json: Json }> {
+  const form = body instanceof FormData;
   let res: Response;
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-      body: JSON.stringify(body),
+      headers: { ...(form ? {} : { 'content-type': 'application/json' }), accept: 'application/json', ...headers },
+      body: form ? body : JSON.stringify(body),
       signal: AbortSignal.timeout(opts.timeoutMs),
     });
   } catch (err) {
@@ -57,6 +58,11 @@ export async function postJson(url: string, body: unknown, opts: HttpOptions, he
     json = { message: text.slice(0, 200) };
   }
   return { status: res.status, json };
+}
+
+/** A failure before the message itself was posted (token, upload): even a timeout is safe to retry. */
+export function beforePosting(err: SendError): never {
+  throw new SendError(err.message, 'retryable', 30_000);
 }
 
 /** A timeout may have been delivered (unknown); a refused connection surely was not (retryable). */
@@ -87,12 +93,7 @@ export class AccessToken {
 
   async get(): Promise<string> {
     if (this.cached && this.cached.until > this.now()) return this.cached.token;
-    const { status, json } = await postJson(`${this.apiBase}/v1.0/oauth2/accessToken`, { appKey: this.appKey, appSecret: this.appSecret }, this.opts).catch(
-      (err: SendError) => {
-        // No message was posted yet, so even a timeout here is safe to retry.
-        throw new SendError(err.message, 'retryable', 30_000);
-      },
-    );
+    const { status, json } = await postJson(`${this.apiBase}/v1.0/oauth2/accessToken`, { appKey: this.appKey, appSecret: this.appSecret }, this.opts).catch(beforePosting);
     const token = json.accessToken;
     if (status !== 200 || typeof token !== 'string') {
       const err = classify(status, String(json.code ?? ''), String(json.message ?? ''));

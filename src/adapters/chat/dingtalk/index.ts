@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
 import { SendError, type CardAnswer, type Channel, type ChannelCapabilities, type ChannelStatus } from '../../../core/channel.ts';
 import type { Incoming } from '../../../core/bot/context.ts';
 import type { OutMessage } from '../../../core/messages.ts';
 import type { Logger, RoomMember } from '../../../core/ports.ts';
 import type { Target } from '../../../core/send/queue.ts';
-import { AccessToken, classify, maxParamBytes, postJson, signWebhook } from './http.ts';
+import { AccessToken, beforePosting, classify, maxParamBytes, postJson, signWebhook } from './http.ts';
 import { StreamClient, type LinkDown } from './stream.ts';
 
 /**
@@ -22,8 +24,9 @@ export interface DingtalkConfig {
   robotName: string;
   /** Custom robot webhook (send-only fallback): its URL with access_token, and its "SEC…" signing secret. */
   webhook?: { url: string; secret?: string };
-  /** Overridable for tests; default https://api.dingtalk.com and the SDK's gateway. */
+  /** Overridable for tests; default https://api.dingtalk.com, https://oapi.dingtalk.com and the SDK's gateway. */
   apiBase?: string;
+  oapiBase?: string;
   gatewayUrl?: string;
   timeoutMs?: number;
   backoff?: { firstMs: number; maxMs: number };
@@ -80,6 +83,8 @@ export class DingtalkChannel implements Channel {
   private renew?: NodeJS.Timeout;
   private firstAttempt?: () => void;
   private stopped = false;
+  /** Uploaded lesson images by file, so a wave to many groups uploads each image once. */
+  private readonly mediaIds = new Map<string, string>();
 
   constructor(
     private readonly config: DingtalkConfig,
@@ -225,7 +230,7 @@ export class DingtalkChannel implements Channel {
   }
 
   async send(target: Target, message: OutMessage): Promise<void> {
-    const [msgKey, param] = toTemplate(message);
+    const [msgKey, param] = message.kind === 'image' ? ['sampleImageMsg', { photoURL: await this.upload(message.file) }] : toTemplate(message);
     const msgParam = JSON.stringify(param);
     const bytes = Buffer.byteLength(msgParam);
     if (bytes > maxParamBytes) throw new SendError(`消息太长（${bytes} 字节，钉钉上限 ${maxParamBytes}）`, 'fatal');
@@ -246,6 +251,28 @@ export class DingtalkChannel implements Channel {
     throw classify(status, String(json.code ?? ''), String(json.message ?? ''));
   }
 
+  /**
+   * A local image becomes a media id, which sampleImageMsg takes as its photoURL:
+   * https://open.dingtalk.com/document/orgapp/upload-media-files (image: jpg/gif/png/bmp, up to 20 MB).
+   */
+  private async upload(file: string): Promise<string> {
+    if (!this.token) throw new SendError('钉钉自定义机器人不能发送本地图片（请在课程里用 https 图片网址）', 'fatal');
+    const known = this.mediaIds.get(file);
+    if (known) return known;
+    const bytes = await readFile(file).catch(() => {
+      throw new SendError(`找不到图片文件 ${basename(file)}`, 'fatal');
+    });
+    const form = new FormData();
+    form.set('type', 'image');
+    form.set('media', new Blob([bytes]), basename(file));
+    const url = `${this.config.oapiBase ?? 'https://oapi.dingtalk.com'}/media/upload?access_token=${encodeURIComponent(await this.token.get())}&type=image`;
+    const { status, json } = await postJson(url, form, { timeoutMs: this.timeoutMs * 3 }).catch(beforePosting);
+    const mediaId = json.media_id;
+    if (status !== 200 || json.errcode !== 0 || typeof mediaId !== 'string') throw classify(status, String(json.errcode ?? ''), String(json.errmsg ?? ''));
+    this.mediaIds.set(file, mediaId);
+    return mediaId;
+  }
+
   /** The custom robot: one webhook is one group, so the target only matters for private messages. */
   private async sendWebhook(target: Target, msgKey: string, param: Record<string, string>): Promise<void> {
     if (target.kind !== 'room') throw new SendError('钉钉自定义机器人不能发私聊消息', 'fatal');
@@ -262,15 +289,13 @@ export class DingtalkChannel implements Channel {
 }
 
 /** The robot message templates: https://open.dingtalk.com/document/orgapp/types-of-messages-sent-by-robots */
-function toTemplate(message: OutMessage): [string, Record<string, string>] {
+function toTemplate(message: Exclude<OutMessage, { kind: 'image' }>): [string, Record<string, string>] {
   switch (message.kind) {
     case 'text':
       // Text arrives already in DingTalk markdown (caps.markdown), so it goes out as sampleMarkdown.
       return ['sampleMarkdown', { title: titleOf(message.text), text: message.text }];
     case 'link':
       return ['sampleLink', { title: message.title, text: message.title, messageUrl: message.url, picUrl: '' }];
-    case 'image':
-      throw new SendError('钉钉渠道暂不支持发送本地图片（请在课程里用 https 图片网址）', 'fatal');
     case 'card':
       throw new SendError('钉钉渠道没有互动卡片', 'fatal');
   }
