@@ -74,6 +74,8 @@ export class DingtalkChannel implements Channel {
   private readonly owner = randomUUID();
   private readonly now: () => number;
   private readonly timeoutMs: number;
+  private readonly apiBase: string;
+  private readonly leaseTtlMs: number;
   private handler: (msg: Incoming) => Promise<void> = async () => {};
   private readonly statusListeners: ((s: ChannelStatus) => void)[] = [];
   private status?: ChannelStatus;
@@ -92,6 +94,8 @@ export class DingtalkChannel implements Channel {
   ) {
     this.now = deps.now ?? Date.now;
     this.timeoutMs = config.timeoutMs ?? 10_000;
+    this.apiBase = config.apiBase ?? 'https://api.dingtalk.com';
+    this.leaseTtlMs = config.leaseTtlMs ?? 30_000;
     const stream = !!(config.clientId && config.clientSecret);
     if (!stream && !config.webhook?.url) throw new Error('钉钉渠道需要 clientId + clientSecret（Stream 模式），或自定义机器人的 webhook 地址');
     this.caps = {
@@ -109,8 +113,7 @@ export class DingtalkChannel implements Channel {
     };
     if (!stream) return;
     const { clientId, clientSecret } = config as Required<Pick<DingtalkConfig, 'clientId' | 'clientSecret'>>;
-    const apiBase = config.apiBase ?? 'https://api.dingtalk.com';
-    this.token = new AccessToken(apiBase, clientId, clientSecret, { timeoutMs: this.timeoutMs }, this.now, (reason) => this.setStatus({ up: false, reason }));
+    this.token = new AccessToken(this.apiBase, clientId, clientSecret, { timeoutMs: this.timeoutMs }, this.now, (reason) => this.setStatus({ up: false, reason }));
     this.client = new StreamClient(
       { clientId, clientSecret, gatewayUrl: config.gatewayUrl, timeoutMs: this.timeoutMs, backoff: config.backoff ?? { firstMs: 1000, maxMs: 60_000 } },
       {
@@ -133,7 +136,7 @@ export class DingtalkChannel implements Channel {
   }
 
   private takeLease(): Promise<boolean> {
-    return this.deps.leases.lease(this.leaseName, this.owner, this.config.leaseTtlMs ?? 30_000).catch(() => false);
+    return this.deps.leases.lease(this.leaseName, this.owner, this.leaseTtlMs).catch(() => false);
   }
 
   /** Resolves after the first connection attempt, up or not: a bad secret must not hang the start. */
@@ -147,14 +150,13 @@ export class DingtalkChannel implements Channel {
     await attempted;
     this.firstAttempt = undefined;
     if (this.stopped) return;
-    const ttl = this.config.leaseTtlMs ?? 30_000;
     // Holding the lease while connected; losing it (another instance took over after an outage) drops the socket.
     this.renew = setInterval(() => {
       if (!this.client?.connected) return;
       void this.takeLease().then((held) => {
         if (!held) this.client?.drop();
       });
-    }, ttl / 3);
+    }, this.leaseTtlMs / 3);
   }
 
   async stop(): Promise<void> {
@@ -236,13 +238,12 @@ export class DingtalkChannel implements Channel {
     if (bytes > maxParamBytes) throw new SendError(`消息太长（${bytes} 字节，钉钉上限 ${maxParamBytes}）`, 'fatal');
     if (!this.client || !this.token) return this.sendWebhook(target, msgKey, param);
     const robotCode = this.config.robotCode ?? this.config.clientId;
-    const apiBase = this.config.apiBase ?? 'https://api.dingtalk.com';
     const [path, body] =
       target.kind === 'room'
         ? ['/v1.0/robot/groupMessages/send', { robotCode, openConversationId: target.id, msgKey, msgParam }]
         : ['/v1.0/robot/oToMessages/batchSend', { robotCode, userIds: [target.id], msgKey, msgParam }];
     const token = await this.token.get();
-    const { status, json } = await postJson(`${apiBase}${path}`, body, { timeoutMs: this.timeoutMs }, { 'x-acs-dingtalk-access-token': token });
+    const { status, json } = await postJson(`${this.apiBase}${path}`, body, { timeoutMs: this.timeoutMs }, { 'x-acs-dingtalk-access-token': token });
     if (status === 200) return;
     if (status === 401) {
       this.token.forget();
