@@ -67,10 +67,10 @@ describe('channel settings', () => {
     expect(problem).not.toContain('987654321');
   });
 
-  test('a channel whose adapter is not in this build stops start-up with one clear line', () => {
+  test('a channel without its credentials stops start-up with one clear line', () => {
     const r = runCli(['start'], { cwd: workDir({ 'config/banqian.yaml': 'channel: {type: dingtalk}\n' }), env: { REDIS_URL: redisUrl() }, timeout: 20_000 });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('聊天通道“dingtalk”在这个版本里还不能用；请把 channel.type 设为 wechaty');
+    expect(r.stderr.trim()).toBe('钉钉渠道需要 clientId + clientSecret（Stream 模式），或自定义机器人的 webhook 地址');
   });
 });
 

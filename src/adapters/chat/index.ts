@@ -64,7 +64,12 @@ export const channelFactories: Record<ChannelType, ChannelFactory> = {
     return { channel: createWecomBot({ ...c, botName: ctx.config.botName }, ctx), platform: 'wecom', account: c.botId };
   },
   'wecom-webhook': unavailable('wecom-webhook'),
-  dingtalk: unavailable('dingtalk'),
+  dingtalk: async (ctx) => {
+    const [{ createDingtalk }, { redisLeases }] = await Promise.all([import('./dingtalk/index.ts'), import('../store/redis/lease.ts')]);
+    const c = ctx.config.channel.dingtalk;
+    const channel = createDingtalk({ ...c, robotName: ctx.config.botName }, { log: ctx.log, leases: redisLeases(ctx.redis, ctx.prefix), now: () => ctx.clock.now() });
+    return { channel, platform: 'dingtalk', account: c.robotCode || c.clientId || 'webhook' };
+  },
 };
 
 export function createChannel(ctx: ChannelContext): Promise<ChannelSetup> {

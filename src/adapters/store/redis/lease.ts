@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { keyBuilder } from './keys.ts';
 import { defineScripts, type ScriptedRedis } from './scripts.ts';
 
 /**
@@ -27,4 +28,13 @@ export class RedisLease {
   async drop(): Promise<void> {
     await this.redis.lease_drop(this.key, this.owner);
   }
+}
+
+/** Leases by name on one Redis (`keys.robotLease`), for adapters that take them per robot. */
+export function redisLeases(redis: Redis, prefix: string) {
+  const key = keyBuilder(prefix).robotLease;
+  return {
+    lease: (name: string, owner: string, ttlMs: number) => new RedisLease(redis, key(name), owner, ttlMs).take(),
+    releaseLease: (name: string, owner: string) => new RedisLease(redis, key(name), owner, 0).drop(),
+  };
 }
