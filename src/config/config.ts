@@ -23,7 +23,9 @@ export interface Config {
   points: { correct: number; answered: number; late: number };
   leaders: string[];
   /** https: the dashboard is served over HTTPS (usually behind a reverse proxy), so its cookie is Secure. */
-  web: { host: string; port: number; https: boolean };
+  web: { host: string; port: number; https: boolean; publicUrl: string };
+  /** WeCom group robots (消息推送): one webhook key per group; keys may come from BANQIAN_WECOM_WEBHOOK_KEYS instead. */
+  wecomWebhook: { baseUrl: string; timeoutSeconds: number; groups: { id: string; key: string }[] };
 }
 
 export const defaultConfigFile = 'config/banqian.yaml';
@@ -49,10 +51,27 @@ export function loadConfig(file = defaultConfigFile, env: NodeJS.ProcessEnv = pr
   if (env.REDIS_URL) config.redis.url = env.REDIS_URL;
   if (env.WECHATY_PUPPET) config.puppet.name = env.WECHATY_PUPPET;
   if (env.WECHATY_PUPPET_SERVICE_TOKEN) config.puppet.token = env.WECHATY_PUPPET_SERVICE_TOKEN;
+  if (env.BANQIAN_WECOM_WEBHOOK_KEYS) overrideWebhookKeys(config, env.BANQIAN_WECOM_WEBHOOK_KEYS);
   config.puppet.name = puppetPackage(config.puppet.name.trim());
   // The simulator's demo groups and points must never mix with a real account's.
   if (!config.redis.prefix) config.redis.prefix = config.puppet.name === 'mock' ? 'banqian-sim' : 'banqian';
   return config;
+}
+
+/**
+ * "<group id>=<key>,<group id>=<key>": keys stay out of the settings file. A key replaces the file's for
+ * that group; a group the file doesn't list is added. Nothing of a key is ever echoed in an error.
+ */
+function overrideWebhookKeys(config: Config, spec: string): void {
+  for (const pair of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [id, key, ...rest] = pair.split('=').map((p) => p.trim());
+    if (!id || !key || rest.length || !/^[A-Za-z0-9-]+$/.test(key)) {
+      throw new ConfigError([{ file: 'BANQIAN_WECOM_WEBHOOK_KEYS', line: 1, col: 1, severity: 'error', message: '环境变量 BANQIAN_WECOM_WEBHOOK_KEYS 应写成“群标识=key,群标识=key”' }]);
+    }
+    const group = config.wecomWebhook.groups.find((g) => g.id === id);
+    if (group) group.key = key;
+    else config.wecomWebhook.groups.push({ id, key });
+  }
 }
 
 /** Short puppet names as their packages: wechat4u → wechaty-puppet-wechat4u. `mock` is the built-in simulator. */

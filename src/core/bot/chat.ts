@@ -4,6 +4,7 @@ import type { Group, QuizRef, Store } from '../ports.ts';
 import { looksLikeAnswer, parseAnswers, unclear } from '../quiz/answers.ts';
 import { isLessonDay, yearsWithoutHolidays } from '../schedule/calendar.ts';
 import { expectedParticipants } from '../quiz/participants.ts';
+import { recordSheet } from '../quiz/record.ts';
 import { readFirst } from '../stats.ts';
 import { roomsPerMinute } from '../schedule/plan.ts';
 import { secondsPerBatch } from '../send/queue.ts';
@@ -134,17 +135,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       if (await ctx.deps.store.markHinted(ref, wid)) ctx.reply(answerHint(ctx.msg.sender.name, lesson.quiz));
       return;
     }
-    let late = false;
-    for (const [question, choice] of sheet.entries()) {
-      if (choice === undefined) continue;
-      const outcome = await ctx.deps.store.recordAnswer({
-        ...ref, wid, name: ctx.msg.sender.name, lessonId: lesson.id, question, choice,
-        correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at: ctx.msg.at,
-      });
-      late ||= outcome.kind === 'recorded' && !outcome.onTime;
-    }
-    // A closed push is already in the org rollups; a late answer changes its 补学 figure there.
-    if (late) await ctx.deps.store.syncRollup(g.gid, push.day, ctx.deps.org.teamPaths(g.team));
+    await recordSheet(ctx.deps, g, ref, lesson, { wid, name: ctx.msg.sender.name }, sheet, ctx.msg.at);
   };
 
   /** Whatever is said to the bot (an @-mention, a private chat) and is neither command nor answer. */

@@ -42,7 +42,9 @@ export class Daily {
       const next = nextLesson(track, await this.d.store.history(g.gid), g.cycleSince);
       if (!next) break;
       const snapshot = snapshotOf(next.lesson, track);
-      const messages = renderLesson(next.lesson, { track, number: track.lessons.indexOf(next.lesson) + 1, windowMinutes: g.windowMinutes });
+      // A link made for a day someone else claims points at that same quiz, so it is harmless.
+      const answerUrl = await this.d.answerLink?.({ gid: g.gid, day, kind: 'lesson' });
+      const messages = renderLesson(next.lesson, { track, number: track.lessons.indexOf(next.lesson) + 1, windowMinutes: g.windowMinutes, answerUrl });
       const plan = { snapshot, messages, target: roomTarget(g), newCycle: next.newCycle, completesRound: next.completesRound };
       const seq = await this.d.store.claimPush(g, day, plan, this.d.clock.now(), this.d.owner, reason);
       if (seq === 'taken') return 'taken';

@@ -10,13 +10,15 @@ export interface PushInfo {
   /** 1-based position of the lesson in the group's course. */
   number: number;
   windowMinutes: number;
+  /** On a channel that hears nothing, the quiz is answered on this page instead of in the group. */
+  answerUrl?: string;
 }
 
 /** The messages of one push: lesson and quiz merged into one text when it fits, then image and link. */
 export function renderLesson(lesson: Lesson, info: PushInfo): OutMessage[] {
   const head = `【班前十分钟】${info.track.title} 第 ${info.number} 课 · ${kindLabels[lesson.kind]}\n《${lesson.title}》`;
   const lessonText = [head, lesson.body, lesson.source ? `出处：${lesson.source}` : ''].filter(Boolean).join('\n\n');
-  const quizText = renderQuiz(lesson.quiz, info.windowMinutes);
+  const quizText = renderQuiz(lesson.quiz, info.windowMinutes, info.answerUrl);
   const merged = `${lessonText}\n\n${quizText}`;
   const out: OutMessage[] = merged.length <= maxTextChars ? [text(merged)] : [text(lessonText), text(quizText)];
   if (lesson.image) out.push(/^https:\/\//.test(lesson.image) ? { kind: 'link', title: lesson.title, url: lesson.image } : { kind: 'image', file: lesson.image });
@@ -24,8 +26,11 @@ export function renderLesson(lesson: Lesson, info: PushInfo): OutMessage[] {
   return out;
 }
 
-export function renderQuiz(quiz: Question[], windowMinutes: number): string {
-  const lines = [`【今日小测】${windowMinutes} 分钟内在群里直接回复答案，如 “${answerExample(quiz)}”，以第一次回复为准。`];
+export function renderQuiz(quiz: Question[], windowMinutes: number, answerUrl?: string): string {
+  const how = answerUrl
+    ? `${windowMinutes} 分钟内点开链接答题，以第一次提交为准：${answerUrl}`
+    : `${windowMinutes} 分钟内在群里直接回复答案，如 “${answerExample(quiz)}”，以第一次回复为准。`;
+  const lines = [`【今日小测】${how}`];
   quiz.forEach((q, i) => {
     // Many lesson authors already write "（多选）" in the question; say it once.
     const multi = q.answer.length > 1 && !q.question.includes('多选') ? '（多选）' : '';
