@@ -5,12 +5,15 @@ import qrcode from 'qrcode-terminal';
 import { realPuppet, WechatyChat } from '../adapters/chat/wechaty.ts';
 import { MockWorld } from '../adapters/chat/mockWorld.ts';
 import { connectRedis } from '../adapters/store/redis/connect.ts';
+import { RedisAnswerTokens } from '../adapters/store/redis/answerTokens.ts';
 import { RedisStore } from '../adapters/store/redis/store.ts';
 import type { Config } from '../config/config.ts';
 import { loadOrg } from '../config/org.ts';
 import { Banqian } from '../core/bot/bot.ts';
 import { LibraryWatcher } from '../core/lessons/load.ts';
-import type { Logger } from '../core/ports.ts';
+import type { ChannelCapabilities } from '../core/channel.ts';
+import type { Logger, QuizRef } from '../core/ports.ts';
+import { AnswerPage, knownMembers } from '../core/quiz/answerPage.ts';
 import { formatProblem } from '../core/problems.ts';
 import { warnMissingHolidays } from '../core/schedule/calendar.ts';
 import { SendQueue, type Target } from '../core/send/queue.ts';
@@ -38,12 +41,24 @@ export interface App {
   lessons: LibraryWatcher;
   /** The simulated WeChat, when the puppet is the built-in mock. */
   world?: MockWorld;
+  /** The mobile answer page (/q/<token>) for channels that hear nothing. */
+  answers: AnswerPage;
   log: Logger;
   /** One scheduling pass, with lesson files re-read if they changed. */
   tick(): Promise<void>;
   /** Sends whatever the queue has due now. */
   pump(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * Quizzes on a channel that hears nothing (a webhook robot) carry a link to the answer page, which needs
+ * an address workers' phones can open.
+ */
+export function answerLinkFor(hears: ChannelCapabilities['hears'], publicUrl: string, page: AnswerPage): ((ref: QuizRef) => Promise<string>) | undefined {
+  if (hears !== 'none') return undefined;
+  if (!publicUrl) throw new Error('这个聊天通道收不到群消息，工人要在答题页上答题：请在 config/banqian.yaml 里设置 web.publicUrl（工人手机能打开的网址）');
+  return (ref) => page.link(ref);
 }
 
 /** Puppets whose contact and room ids change at every login. */
@@ -76,8 +91,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
     qrcode.generate(code, { small: true });
   });
 
+  const org = loadOrg(config.orgFile);
+  // Until the roster import exists, the page lists the people the group already knows.
+  const answers = new AnswerPage({ store, org, clock, tokens: new RedisAnswerTokens(redis, store.keys), roster: knownMembers(store), publicUrl: config.web.publicUrl });
   const bot = new Banqian({
-    store, rooms: chat, queue, clock, log, owner, account, org: loadOrg(config.orgFile),
+    store, rooms: chat, queue, clock, log, owner, account, org,
+    // Wechaty hears every message; a channel with caps.hears 'none' passes its caps here.
+    answerLink: answerLinkFor('all', config.web.publicUrl, answers),
     library: () => lessons.library,
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: config.quiz.windowMinutes, workDays: config.schedule.workDays,
@@ -96,7 +116,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   await chat.wechaty.ready();
 
   return {
-    bot, chat, store, redis, queue, lessons, world, log,
+    bot, chat, store, redis, queue, lessons, world, answers, log,
     tick: () => {
       lessons.refresh();
       return bot.tick();
