@@ -30,6 +30,16 @@ describe('config', () => {
     });
   });
 
+  test('webhook groups come from the file, keys from the environment; web.publicUrl must be an http(s) address', () => {
+    const file = configFile('web:\n  publicUrl: https://banqian.example.cn\nwecomWebhook:\n  groups:\n    - id: 一班\n    - id: 二班\n      key: file-key\n');
+    const c = loadConfig(file, { BANQIAN_WECOM_WEBHOOK_KEYS: '一班=env-key' });
+    expect([c.web.publicUrl, c.wecomWebhook]).toEqual([
+      'https://banqian.example.cn',
+      { baseUrl: 'https://qyapi.weixin.qq.com', timeoutSeconds: 10, groups: [{ id: '一班', key: 'env-key' }, { id: '二班', key: 'file-key' }] },
+    ]);
+    expect(problemsOf('web:\n  publicUrl: banqian.example.cn\n').map((p) => [p.line, p.col])).toEqual([[2, 14]]);
+  });
+
   test('the shipped config/banqian.yaml documents exactly the defaults', () => {
     expect(loadConfig('config/banqian.yaml', {})).toEqual(loadConfig('/nonexistent/banqian.yaml', {}));
   });

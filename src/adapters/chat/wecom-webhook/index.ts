@@ -43,8 +43,11 @@ const rateLimitWaitMs = 60_000;
 /** A key as logs may show it: its first four characters. */
 export const maskKey = (key: string): string => `${key.slice(0, 4)}…`;
 
-/** Characters WeCom markdown gives a meaning to, escaped so a lesson's text shows as written. */
-const markdownSpecial = /[\\`*_[\]<>#~]/g;
+/**
+ * What WeCom's markdown subset (91770: headings, bold, links, code, quotes, <font>) gives a meaning to: escaped
+ * CommonMark-style so a lesson's text shows as written. `#` and `>` matter only at a line's start.
+ */
+const markdownSpecial = /[\\`*[\]<]|^[#>]/gm;
 const url = /https?:\/\/[^\s<>"'，。；！？）」]+/g;
 
 /** Plain text as WeCom markdown: special characters escaped, links made clickable. */
