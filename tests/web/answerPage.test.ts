@@ -68,7 +68,9 @@ describe('the answer page for channels that hear nothing', () => {
       expect(JSON.stringify((await web.inject(`/api/q/${token}`)).json())).not.toMatch(/answer|explain|correct/);
       // The close: the summary counts the first answer (B, right), not the second.
       await runFor(app, clock, 61 * 60_000);
-      expect(sent.find((s) => s.text.startsWith('【小测揭晓】'))!.text).toMatch(/参与：1\/\d+ 人.*全部答对 1 人。\n👏 最先全对：李明/s);
+      const summary = sent.find((s) => s.text.startsWith('【小测揭晓】'))!.text;
+      expect(summary).toMatch(/参与：1\/\d+ 人.*全部答对 1 人。\n👏 最先全对：李明/s);
+      expect(summary).toContain('没赶上的同事，下一课推送前点开小测的答题链接提交，仍记为补学。');
       expect(await app.store.getPush(gid, '2026-12-07')).toMatchObject({ answered: 1, correct: 1, late: 0 });
     } finally {
       await web.close();

@@ -203,7 +203,7 @@ export class Daily {
       .slice(0, 3)
       .map((m) => ({ name: m.name, streak: m.streak }));
     // The end of a round rides on the summary: one message, not two.
-    const parts = [renderSummary(lesson, { push, firstCorrect, streaks }), push.completesRound ? renderRoundDone(lesson, this.d.library(), g) : ''];
+    const parts = [renderSummary(lesson, { push, firstCorrect, streaks, viaPage: !!this.d.answerLink }), push.completesRound ? renderRoundDone(lesson, this.d.library(), g) : ''];
     await this.queueItem({ id: `summary:${refKey(push)}`, target: roomTarget(g), messages: [text(parts.filter(Boolean).join('\n\n'))], createdAt: this.d.clock.now() });
   }
 
