@@ -11,15 +11,12 @@ export const publicUrl = 'https://banqian.example.cn';
  * and today's first lesson (one question, answer B, 120 minutes) just sent. The simulated WeChat is only
  * used to enrol and to see what the bot posts; answers go through the page.
  */
-export async function pushedWithLink(opts: { prefix?: string; lessonsDir?: string } = {}) {
+export async function pushedWithLink() {
   const clock = { t: Date.parse('2026-12-07T07:00:00+08:00'), now: () => clock.t };
   const sent: { room: string; text: string }[] = [];
-  const config = testConfig((c) => {
-    c.web.publicUrl = publicUrl;
-    if (opts.lessonsDir) c.lessonsDir = opts.lessonsDir;
-  });
+  const config = testConfig((c) => (c.web.publicUrl = publicUrl));
   const app = await createApp({
-    config, clock, redisUrl: redisUrl(), prefix: opts.prefix ?? newPrefix(), log: silentLog, random: seededRandom(1),
+    config, clock, redisUrl: redisUrl(), prefix: newPrefix(), log: silentLog, random: seededRandom(1),
     onSent: (t, m) => sent.push({ room: t.label, text: m.kind === 'text' ? m.text : '' }),
   });
   app.bot.deps.answerLink = answerLinkFor('none', publicUrl, app.answers);
