@@ -1,3 +1,4 @@
+import { test } from 'vitest';
 import { answerLinkFor, createApp, type App } from '../../src/app/compose.ts';
 import { seededRandom } from '../../src/app/simulate.ts';
 import { buildApp } from '../../src/adapters/web/app.ts';
@@ -42,3 +43,16 @@ export async function runFor(app: App, clock: { t: number }, ms: number): Promis
     clock.t += 1000;
   }
 }
+
+/** A test with `pushedWithLink()` ready, closed afterwards. */
+export const linkTest = test.extend<{ linked: Awaited<ReturnType<typeof pushedWithLink>> }>({
+  linked: async ({}, use) => {
+    const linked = await pushedWithLink();
+    try {
+      await use(linked);
+    } finally {
+      await linked.web.close();
+      await linked.app.stop();
+    }
+  },
+});
