@@ -4,13 +4,16 @@ import { pino } from 'pino';
 import { createChannel, type ChatEvent } from '../adapters/chat/index.ts';
 import type { MockWorld } from '../adapters/chat/wechaty/mockWorld.ts';
 import { connectRedis } from '../adapters/store/redis/connect.ts';
+import { RedisAnswerTokens } from '../adapters/store/redis/answerTokens.ts';
 import { RedisStore } from '../adapters/store/redis/store.ts';
 import type { Config } from '../config/config.ts';
 import { loadOrg } from '../config/org.ts';
 import { Banqian } from '../core/bot/bot.ts';
 import type { Channel, ChannelStatus } from '../core/channel.ts';
 import { LibraryWatcher } from '../core/lessons/load.ts';
-import type { Logger } from '../core/ports.ts';
+import type { ChannelCapabilities } from '../core/channel.ts';
+import type { Logger, QuizRef } from '../core/ports.ts';
+import { AnswerPage, knownMembers } from '../core/quiz/answerPage.ts';
 import { formatProblem } from '../core/problems.ts';
 import { warnMissingHolidays } from '../core/schedule/calendar.ts';
 import { SendQueue, type Target } from '../core/send/queue.ts';
@@ -42,12 +45,24 @@ export interface App {
   watch?: (listener: (e: ChatEvent) => void) => () => void;
   /** The channel's latest status: down, with why, until it is back. */
   status(): ChannelStatus;
+  /** The mobile answer page (/q/<token>) for channels that hear nothing. */
+  answers: AnswerPage;
   log: Logger;
   /** One scheduling pass, with lesson files re-read if they changed. */
   tick(): Promise<void>;
   /** Sends whatever the queue has due now. */
   pump(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * Quizzes on a channel that hears nothing (a webhook robot) carry a link to the answer page, which needs
+ * an address workers' phones can open.
+ */
+export function answerLinkFor(hears: ChannelCapabilities['hears'], publicUrl: string, page: AnswerPage): ((ref: QuizRef) => Promise<string>) | undefined {
+  if (hears !== 'none') return undefined;
+  if (!publicUrl) throw new Error('这个聊天通道收不到群消息，工人要在答题页上答题：请在 config/banqian.yaml 里设置 web.publicUrl（工人手机能打开的网址）');
+  return (ref) => page.link(ref);
 }
 
 /** The composition root: the one place that picks adapters and hands them to the bot's logic. */
@@ -70,8 +85,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const pace = { perMinute: Math.min(config.send.perMinute, chat.caps.perMinute), per: chat.caps.ratePer, roomGapSeconds: config.send.roomGapSeconds };
   const queue = new SendQueue(pace, opts.random);
 
+  const org = loadOrg(config.orgFile);
+  // Until the roster import exists, the page lists the people the group already knows.
+  const answers = new AnswerPage({ store, org, clock, tokens: new RedisAnswerTokens(redis, store.keys), roster: knownMembers(store), publicUrl: config.web.publicUrl });
   const bot = new Banqian({
-    store, channel: chat, queue, clock, log, owner, account, org: loadOrg(config.orgFile),
+    store, channel: chat, queue, clock, log, owner, account, org,
+    answerLink: answerLinkFor(chat.caps.hears, config.web.publicUrl, answers),
     library: () => lessons.library,
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: config.quiz.windowMinutes, workDays: config.schedule.workDays,
@@ -94,7 +113,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   await chat.start();
 
   return {
-    bot, chat, store, redis, queue, lessons, world: setup.world, watch: setup.watch, log,
+    bot, chat, store, redis, queue, lessons, world: setup.world, watch: setup.watch, answers, log,
     // The app exists only once start() resolved, that is once the channel was connected.
     status: () => status ?? { up: true },
     tick: () => {

@@ -21,7 +21,7 @@ export interface Config {
     type: 'wechaty' | 'wecom-bot' | 'wecom-webhook' | 'dingtalk';
     wecomBot: { botId: string; secret: string; wsUrl: string; perMinute: number };
     /** Each webhook key belongs to one group. */
-    wecomWebhook: { groups: { name: string; key: string }[] };
+    wecomWebhook: { baseUrl: string; timeoutSeconds: number; groups: { name: string; key: string }[] };
     dingtalk: { clientId: string; clientSecret: string; robotCode: string; webhook: { url: string; secret: string } };
   };
   send: { perMinute: number; roomGapSeconds: [number, number] };
@@ -31,7 +31,7 @@ export interface Config {
   points: { correct: number; answered: number; late: number };
   leaders: string[];
   /** https: the dashboard is served over HTTPS (usually behind a reverse proxy), so its cookie is Secure. */
-  web: { host: string; port: number; https: boolean };
+  web: { host: string; port: number; https: boolean; publicUrl: string };
 }
 
 export const defaultConfigFile = 'config/banqian.yaml';

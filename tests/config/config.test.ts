@@ -30,6 +30,12 @@ describe('config', () => {
     });
   });
 
+  test('webhook settings have their defaults; web.publicUrl must be an http(s) address', () => {
+    const c = loadConfig(configFile('web:\n  publicUrl: https://banqian.example.cn\n'), {});
+    expect([c.web.publicUrl, c.channel.wecomWebhook]).toEqual(['https://banqian.example.cn', { baseUrl: 'https://qyapi.weixin.qq.com', timeoutSeconds: 10, groups: [] }]);
+    expect(problemsOf('web:\n  publicUrl: banqian.example.cn\n').map((p) => [p.line, p.col])).toEqual([[2, 14]]);
+  });
+
   test('the shipped config/banqian.yaml documents exactly the defaults', () => {
     expect(loadConfig('config/banqian.yaml', {})).toEqual(loadConfig('/nonexistent/banqian.yaml', {}));
   });

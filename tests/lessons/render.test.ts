@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { wechatyCaps } from '../../src/adapters/chat/wechaty/caps.ts';
+import { wecomWebhookCaps } from '../../src/adapters/chat/wecom-webhook/index.ts';
 import { renderLesson, type PushInfo } from '../../src/core/lessons/render.ts';
 import type { Lesson, Track } from '../../src/core/lessons/types.ts';
 
@@ -16,6 +17,13 @@ const ref = { gid: 7, day: '2026-12-07', kind: 'lesson' as const };
 const info = (number: number, windowMinutes: number, more: Partial<PushInfo> = {}): PushInfo => ({ track, number, windowMinutes, ref, caps: wechatyCaps, botName: '班前小助手', ...more });
 
 describe('renderLesson', () => {
+  test('on a channel that hears nothing, the quiz points to the answer page instead of asking for a reply', () => {
+    const [msg] = renderLesson(base, info(1, 60, { caps: wecomWebhookCaps, answerUrl: 'https://banqian.example.cn/q/abc' }));
+    expect(msg).toMatchObject({ kind: 'text' });
+    expect((msg as { text: string }).text).toContain('【今日小测】60 分钟内点开链接答题，以第一次提交为准：https://banqian.example.cn/q/abc');
+    expect((msg as { text: string }).text).not.toContain('直接回复');
+  });
+
   test('merges lesson and quiz into one text with numbered questions, multi-choice marked', () => {
     const [msg, ...rest] = renderLesson(base, info(3, 90));
     expect(rest).toEqual([]);

@@ -48,13 +48,6 @@ export interface ChannelSetup {
 export type ChannelType = Config['channel']['type'];
 export type ChannelFactory = (ctx: ChannelContext) => Promise<ChannelSetup>;
 
-/** An adapter that is not part of this build: a clear line instead of a crash deep inside. */
-const unavailable =
-  (type: ChannelType): ChannelFactory =>
-  async () => {
-    throw new Error(`聊天通道“${type}”在这个版本里还不能用；请把 channel.type 设为 wechaty`);
-  };
-
 /** Channel type → the adapter's factory, each loaded only when chosen (so Wechaty isn't loaded for WeCom). */
 export const channelFactories: Record<ChannelType, ChannelFactory> = {
   wechaty: async (ctx) => (await import('./wechaty/factory.ts')).wechatyChannel(ctx),
@@ -63,7 +56,13 @@ export const channelFactories: Record<ChannelType, ChannelFactory> = {
     const c = ctx.config.channel.wecomBot;
     return { channel: createWecomBot({ ...c, botName: ctx.config.botName }, ctx), platform: 'wecom', account: c.botId };
   },
-  'wecom-webhook': unavailable('wecom-webhook'),
+  'wecom-webhook': async (ctx) => {
+    const { createWecomWebhook } = await import('./wecom-webhook/index.ts');
+    const { groups, ...rest } = ctx.config.channel.wecomWebhook;
+    // A webhook group is known to banqian by its configured name: that is the room id pushes go to.
+    const channel = createWecomWebhook({ ...rest, groups: groups.map((g) => ({ id: g.name, key: g.key })) }, ctx.log);
+    return { channel, platform: 'wecom-webhook', account: 'webhook' };
+  },
   dingtalk: async (ctx) => {
     const [{ createDingtalk }, { redisLeases }] = await Promise.all([import('./dingtalk/index.ts'), import('../store/redis/lease.ts')]);
     const c = ctx.config.channel.dingtalk;

@@ -28,7 +28,7 @@ export function startCommand(): Command {
         const driver = runRealtime(app, config.timezone, clock.now);
         onStop(() => driver.stop());
         const stats = new Stats(app.store, app.bot.deps.org, config.points);
-        const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick) : undefined, dashboard: dashboardOptions(config, stats, app.store, clock.now, simulated) });
+        const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick) : undefined, dashboard: dashboardOptions(config, stats, app.store, clock.now, simulated), answers: app.answers });
         onStop(() => web.close());
         const address = await listen(web, opts.port ?? config.web.port, config.web.host);
         log.info(simulated ? `模拟微信已启动：${address}/chat ；工会数据看板：${address}/` : `机器人已启动（${config.channel.type === 'wechaty' ? config.puppet.name : config.channel.type}），工会数据看板：${address}/`);

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AnswerPage } from '../../core/quiz/answerPage.ts';
+import { answerPage } from './answerPage.ts';
 import { chatPage, type SimControl } from './chatPage.ts';
 import { dashboard, type DashboardOptions } from './dashboard.ts';
 import { handleErrors } from './errors.ts';
@@ -9,7 +11,7 @@ import { sendFile } from './files.ts';
 const staticDir = fileURLToPath(new URL('./static/', import.meta.url));
 
 /** Composes the web app without listening, so tests can inject() and the caller picks the address. */
-export function buildApp(opts: { sim?: SimControl; dashboard?: DashboardOptions; logger?: FastifyServerOptions['logger'] }): FastifyInstance {
+export function buildApp(opts: { sim?: SimControl; dashboard?: DashboardOptions; answers?: AnswerPage; logger?: FastifyServerOptions['logger'] }): FastifyInstance {
   const app = Fastify({ logger: opts.logger ?? false });
   handleErrors(app);
   app.register(helmet, {
@@ -37,6 +39,7 @@ export function buildApp(opts: { sim?: SimControl; dashboard?: DashboardOptions;
   app.get('/healthz', async () => ({ ok: true }));
   for (const url of ['/favicon.svg', '/favicon.ico']) app.get(url, (_req, reply) => sendFile(staticDir, 'favicon.svg', reply));
   if (opts.sim) app.register(chatPage, { sim: opts.sim });
+  if (opts.answers) app.register(answerPage, { page: opts.answers });
   if (opts.dashboard) app.register(dashboard, opts.dashboard);
   else if (opts.sim) app.get('/', (_req, reply) => reply.redirect('/chat'));
   return app;

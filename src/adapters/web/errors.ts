@@ -13,6 +13,7 @@ export class WebError extends Error {
 const fieldNames: Record<string, string> = {
   from: '开始日期', to: '结束日期', org: '组织', name: '姓名', password: '密码', // dashboard
   text: '消息', room: '群名', minutes: '分钟数', // simulator
+  member: '答题人', answers: '答案', // answer page
 };
 const typeNames: Record<string, string> = { string: '文字', integer: '整数', object: '一个 JSON 对象' };
 
@@ -21,7 +22,7 @@ function validationMessage(err: FastifyError): string {
   const v = err.validation?.[0];
   if (!v) return '请求格式不正确';
   const p = v.params as Record<string, unknown>;
-  const key = v.keyword === 'required' ? String(p.missingProperty) : v.instancePath.replace(/^\//, '');
+  const key = v.keyword === 'required' ? String(p.missingProperty) : v.instancePath.replace(/^\//, '').replace(/\/\d+$/, '');
   const field = (err.validationContext === 'body' && key === 'from' ? '发送人' : fieldNames[key]) ?? (key || '请求内容');
   switch (v.keyword) {
     case 'required':

@@ -7,6 +7,7 @@ import { looksLikeAnswer, parseAnswers, unclear, type AnswerSheet } from '../qui
 import { cardChoice, parseCardTaskId } from '../quiz/cards.ts';
 import { isLessonDay, yearsWithoutHolidays } from '../schedule/calendar.ts';
 import { expectedParticipants } from '../quiz/participants.ts';
+import { recordSheet } from '../quiz/record.ts';
 import { readFirst } from '../stats.ts';
 import { roomsPerMinute } from '../schedule/plan.ts';
 import { secondsPerBatch } from '../send/queue.ts';
@@ -139,7 +140,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       if (await ctx.deps.store.markHinted(ref, wid)) ctx.reply(answerHint(ctx.msg.sender.name, lesson.quiz, mention));
       return;
     }
-    await recordSheet(ctx.deps, { g, push, lesson, wid, name: ctx.msg.sender.name, at: ctx.msg.at }, sheet);
+    await recordSheet(ctx.deps, g, ref, lesson, { wid, name: ctx.msg.sender.name }, sheet, ctx.msg.at);
   };
 
   /** Whatever is said to the bot (an @-mention, a private chat) and is neither command nor answer. */
@@ -148,30 +149,6 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
   };
 
   return new Router<ChatContext>().use(clean, command, answer, addressed);
-}
-
-/**
- * Records one worker's answers to a quiz, typed or tapped alike: the store keeps the first answer per
- * question, marks it late after the close, and a late one updates the org rollups of a closed push.
- */
-async function recordSheet(
-  deps: BotDeps,
-  a: { g: Group; push: Push; lesson: LessonSnapshot; wid: number; name: string; at: number },
-  sheet: AnswerSheet,
-): Promise<void> {
-  const { g, push, lesson } = a;
-  const outcomes: AnswerOutcome[] = [];
-  for (const [question, choice] of sheet.entries()) {
-    if (choice === undefined) continue;
-    outcomes.push(
-      await deps.store.recordAnswer({
-        gid: push.gid, day: push.day, kind: push.kind, wid: a.wid, name: a.name, lessonId: lesson.id, question, choice,
-        correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at: a.at,
-      }),
-    );
-  }
-  // A closed push is already in the org rollups; a late answer changes its 补学 figure there.
-  if (outcomes.some((o) => o.kind === 'recorded' && !o.onTime)) await deps.store.syncRollup(g.gid, push.day, deps.org.teamPaths(g.team));
 }
 
 /**
@@ -192,7 +169,7 @@ export async function answerCard(deps: BotDeps, tap: CardAnswer): Promise<void> 
   const wid = await deps.store.resolveWorker(g.gid, tap.sender.id, name);
   const sheet: AnswerSheet = [];
   sheet[target.question] = choice;
-  await recordSheet(deps, { g, push, lesson, wid, name, at: tap.at }, sheet);
+  await recordSheet(deps, g, target.ref, lesson, { wid, name }, sheet, tap.at);
 }
 
 /** Routes a group message to the quiz it answers: the day's lesson quiz (cards and reviews add more). */

@@ -44,7 +44,9 @@ export class Daily {
       const next = nextLesson(track, await this.d.store.history(g.gid), g.cycleSince);
       if (!next) break;
       const snapshot = snapshotOf(next.lesson, track);
-      const messages = renderLesson(next.lesson, this.pushInfo(g, day, track, track.lessons.indexOf(next.lesson) + 1));
+      // A link made for a day someone else claims points at that same quiz, so it is harmless.
+      const answerUrl = await this.d.answerLink?.({ gid: g.gid, day, kind: 'lesson' });
+      const messages = renderLesson(next.lesson, { ...this.pushInfo(g, day, track, track.lessons.indexOf(next.lesson) + 1), answerUrl });
       const plan = { snapshot, messages, target: roomTarget(g), newCycle: next.newCycle, completesRound: next.completesRound };
       const seq = await this.d.store.claimPush(g, day, plan, this.d.clock.now(), this.d.owner, reason);
       if (seq === 'taken') return 'taken';
@@ -208,7 +210,7 @@ export class Daily {
       .slice(0, 3)
       .map((m) => ({ name: m.name, streak: m.streak }));
     // The end of a round rides on the summary: one message, not two.
-    const parts = [renderSummary(lesson, { push, firstCorrect, streaks }), push.completesRound ? renderRoundDone(lesson, this.d.library(), g) : ''];
+    const parts = [renderSummary(lesson, { push, firstCorrect, streaks, viaPage: !!this.d.answerLink }), push.completesRound ? renderRoundDone(lesson, this.d.library(), g) : ''];
     await this.notify(`summary:${refKey(push)}`, roomTarget(g), parts.filter(Boolean).join('\n\n'));
   }
 

@@ -1,7 +1,7 @@
 import type { Library } from '../lessons/types.ts';
 import type { OrgTree } from '../org.ts';
 import type { Channel } from '../channel.ts';
-import type { Logger, Store } from '../ports.ts';
+import type { Logger, QuizRef, Store } from '../ports.ts';
 import type { CalendarOverrides } from '../schedule/calendar.ts';
 import type { Pace, SendQueue } from '../send/queue.ts';
 import type { Clock } from '../time.ts';
@@ -36,4 +36,6 @@ export interface BotDeps {
   /** The bot account this process sends as: its durable outbox is the account's. */
   account: string;
   org: OrgTree;
+  /** On a channel that hears nothing (a webhook): a link to the answer page for this quiz. */
+  answerLink?: (ref: QuizRef) => Promise<string>;
 }

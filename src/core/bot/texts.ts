@@ -56,6 +56,8 @@ export interface SummaryFigures {
   push: Push;
   firstCorrect: string[];
   streaks: { name: string; streak: number }[];
+  /** Answers come through the answer page's link (a channel that hears nothing), not replies in the group. */
+  viaPage?: boolean;
 }
 
 /** The one message posted when a quiz closes: answers, explanations, participation, recognition. */
@@ -72,7 +74,7 @@ export function renderSummary(lesson: Pick<LessonSnapshot, 'title' | 'quiz'>, f:
   if (f.firstCorrect.length) lines.push(`👏 最先全对：${f.firstCorrect.join('、')}`);
   const long = f.streaks.filter((s) => s.streak >= 3);
   if (long.length) lines.push(`🔥 连续学习：${long.map((s) => `${s.name} ${s.streak} 次`).join('、')}`);
-  lines.push('没赶上的同事，下一课推送前回复答案仍记为补学。');
+  lines.push(f.viaPage ? '没赶上的同事，下一课推送前点开小测的答题链接提交，仍记为补学。' : '没赶上的同事，下一课推送前回复答案仍记为补学。');
   return lines.join('\n');
 }
 

@@ -16,6 +16,8 @@ export interface PushInfo {
   /** How the quiz is asked and the text split follow the channel's capabilities. */
   caps: ChannelCapabilities;
   botName: string;
+  /** On a channel that hears nothing, the quiz is answered on this page instead of in the group. */
+  answerUrl?: string;
 }
 
 /**
@@ -41,9 +43,11 @@ export function renderLesson(lesson: Lesson, info: PushInfo): OutMessage[] {
  * options are too long for a card are written out, so the letters on the card can be looked up.
  */
 function quizText(quiz: Question[], info: PushInfo): string[] {
-  const { caps, windowMinutes, botName } = info;
+  const { caps, windowMinutes, botName, answerUrl } = info;
   const example = answerExample(quiz);
-  const header = caps.cards
+  const header = answerUrl
+    ? `【今日小测】${windowMinutes} 分钟内点开链接答题，以第一次提交为准：${answerUrl}`
+    : caps.cards
     ? `【今日小测】${windowMinutes} 分钟内点选下方卡片作答，以第一次提交为准。`
     : caps.hears === 'mentions'
       ? `【今日小测】${windowMinutes} 分钟内在群里 @${botName} 并写上答案，如 “@${botName} ${example}”，以第一次回复为准。`

@@ -38,8 +38,10 @@ function hashPart(hash: string): string {
 /** Instance and account ids are ours, but may carry odd characters; they are folded to a safe form. */
 const safePart = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
 
+export const isToken = (token: string): boolean => /^[A-Za-z0-9_-]{32,64}$/.test(token);
+
 function tokenPart(token: string): string {
-  if (!/^[A-Za-z0-9_-]{32,64}$/.test(token)) throw new Error('not a session token');
+  if (!isToken(token)) throw new Error('not a token');
   return token;
 }
 
@@ -102,6 +104,10 @@ export function keyBuilder(prefix: string) {
     // --- web dashboard ---
     /** An officer's dashboard session, by its random token (base64url, checked). */
     session: (token: string) => k('session', tokenPart(token)),
+
+    // --- answer page ---
+    /** The quiz an answer-page link opens, by the link's random token (base64url, checked). */
+    answerToken: (token: string) => k('answer-link', tokenPart(token)),
   };
 }
 

@@ -1,0 +1,39 @@
+import type { LessonSnapshot } from '../lessons/snapshot.ts';
+import type { OrgTree } from '../org.ts';
+import type { Group, QuizRef, Store } from '../ports.ts';
+import type { AnswerSheet } from './answers.ts';
+
+/** What became of a sheet: how many questions it answered for the first time, and whether after the close. */
+export interface SheetOutcome {
+  recorded: number;
+  late: boolean;
+}
+
+/**
+ * Records one worker's answer sheet on one quiz: the single path for a typed answer, a card tap and the
+ * answer page. Only the first answer to each question counts, and one after the close is late (补学).
+ */
+export async function recordSheet(
+  d: { store: Store; org: OrgTree },
+  g: Group,
+  ref: QuizRef,
+  lesson: LessonSnapshot,
+  worker: { wid: number; name: string },
+  sheet: AnswerSheet,
+  at: number,
+): Promise<SheetOutcome> {
+  const result: SheetOutcome = { recorded: 0, late: false };
+  for (const [question, choice] of sheet.entries()) {
+    if (choice === undefined) continue;
+    const outcome = await d.store.recordAnswer({
+      ...ref, wid: worker.wid, name: worker.name, lessonId: lesson.id, question, choice,
+      correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at,
+    });
+    if (outcome.kind !== 'recorded') continue;
+    result.recorded++;
+    result.late ||= !outcome.onTime;
+  }
+  // A closed push is already in the org rollups; a late answer changes its 补学 figure there.
+  if (result.late) await d.store.syncRollup(g.gid, ref.day, d.org.teamPaths(g.team));
+  return result;
+}
