@@ -154,7 +154,7 @@ describe('WeCom group robot webhook', () => {
         return String(err);
       }
     })();
-    expect(error).toMatch(/BANQIAN_WECOM_WEBHOOK_KEYS 应写成“群标识=key,群标识=key”/);
+    expect(error).toMatch(/BANQIAN_WECOM_WEBHOOK_KEYS 的每一项应写成“群名=key”/);
     expect(error).not.toContain(key);
   });
 });

@@ -21,7 +21,7 @@ describe('channel settings', () => {
     expect(c.channel).toEqual({
       type: 'wechaty',
       wecomBot: { botId: '', secret: '', wsUrl: '', perMinute: 20 },
-      wecomWebhook: { groups: [] },
+      wecomWebhook: { baseUrl: 'https://qyapi.weixin.qq.com', timeoutSeconds: 10, groups: [] },
       dingtalk: { clientId: '', clientSecret: '', robotCode: '', webhook: { url: '', secret: '' } },
     });
     expect(isSimulator(c)).toBe(true);
