@@ -6,6 +6,7 @@ import { realPuppet, WechatyChat } from '../adapters/chat/wechaty.ts';
 import { MockWorld } from '../adapters/chat/mockWorld.ts';
 import { connectRedis } from '../adapters/store/redis/connect.ts';
 import { RedisStore } from '../adapters/store/redis/store.ts';
+import { RedisRoster } from '../adapters/store/redis/roster.ts';
 import type { Config } from '../config/config.ts';
 import { loadOrg } from '../config/org.ts';
 import { Banqian } from '../core/bot/bot.ts';
@@ -77,7 +78,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
 
   const bot = new Banqian({
-    store, rooms: chat, queue, clock, log, owner, account, org: loadOrg(config.orgFile),
+    store, rooms: chat, queue, clock, log, owner, account, org: loadOrg(config.orgFile), roster: new RedisRoster(store),
     library: () => lessons.library,
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: config.quiz.windowMinutes, workDays: config.schedule.workDays,

@@ -23,6 +23,7 @@ export class ChatContext {
   command?: ParsedCommand;
   private groupId?: Promise<number | undefined>;
   private workerId?: Promise<number>;
+  private displayName?: Promise<string>;
 
   constructor(
     readonly deps: BotDeps,
@@ -52,17 +53,24 @@ export class ChatContext {
     return gid === undefined ? undefined : this.deps.store.getGroup(gid);
   }
 
+  /** The sender's name as the bot shows it: the roster's first, else what the platform gave (see README "Roster"). */
+  senderName(): Promise<string> {
+    const { id, name } = this.msg.sender;
+    this.displayName ??= this.deps.roster.names([id]).then(([n]) => n ?? name);
+    return this.displayName;
+  }
+
   async wid(): Promise<number> {
-    this.workerId ??= this.gid().then((gid) => this.deps.store.resolveWorker(gid, this.msg.sender.id, this.msg.sender.name));
+    this.workerId ??= Promise.all([this.gid(), this.senderName()]).then(([gid, name]) => this.deps.store.resolveWorker(gid, this.msg.sender.id, name));
     return this.workerId;
   }
 
-  /** The room's owner, leaders added with /leader add, and names listed in config. */
+  /** The room's owner, leaders added with /leader add, and names or user ids listed in config. */
   async isLeader(): Promise<boolean> {
     const { room, sender } = this.msg;
     if (!room) return false;
     if (room.ownerId && room.ownerId === sender.id) return true;
-    if (this.deps.settings.leaders.includes(sender.name)) return true;
+    if (this.deps.settings.leaders.some((l) => l === sender.name || l === sender.id)) return true;
     const gid = await this.gid();
     return gid !== undefined && this.deps.store.isLeader(gid, await this.wid());
   }

@@ -38,6 +38,11 @@ function hashPart(hash: string): string {
 /** Instance and account ids are ours, but may carry odd characters; they are folded to a safe form. */
 const safePart = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
 
+function codePart(code: string): string {
+  if (!/^\d{6}$/.test(code)) throw new Error('not an enrolment code');
+  return code;
+}
+
 function tokenPart(token: string): string {
   if (!/^[A-Za-z0-9_-]{32,64}$/.test(token)) throw new Error('not a session token');
   return token;
@@ -48,6 +53,8 @@ export function keyBuilder(prefix: string) {
   const k = (...parts: (string | number)[]) => [prefix, ...parts].join(':');
   /** A group's own keys: `<prefix>:{g:<gid>}:…`, one cluster slot per group. */
   const g = (gid: number, ...parts: (string | number)[]) => k(`{g:${idPart(gid)}}`, ...parts);
+  /** One roster per (platform, account), under one hash tag so an import replaces it in one script. */
+  const roster = (platform: string, account: string, part: string) => k(`{r:${safePart(platform)}.${safePart(account)}}`, 'roster', part);
   const quiz = (gid: number, day: string, kind: QuizKind, ...parts: string[]) => g(gid, 'push', dayPart(day), kindPart(kind), ...parts);
   return {
     prefix,
@@ -96,6 +103,18 @@ export function keyBuilder(prefix: string) {
     /** Org rollup: one node's figures for one day, with a per-lesson-snapshot breakdown. */
     rollup: (node: number, day: string) => k('rollup', idPart(node), dayPart(day)),
     instance: (owner: string) => k('instance', safePart(owner)),
+
+    // --- roster and enrolment codes ---
+    /** Imported people: hash user id -> JSON {name, team}. */
+    rosterPeople: (platform: string, account: string) => roster(platform, account, 'people'),
+    /** Imported teams: hash org path -> JSON array of user ids. */
+    rosterTeams: (platform: string, account: string) => roster(platform, account, 'teams'),
+    /** Names the platform gave with messages: hash user id -> name. */
+    rosterHeard: (platform: string, account: string) => roster(platform, account, 'heard'),
+    /** A one-time enrolment code -> JSON {team, expiresAt}; codes and their wrong tries share one slot. */
+    enrolCode: (code: string) => k('{c}', 'code', codePart(code)),
+    codeTriesGroup: (gid: number) => k('{c}', 'tries', 'group', idPart(gid)),
+    codeTriesWorker: (wid: number) => k('{c}', 'tries', 'worker', idPart(wid)),
 
     // --- web dashboard ---
     /** An officer's dashboard session, by its random token (base64url, checked). */
