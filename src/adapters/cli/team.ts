@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
+import { loadOrg } from '../../config/org.ts';
 import { bindTeam } from '../../core/bot/chat.ts';
+import { resolveTeam } from '../../core/roster/import.ts';
+import { describeCode } from '../../core/bot/texts.ts';
 import { resolveOrg } from './options.ts';
 
 export function teamCommand(): Command {
@@ -23,6 +26,26 @@ export function teamCommand(): Command {
         if (matches.length !== 1) throw new Error(matches.length ? `有 ${matches.length} 个群叫“${room}”` : `没有报名的群叫“${room}”`);
         await bindTeam(store, stats.org, matches[0], node.path);
         console.log(`已归属：${room} → ${node.path}`);
+      } finally {
+        close();
+        await server.stop();
+      }
+    });
+  team
+    .command('code')
+    .description('为一个班组生成一次性报名码（6 位，7 天内有效，只能用一次）')
+    .argument('<team>', '班组名称或完整路径')
+    .option('--prefix <prefix>', 'Redis 前缀（默认取设置）')
+    .action(async (query: string, opts: { prefix?: string }, cmd: Command) => {
+      const config = loadConfig(cmd.optsWithGlobals().config);
+      const found = resolveTeam(loadOrg(config.orgFile), query);
+      if ('error' in found) throw new Error(found.error);
+      const [{ redisFor }, { openStats }] = await Promise.all([import('../../app/redis.ts'), import('../../app/stats.ts')]);
+      const server = await redisFor(config, (m) => console.error(m));
+      const { roster, close } = openStats(config, server.url, opts.prefix);
+      try {
+        const { code, expiresAt } = await roster.issue(found.node.path, Date.now());
+        console.log(describeCode(code, found.node.path, expiresAt, config.timezone));
       } finally {
         close();
         await server.stop();

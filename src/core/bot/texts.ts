@@ -3,7 +3,7 @@ import type { Library, Question } from '../lessons/types.ts';
 import type { Group, Push } from '../ports.ts';
 import { answerExample } from '../quiz/answers.ts';
 import { sourceLabels, type ExpectedSource } from '../quiz/participants.ts';
-import { isoWeekday } from '../time.ts';
+import { isoWeekday, wallClock } from '../time.ts';
 
 export const enrolHint = '本群还没有报名。请群主或班长发送“报名 课程 时间”，例如：报名 safety 07:50';
 export const leftHint = '本群已退订，不再推送。群主或班长重新发送“报名 课程 时间”即可接着学，学习记录都保留着。';
@@ -16,6 +16,12 @@ export function codeRefusal(outcome: { kind: 'wrong' } | { kind: 'expired' } | {
   if (outcome.kind === 'locked') return `报名码输错次数太多，请 ${Math.max(1, Math.ceil((outcome.until - now) / 60_000))} 分钟后再试。`;
   return '报名码不对或已经用过，请核对工会发的 6 位报名码。';
 }
+
+/** How an officer hands a code on: the CLI prints it, the dashboard shows it. */
+export const describeCode = (code: string, team: string, expiresAt: number, timezone: string): string => {
+  const until = wallClock(expiresAt, timezone);
+  return `报名码：${code}（${team}，${until.day} ${until.hhmm} 前有效，只能用一次）\n班长在班组群里发送：@班前小助手 报名 课程 时间 ${code}，例如：@班前小助手 报名 safety 07:50 ${code}`;
+};
 
 export const leaveQuestion = '确定要退订吗？退订后不再推送，学习记录都保留。确定请回复“确认退订”。';
 export const shortHelp = '我是班前小助手：每个工作日推送班前十分钟的一课和小测。答题直接回复选项，如 “B”；发送“帮助”查看全部指令，发送“我的”查看积分。';
