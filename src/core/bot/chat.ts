@@ -79,6 +79,14 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       const joined = rest.join(' ');
       const names = (joined.includes('@') ? joined.split('@') : [joined]).map((n) => n.trim()).filter(Boolean);
       if (!/^(add|添加)$/i.test(verb ?? '') || !names.length) return ctx.reply('用法：班长 添加 @名字（可以一次写几个人，或 /leader add @name）');
+      // Where the platform says whom a message @-mentions, that id decides; names are looked up only on Wechaty.
+      const mentioned = ctx.msg.mentions ?? [];
+      if (mentioned.length) {
+        const shown = await ctx.deps.roster.names(mentioned.map((m) => m.id));
+        const people = mentioned.map((m, i) => ({ id: m.id, name: shown[i] ?? m.name ?? m.id }));
+        for (const p of people) await ctx.deps.store.addLeader(g.gid, await ctx.deps.store.resolveWorker(g.gid, p.id, p.name));
+        return ctx.reply(`已添加 ${people.map((p) => p.name).join('、')} 为班长，可以设置本群。`);
+      }
       const members = await ctx.deps.rooms.members(g.roomId);
       const added: string[] = [];
       const missing: string[] = [];

@@ -11,6 +11,8 @@ export interface Incoming {
   text: string;
   /** The platform says the bot was @-mentioned (unreliable on some puppets; the text is checked too). */
   mentioned: boolean;
+  /** People @-mentioned other than the bot, where the platform reports their ids (WeCom, DingTalk); Wechaty leaves it out. */
+  mentions?: { id: string; name?: string }[];
   /** Arrival time (ms), which decides on-time vs late even if Redis is away for a while. */
   at: number;
 }
