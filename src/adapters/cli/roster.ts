@@ -7,6 +7,7 @@ import { loadOrg } from '../../config/org.ts';
 import type { OrgTree } from '../../core/org.ts';
 import { csvRows, rosterFromRows, type SheetRow } from '../../core/roster/import.ts';
 import type { RosterEntry } from '../../core/roster/roster.ts';
+import { withStore } from './options.ts';
 
 /** The first worksheet's rows as text (numbers such as user ids as Excel shows them). */
 async function xlsxRows(file: string): Promise<SheetRow[]> {
@@ -53,16 +54,8 @@ export function rosterCommand(): Command {
       const config = loadConfig(cmd.optsWithGlobals().config);
       // Checked before Redis starts: a bad file changes nothing.
       const entries = await readRoster(file, loadOrg(config.orgFile));
-      const [{ redisFor }, { openStats }] = await Promise.all([import('../../app/redis.ts'), import('../../app/stats.ts')]);
-      const server = await redisFor(config, (m) => console.error(m));
-      const { roster: store, close } = openStats(config, server.url, opts.prefix);
-      try {
-        await store.replace(entries);
-        console.log(`已导入花名册：${entries.length} 人，${new Set(entries.map((e) => e.team)).size} 个班组。`);
-      } finally {
-        close();
-        await server.stop();
-      }
+      await withStore(config, opts.prefix, ({ roster }) => roster.replace(entries));
+      console.log(`已导入花名册：${entries.length} 人，${new Set(entries.map((e) => e.team)).size} 个班组。`);
     });
   return roster;
 }

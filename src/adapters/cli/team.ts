@@ -4,7 +4,7 @@ import { loadOrg } from '../../config/org.ts';
 import { bindTeam } from '../../core/bot/chat.ts';
 import { resolveTeam } from '../../core/roster/import.ts';
 import { describeCode } from '../../core/bot/texts.ts';
-import { resolveOrg } from './options.ts';
+import { resolveOrg, withStore } from './options.ts';
 
 export function teamCommand(): Command {
   const team = new Command('team').description('班组与组织架构');
@@ -40,16 +40,8 @@ export function teamCommand(): Command {
       const config = loadConfig(cmd.optsWithGlobals().config);
       const found = resolveTeam(loadOrg(config.orgFile), query);
       if ('error' in found) throw new Error(found.error);
-      const [{ redisFor }, { openStats }] = await Promise.all([import('../../app/redis.ts'), import('../../app/stats.ts')]);
-      const server = await redisFor(config, (m) => console.error(m));
-      const { roster, close } = openStats(config, server.url, opts.prefix);
-      try {
-        const { code, expiresAt } = await roster.issue(found.node.path, Date.now());
-        console.log(describeCode(code, found.node.path, expiresAt, config.timezone));
-      } finally {
-        close();
-        await server.stop();
-      }
+      const { code, expiresAt } = await withStore(config, opts.prefix, ({ roster }) => roster.issue(found.node.path, Date.now()));
+      console.log(describeCode(code, found.node.path, expiresAt, config.timezone));
     });
   return team;
 }
