@@ -1,6 +1,6 @@
 /**
- * The one place that spells Redis keys. Only integer ids, validated days, quiz kinds, content hashes
- * and account ids go into a key; names, platform ids and nicknames live in hash fields and values, so
+ * The one place that spells Redis keys. Only integer ids, validated days, quiz kinds, content hashes,
+ * 6-digit enrolment codes and (folded) platform and account ids go into a key; names, platform ids and nicknames live in hash fields and values, so
  * ":", "*", spaces or emoji in them can never break or collide keys.
  *
  * Every key of one group (its settings, its pushes and their answers) sits under the hash tag
