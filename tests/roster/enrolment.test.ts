@@ -162,4 +162,30 @@ events:
       close();
     }
   });
+
+  redisTest('a roster imported later renames people who answered before, on the dashboard too', async ({ prefix }) => {
+    await runScenario(
+      `
+start: "2026-12-07T07:00:00+08:00"
+until: "2026-12-08T08:00:00+08:00"
+${room}
+events:
+  - {at: "2026-12-07T07:01:00+08:00", room: 总装车间一班, from: 张班长, text: "报名 demo 07:50"}
+  - {at: "2026-12-07T07:55:00+08:00", room: 总装车间一班, from: 王芳, text: "B"}
+`,
+      { prefix },
+    );
+    const { store, roster, close } = simStore(prefix);
+    const { stats, close: closeStats } = openStats(testConfig(), redisUrl(), prefix);
+    try {
+      await roster.replace([{ id: 'wxid-3', name: '王芳芳', team }]);
+      const g = (await store.activeGroups())[0];
+      const view = await stats.team(g, '2026-12-07', '2026-12-08', '2026-12-08');
+      expect(view.workers.map((w) => w.name)).toEqual(['王芳芳']);
+      expect(view.notAnsweredToday).toEqual(['王芳芳']);
+    } finally {
+      closeStats();
+      close();
+    }
+  });
 });
