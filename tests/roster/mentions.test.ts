@@ -44,7 +44,7 @@ function atOnlyBot(prefix: string, leaders: string[]) {
 }
 
 describe('leaders by platform user id', () => {
-  redisTest('config leaders are user ids; 班长 添加 @… takes the id from the mention and shows the roster name', async ({ prefix }) => {
+  redisTest('config leaders are user ids; 班长 添加 @… takes the id from the mention and shows the roster name; without either name a sender is shown by id', async ({ prefix }) => {
     const { say, roster, close } = atOnlyBot(prefix, ['boss01']);
     try {
       await roster.replace([{ id: 'u7', name: '孙伟', team: '江都区总工会/江都机械有限公司/总装车间/总装车间一班' }]);
@@ -53,6 +53,9 @@ describe('leaders by platform user id', () => {
       expect(await say('u7', '时间 08:00')).toEqual(['抱歉，只有群主或班长可以设置本群。']);
       expect(await say('boss01', '班长 添加 @孙伟', [{ id: 'u7' }])).toEqual(['已添加 孙伟 为班长，可以设置本群。']);
       expect(await say('u7', '时间 08:00')).toEqual(['好的，以后每个工作日 08:00 推送。']);
+      // Without a roster entry or a platform name, the user id is the name.
+      expect((await say('u8', '我的'))[0].split('\n')[0]).toBe('【我的学习】u8');
+      expect((await say('u7', '我的'))[0].split('\n')[0]).toBe('【我的学习】孙伟');
     } finally {
       close();
     }

@@ -55,10 +55,13 @@ export class ChatContext {
     return gid === undefined ? undefined : this.deps.store.getGroup(gid);
   }
 
-  /** The sender's name as the bot shows it: the roster's first, else what the platform gave (see README "Roster"). */
+  /**
+   * The sender's name as the bot shows it: the roster's first, else what the platform gave, else (WeCom gives
+   * only ids) the user id until a roster is imported; see README "Roster".
+   */
   senderName(): Promise<string> {
     const { id, name } = this.msg.sender;
-    this.displayName ??= this.deps.roster.names([id]).then(([n]) => n ?? name);
+    this.displayName ??= this.deps.roster.names([id]).then(([n]) => n ?? (name || id));
     return this.displayName;
   }
 
