@@ -51,6 +51,8 @@ describe('leaders by platform user id', () => {
       expect(await say('u7', '时间 08:00')).toEqual(['本群还没有报名。请群主或班长发送“报名 课程 时间”，例如：报名 safety 07:50']);
       expect((await say('boss01', '报名 demo 07:50'))[0]).toMatch(/^已报名《测试课程》/);
       expect(await say('u7', '时间 08:00')).toEqual(['抱歉，只有群主或班长可以设置本群。']);
+      // Without a mention's id there is no member list to look a name up in.
+      expect(await say('boss01', '班长 添加 @孙伟')).toEqual(['群里没有找到“孙伟”。']);
       expect(await say('boss01', '班长 添加 @孙伟', [{ id: 'u7' }])).toEqual(['已添加 孙伟 为班长，可以设置本群。']);
       expect(await say('u7', '时间 08:00')).toEqual(['好的，以后每个工作日 08:00 推送。']);
       // Without a roster entry or a platform name, the user id is the name.

@@ -87,7 +87,8 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
         for (const p of people) await ctx.deps.store.addLeader(g.gid, await ctx.deps.store.resolveWorker(g.gid, p.id, p.name));
         return ctx.reply(`已添加 ${people.map((p) => p.name).join('、')} 为班长，可以设置本群。`);
       }
-      const members = await ctx.deps.rooms.members(g.roomId);
+      // A platform that can't list members finds nobody by name (the reply says so) rather than failing silently.
+      const members = await ctx.deps.rooms.members(g.roomId).catch(() => []);
       const added: string[] = [];
       const missing: string[] = [];
       for (const name of names) {
