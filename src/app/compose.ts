@@ -6,6 +6,7 @@ import type { MockWorld } from '../adapters/chat/wechaty/mockWorld.ts';
 import { connectRedis } from '../adapters/store/redis/connect.ts';
 import { RedisAnswerTokens } from '../adapters/store/redis/answerTokens.ts';
 import { RedisStore } from '../adapters/store/redis/store.ts';
+import { RedisRoster } from '../adapters/store/redis/roster.ts';
 import type { Config } from '../config/config.ts';
 import { loadOrg } from '../config/org.ts';
 import { Banqian } from '../core/bot/bot.ts';
@@ -89,7 +90,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Until the roster import exists, the page lists the people the group already knows.
   const answers = new AnswerPage({ store, org, clock, tokens: new RedisAnswerTokens(redis, store.keys), roster: knownMembers(store), publicUrl: config.web.publicUrl });
   const bot = new Banqian({
-    store, channel: chat, queue, clock, log, owner, account, org,
+    store, channel: chat, queue, clock, log, owner, account, org, roster: new RedisRoster(store),
     answerLink: answerLinkFor(chat.caps.hears, config.web.publicUrl, answers),
     library: () => lessons.library,
     settings: {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RedisStore } from '../adapters/store/redis/store.ts';
+import { RedisRoster } from '../adapters/store/redis/roster.ts';
 import type { DashboardOptions } from '../adapters/web/dashboard.ts';
 import { RedisSessions } from '../adapters/web/sessions.ts';
 import type { Config } from '../config/config.ts';
@@ -23,6 +24,6 @@ export function sessionSecret(config: Config): string {
 export function dashboardOptions(config: Config, stats: Stats, store: RedisStore, now: () => number, simulated = false): DashboardOptions {
   return {
     stats, officers: () => loadOfficers(config.officersFile), sessions: new RedisSessions(store.redis, store.keys), secret: sessionSecret(config),
-    now, timezone: config.timezone, https: config.web.https, simulated,
+    now, timezone: config.timezone, https: config.web.https, simulated, codes: new RedisRoster(store),
   };
 }

@@ -1,14 +1,15 @@
 import { connectRedis } from '../adapters/store/redis/connect.ts';
 import { RedisStore } from '../adapters/store/redis/store.ts';
+import { RedisRoster } from '../adapters/store/redis/roster.ts';
 import type { Config } from '../config/config.ts';
 import { loadOrg } from '../config/org.ts';
 import { Stats } from '../core/stats.ts';
 
-/** What the officers' tools (stats CLI, dashboard) need: the store and the figures over it, no chat. */
+/** What the officers' tools (stats, roster and team CLI, dashboard) need: the store, the figures over it and the roster, no chat. */
 export function openStats(config: Config, redisUrl: string, prefix = config.redis.prefix) {
   const redis = connectRedis(redisUrl);
   // Officers' figures read what was sent (lesson snapshots), never the lesson files.
   const store = new RedisStore(redis, { prefix, platform: 'wechaty', account: config.puppet.name, unstableIds: false, points: config.points });
   const stats = new Stats(store, loadOrg(config.orgFile), config.points);
-  return { stats, store, close: () => redis.disconnect() };
+  return { stats, store, roster: new RedisRoster(store), close: () => redis.disconnect() };
 }

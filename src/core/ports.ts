@@ -59,8 +59,10 @@ export interface Push extends QuizRef {
   sentAt?: number;
   closesAt?: number;
   closedAt?: number;
-  /** Room members other than the bot when the quiz closed. */
+  /** People expected to answer when the quiz closed (see quiz/participants.ts). */
   expected?: number;
+  /** Where `expected` came from: roster, headcount, room or answerers. */
+  expectedSource?: string;
   answered: number;
   correct: number;
   late: number;
@@ -147,7 +149,7 @@ export interface Store {
   /** Open quizzes; with `now`, only those whose window has ended. */
   openQuizzes(now?: number): Promise<QuizRef[]>;
   /** Closes the quiz once; `closedNow` is true only for the caller that closed it. */
-  closeQuiz(ref: QuizRef, now: number, expected: number): Promise<{ push: Push; closedNow: boolean } | undefined>;
+  closeQuiz(ref: QuizRef, now: number, expected: number, source?: string): Promise<{ push: Push; closedNow: boolean } | undefined>;
   /** Takes a closed quiz off the list of open quizzes (after its rollup and summary are safe). */
   forgetQuiz(ref: QuizRef): Promise<void>;
   firstCorrect(gid: number, day: string, limit: number): Promise<string[]>;

@@ -181,10 +181,9 @@ export class Stats {
   private async notAnswered(g: Group, day: string): Promise<string[]> {
     const answered = new Set(await this.store.onTimeWorkers(g.gid, day));
     // Workers who have answered in this group before: the dashboard may run without the chat platform.
-    return (await this.store.members(g.gid))
-      .filter((m) => !answered.has(m.wid))
-      .map((m) => m.name)
-      .sort((a, b) => a.localeCompare(b, 'zh'));
+    const missing = (await this.store.members(g.gid)).filter((m) => !answered.has(m.wid));
+    // Display names, which a roster import updates (a member's own record keeps the name of their last answer).
+    return (await this.store.workerNames(missing.map((m) => m.wid))).sort((a, b) => a.localeCompare(b, 'zh'));
   }
 
   /** Per worker over these pushes: lessons answered on time, lessons all right, points; current streak. */

@@ -153,9 +153,9 @@ describe('the bot does what people mean', () => {
       { config },
     );
     const summaries = lines.filter((l) => l.text.startsWith('【小测揭晓】')).map((l) => l.text);
-    expect(summaries[0]).toContain('参与：2/5 人（40%），全部答对 2 人。'); // 李明, 孙伟; "bad" is a word
-    expect(summaries[1]).toContain('参与：3/5 人（60%），全部答对 2 人。');
-    expect(summaries[2]).toContain('参与：1/5 人（20%），全部答对 1 人。');
+    expect(summaries[0]).toContain('参与：2/5 人（40%，按群成员），全部答对 2 人。'); // 李明, 孙伟; "bad" is a word
+    expect(summaries[1]).toContain('参与：3/5 人（60%，按群成员），全部答对 2 人。');
+    expect(summaries[2]).toContain('参与：1/5 人（20%，按群成员），全部答对 1 人。');
     const hints = lines.filter((l) => l.text.includes('没看懂'));
     expect(hints.map((l) => `${l.at.slice(5, 16)} ${l.text}`)).toEqual([
       // "B" on a two-question quiz: which question? Told once, though 王芳 tried twice.

@@ -86,7 +86,7 @@ describe('a push keeps the lesson as it was sent', () => {
     expect(summaries).toHaveLength(1);
     expect(summaries[0].text).toContain('【小测揭晓】《第一课》');
     expect(summaries[0].text).toContain('正确答案：B. 断电上锁');
-    expect(summaries[0].text).toContain('参与：2/3 人（67%），全部答对 2 人。');
+    expect(summaries[0].text).toContain('参与：2/3 人（67%，按群成员），全部答对 2 人。');
   });
 
   test('the lesson page and the stats read the snapshot, even after the file is gone', async () => {
@@ -196,7 +196,7 @@ events:
       '12-07T10:40 一班: 【小测揭晓】《第一课》',
     ]);
     expect(lines[2].text).toBe(
-      ['【本周参与】一班', '12月7日（周一）：未推送（系统停机错过），发送“立即推送”可补发', '其他课程：职工权益（rights），发送“报名 课程 07:50”可更换，进度都保留。'].join('\n'),
+      ['【本周参与】一班', '应参与：2 人（按群成员）', '12月7日（周一）：未推送（系统停机错过），发送“立即推送”可补发', '其他课程：职工权益（rights），发送“报名 课程 07:50”可更换，进度都保留。'].join('\n'),
     );
   });
 });

@@ -197,7 +197,7 @@ describe('when the chat platform cannot list a room', () => {
       clock.t += 3 * 60 * minuteMs;
       await app.tick();
       await runFor([app], clock, 5_000);
-      expect(sent.find((s) => s.text.startsWith('【小测揭晓】'))!.text).toContain('参与：1/1 人（100%）');
+      expect(sent.find((s) => s.text.startsWith('【小测揭晓】'))!.text).toContain('参与：1/1 人（100%，按答过题的人）');
     } finally {
       await app.stop();
     }

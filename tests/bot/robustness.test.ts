@@ -40,7 +40,7 @@ ${chatter}
     ]);
     expect(lines[2].text).toMatch(/^我是班前小助手/);
     // 李明's first "B" counts once among a thousand messages; the late joiner is counted in X and Y.
-    expect(summaryOf(lines)).toContain('参与：3/4 人（75%），全部答对 2 人。');
+    expect(summaryOf(lines)).toContain('参与：3/4 人（75%，按群成员），全部答对 2 人。');
     expect(summaryOf(lines)).toContain('👏 最先全对：李明、新来的小周');
   });
 
@@ -98,7 +98,7 @@ describe('Redis unreachable for 30 s during a quiz', () => {
       await app.tick();
       await pumpFor(10_000);
       const summary = sent.find((t) => t.startsWith('【小测揭晓】'))!;
-      expect(summary).toContain('参与：2/4 人（50%），全部答对 1 人。');
+      expect(summary).toContain('参与：2/4 人（50%，按群成员），全部答对 1 人。');
       expect(summary).toContain('👏 最先全对：李明');
     } finally {
       await app.stop();

@@ -61,7 +61,7 @@ test('`banqian start` runs the whole loop on the simulator: enrol, push, answer,
     expect(advanced.status).toBe(200);
     const all = await readEvents(`${base}/api/sim/events`, (t) => t.some((x) => x.startsWith('【小测揭晓】')), 20_000);
     const summary = all.find((t) => t.startsWith('【小测揭晓】'))!;
-    expect(summary).toContain('参与：2/5 人（40%），全部答对 1 人。');
+    expect(summary).toContain('参与：2/5 人（40%，按群成员），全部答对 1 人。');
     expect(summary).toContain('👏 最先全对：李明');
   } finally {
     child.kill('SIGTERM');

@@ -5,6 +5,7 @@ import { simulateCommand } from './simulate.ts';
 import { startCommand } from './start.ts';
 import { statsCommand } from './stats.ts';
 import { teamCommand } from './team.ts';
+import { rosterCommand } from './roster.ts';
 import { officerCommand } from './officers.ts';
 import { dashboardCommand } from './dashboard.ts';
 
@@ -18,6 +19,7 @@ program.addCommand(simulateCommand());
 program.addCommand(startCommand());
 program.addCommand(statsCommand());
 program.addCommand(teamCommand());
+program.addCommand(rosterCommand());
 program.addCommand(officerCommand());
 program.addCommand(dashboardCommand());
 

@@ -37,6 +37,21 @@ export function checkFiles(config: Config): void {
   throw new Error([...errors, `课程目录“${config.lessonsDir}”里没有可用的课，机器人无法推送。请先修正上面的错误（npx banqian lessons validate ${config.lessonsDir}）`].join('\n'));
 }
 
+type Opened = ReturnType<typeof import('../../app/stats.ts').openStats>;
+
+/** Runs a short command's work against the store (the private redis-server started or reused), then closes both. */
+export async function withStore<T>(config: Config, prefix: string | undefined, work: (opened: Opened) => Promise<T>): Promise<T> {
+  const [{ redisFor }, { openStats }] = await Promise.all([import('../../app/redis.ts'), import('../../app/stats.ts')]);
+  const server = await redisFor(config, (m) => console.error(m));
+  const opened = openStats(config, server.url, prefix);
+  try {
+    return await work(opened);
+  } finally {
+    opened.close();
+    await server.stop();
+  }
+}
+
 type Closer = () => unknown;
 
 /**

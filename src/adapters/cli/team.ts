@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
+import { loadOrg } from '../../config/org.ts';
 import { bindTeam } from '../../core/bot/chat.ts';
-import { resolveOrg } from './options.ts';
+import { resolveTeam } from '../../core/roster/import.ts';
+import { describeCode } from '../../core/bot/texts.ts';
+import { resolveOrg, withStore } from './options.ts';
 
 export function teamCommand(): Command {
   const team = new Command('team').description('班组与组织架构');
@@ -27,6 +30,18 @@ export function teamCommand(): Command {
         close();
         await server.stop();
       }
+    });
+  team
+    .command('code')
+    .description('为一个班组生成一次性报名码（6 位，7 天内有效，只能用一次）')
+    .argument('<team>', '班组名称或完整路径')
+    .option('--prefix <prefix>', 'Redis 前缀（默认取设置）')
+    .action(async (query: string, opts: { prefix?: string }, cmd: Command) => {
+      const config = loadConfig(cmd.optsWithGlobals().config);
+      const found = resolveTeam(loadOrg(config.orgFile), query);
+      if ('error' in found) throw new Error(found.error);
+      const { code, expiresAt } = await withStore(config, opts.prefix, ({ roster }) => roster.issue(found.node.path, Date.now()));
+      console.log(describeCode(code, found.node.path, expiresAt, config.timezone));
     });
   return team;
 }

@@ -10,6 +10,9 @@ import { hashPassword, verifyPassword } from '../../config/officers.ts';
 import { figureCells, figureHeaders, toCsv, type Cell } from '../../core/export.ts';
 import { OrgTree, type OrgNode } from '../../core/org.ts';
 import type { Group } from '../../core/ports.ts';
+import { isTeam } from '../../core/roster/import.ts';
+import type { EnrolCodes } from '../../core/roster/roster.ts';
+import { describeCode } from '../../core/bot/texts.ts';
 import type { Stats } from '../../core/stats.ts';
 import { addDays, isRealDate, rangeError, wallClock } from '../../core/time.ts';
 import { toXlsx } from '../export/xlsx.ts';
@@ -35,6 +38,8 @@ export interface DashboardOptions {
   https?: boolean;
   /** Running under the simulator: the page shows the simulator's date. */
   simulated?: boolean;
+  /** One-time enrolment codes an officer issues for a team in their scope (absent: no code button). */
+  codes?: EnrolCodes;
 }
 
 const pagesDir = fileURLToPath(new URL('./dashboard/', import.meta.url));
@@ -51,6 +56,7 @@ const loginBody = {
   type: 'object',
   properties: { name: { type: 'string', maxLength: 64 }, password: { type: 'string', maxLength: 256 } },
 } as const;
+const codeBody = { type: 'object', required: ['team'], properties: { team: { type: 'string', minLength: 1, maxLength: 1000 } } } as const;
 const rangeQuery = {
   type: 'object',
   properties: { org: { type: 'string', maxLength: 1000 }, from: { type: 'string', maxLength: 10 }, to: { type: 'string', maxLength: 10 } },
@@ -175,7 +181,18 @@ export async function dashboard(app: FastifyInstance, opts: DashboardOptions): P
       const node = scopedNode(req, reply, req.query.org);
       const range = node && dateRange(req.query, reply);
       if (!node || !range) return reply;
-      return { ...(await stats.overview(node, range.from, range.to)), breadcrumb: breadcrumb(req.officer!.scope, node) };
+      const enrolable = !!opts.codes && isTeam(org, node);
+      return { ...(await stats.overview(node, range.from, range.to)), breadcrumb: breadcrumb(req.officer!.scope, node), enrolable };
+    });
+
+    // An officer issues a code for a team within their scope; the leader who sends it in 报名 binds the group.
+    api.post<{ Body: { team: string } }>('/api/team-code', { schema: { body: codeBody } }, async (req, reply) => {
+      const node = opts.codes && scopedNode(req, reply, req.body.team);
+      if (!opts.codes) return reply.code(404).send({ error: '报名码未启用' });
+      if (!node) return reply;
+      if (!isTeam(org, node)) return reply.code(400).send({ error: `“${node.name}”不是班组，报名码只能发给班组（组织架构最末一级）` });
+      const { code, expiresAt } = await opts.codes.issue(node.path, opts.now());
+      return { code, team: node.path, expiresAt: new Date(expiresAt).toISOString(), text: describeCode(code, node.path, expiresAt, opts.timezone) };
     });
 
     api.get<{ Params: { gid: string }; Querystring: Query }>('/api/team/:gid', withRange, async (req, reply) => {

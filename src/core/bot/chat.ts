@@ -6,8 +6,10 @@ import type { AnswerOutcome, Group, Push, QuizRef, Store } from '../ports.ts';
 import { looksLikeAnswer, parseAnswers, unclear, type AnswerSheet } from '../quiz/answers.ts';
 import { cardChoice, parseCardTaskId } from '../quiz/cards.ts';
 import { isLessonDay, yearsWithoutHolidays } from '../schedule/calendar.ts';
-import { expectedParticipants } from '../quiz/participants.ts';
+import { expectedParticipants, sourceLabels } from '../quiz/participants.ts';
 import { recordSheet } from '../quiz/record.ts';
+import { isTeam } from '../roster/import.ts';
+import { codePattern } from '../roster/roster.ts';
 import { readFirst } from '../stats.ts';
 import { roomsPerMinute } from '../schedule/plan.ts';
 import { secondsPerBatch } from '../send/queue.ts';
@@ -16,7 +18,7 @@ import { parseCommand, stripMention, type CommandName } from './commands.ts';
 import type { ChatContext } from './context.ts';
 import type { Daily } from './daily.ts';
 import type { BotDeps } from './deps.ts';
-import { answerHint, describeDay, describeDays, enrolHint, enrolUsage, helpText, leaderOnly, leaveQuestion, leftHint, percent, shortHelp } from './texts.ts';
+import { answerHint, codeRefusal, describeDay, describeDays, enrolHint, enrolUsage, headcountUsage, helpText, leaderOnly, leaveQuestion, leftHint, percent, shortHelp } from './texts.ts';
 import { Router, type Middleware } from './router.ts';
 
 type Handler = (ctx: ChatContext) => Promise<void>;
@@ -68,13 +70,30 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       else if (r === 'no-lessons') ctx.reply(`课程“${g.track}”里没有可用的课，请联系管理员检查课程文件。`);
     }),
     status: leaderOf('查看本群统计', (ctx, g) => status(ctx, g)),
+    headcount: leaderOf('设置人数', async (ctx, g) => {
+      const n = Number(/^\d+/.exec(ctx.command!.args[0] ?? '')?.[0]);
+      if (ctx.command!.args.length !== 1 || !Number.isInteger(n) || n > 1000) return ctx.reply(headcountUsage);
+      await ctx.deps.roster.setHeadcount(g.gid, n || undefined);
+      const now = await expectedParticipants(ctx.deps, g);
+      const said = n ? `好的，本群应参与人数设为 ${n} 人。` : '已取消设定的人数。';
+      ctx.reply(now.source === 'headcount' ? said : `${said}统计的应参与人数现在${sourceLabels[now.source]}：${now.count} 人。`);
+    }),
     leader: leaderOf('添加班长', async (ctx, g) => {
       const [verb, ...rest] = ctx.command!.args;
       // "@孙伟 @周丽" names several people; without "@" the rest is one name (names may contain spaces).
       const joined = rest.join(' ');
       const names = (joined.includes('@') ? joined.split('@') : [joined]).map((n) => n.trim()).filter(Boolean);
       if (!/^(add|添加)$/i.test(verb ?? '') || !names.length) return ctx.reply('用法：班长 添加 @名字（可以一次写几个人，或 /leader add @name）');
-      const members = await ctx.deps.channel.members(g.roomId);
+      // Where the platform says whom a message @-mentions, that id decides; names are looked up only on Wechaty.
+      const mentioned = ctx.msg.mentions ?? [];
+      if (mentioned.length) {
+        const shown = await ctx.deps.roster.names(mentioned.map((m) => m.id));
+        const people = mentioned.map((m, i) => ({ id: m.id, name: shown[i] ?? m.name ?? m.id }));
+        for (const p of people) await ctx.deps.store.addLeader(g.gid, await ctx.deps.store.resolveWorker(g.gid, p.id, p.name));
+        return ctx.reply(`已添加 ${people.map((p) => p.name).join('、')} 为班长，可以设置本群。`);
+      }
+      // A platform that can't list members finds nobody by name (the reply says so) rather than failing silently.
+      const members = await ctx.deps.channel.members(g.roomId).catch(() => []);
       const added: string[] = [];
       const missing: string[] = [];
       for (const name of names) {
@@ -95,8 +114,8 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       if ('error' in found) return ctx.reply(found.error);
       // A group is a team: a workshop, a company or the district is never its binding.
       const node = found.node;
-      if (node.children.length || !node.parent || node === ctx.deps.org.unbound) {
-        const teams = leaves(node).filter((n) => n.parent && n !== ctx.deps.org.unbound).slice(0, 5).map((n) => n.name);
+      if (!isTeam(ctx.deps.org, node)) {
+        const teams = leaves(node).filter((n) => isTeam(ctx.deps.org, n)).slice(0, 5).map((n) => n.name);
         return ctx.reply(`“${node.name}”不是班组，请写本群所在的班组${teams.length ? `，例如：班组 ${teams[0]}（可选：${teams.join('、')}）` : ''}。`);
       }
       await bindTeam(ctx.deps.store, ctx.deps.org, g, node.path);
@@ -109,6 +128,9 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     const raw = ctx.msg.text;
     if (!raw || !raw.trim()) return;
     const { text, mentioned } = stripMention(raw, ctx.deps.settings.botName);
+    // A platform that gives names (Wechaty, DingTalk's senderNick) fills the roster as people speak.
+    const { id, name } = ctx.msg.sender;
+    if (name && name !== id) await ctx.deps.roster.heard(id, name);
     ctx.text = text;
     ctx.mentioned = mentioned || ctx.msg.mentioned;
     await next();
@@ -140,7 +162,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       if (await ctx.deps.store.markHinted(ref, wid)) ctx.reply(answerHint(ctx.msg.sender.name, lesson.quiz, mention));
       return;
     }
-    await recordSheet(ctx.deps, g, ref, lesson, { wid, name: ctx.msg.sender.name }, sheet, ctx.msg.at);
+    await recordSheet(ctx.deps, g, ref, lesson, { wid, name: await ctx.senderName() }, sheet, ctx.msg.at);
   };
 
   /** Whatever is said to the bot (an @-mention, a private chat) and is neither command nor answer. */
@@ -205,8 +227,10 @@ const findTrack = (library: Library, word: string): Track | undefined =>
 async function enroll(ctx: ChatContext): Promise<void> {
   const { deps } = ctx;
   if (!ctx.inRoom) return ctx.reply('请在班组群里发送“报名 课程 时间”。');
-  if (!(await ctx.isLeader())) return ctx.reply(leaderOnly('为本群报名'));
   const [trackArg, timeArg, ...extra] = ctx.command!.args;
+  // A one-time code from the union makes the sender the leader where the platform does not say who owns the group.
+  const code = extra.length === 1 && codePattern.test(extra[0]) ? extra.pop() : undefined;
+  if (!code && !(await ctx.isLeader())) return ctx.reply(`${leaderOnly('为本群报名')}有工会发的报名码，请发送“报名 课程 时间 报名码”。`);
   const library = deps.library();
   const choices = library.tracks.map((t) => `${t.id}（${t.title}）`).join('、');
   const track = trackArg ? findTrack(library, trackArg) : undefined;
@@ -214,6 +238,10 @@ async function enroll(ctx: ChatContext): Promise<void> {
   const time = parseHhmm(timeArg ?? '');
   if (!time || extra.length) return ctx.reply(`${timeArg ? `时间“${timeArg}”不对。` : ''}${enrolUsage(track.id)}`);
   const gid = (await ctx.gid())!;
+  const used = code ? await deps.roster.use(code, gid, await ctx.wid(), deps.clock.now()) : undefined;
+  if (used && used.kind !== 'ok') return ctx.reply(codeRefusal(used, deps.clock.now()));
+  const team = used && deps.org.get(used.team);
+  if (used && !team) return ctx.reply(`报名码对应的班组“${used.team}”已不在组织架构里，请找工会干部重新生成报名码。`);
   const existing = await deps.store.getGroup(gid);
   const room = ctx.msg.room!;
   const g: Group = {
@@ -223,6 +251,12 @@ async function enroll(ctx: ChatContext): Promise<void> {
     cycleSince: existing?.cycleSince ?? '', current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
   };
   await deps.store.saveGroup(g);
+  let bound = '';
+  if (team) {
+    await bindTeam(deps.store, deps.org, g, team.path);
+    await deps.store.addLeader(gid, await ctx.wid());
+    bound = `\n已归属：${team.path}；${await ctx.senderName()} 已成为本群班长。`;
+  }
   const first = firstLessonDay(ctx, g);
   const previous = existing && existing.track !== track.id ? (library.track(existing.track)?.title ?? existing.track) : undefined;
   // Each track keeps its own place (claim_push's per-track cursor), so switching back resumes it.
@@ -233,7 +267,7 @@ async function enroll(ctx: ChatContext): Promise<void> {
     .join('');
   ctx.reply(
     `已报名《${track.title}》：每个工作日（${describeDays(g.days)}，法定节假日休息，调休上班日照常）${time} 推送一课和小测，答题时间 ${g.windowMinutes} 分钟。` +
-      `首课：${describeDay(first)} ${time}。${change}${await capacityWarning(ctx, time, gid)}${holidays}`,
+      `首课：${describeDay(first)} ${time}。${bound}${change}${await capacityWarning(ctx, time, gid)}${holidays}`,
   );
 }
 
@@ -275,16 +309,15 @@ async function status(ctx: ChatContext, g: Group): Promise<void> {
   const today = wallClock(clock.now(), settings.timezone).day;
   const monday = addDays(today, 1 - isoWeekday(today));
   const pushes = await store.pushesBetween(g.gid, monday, today);
-  const members = await ctx.deps.channel.members(g.roomId).catch(() => []);
-  const expectedNow = (await expectedParticipants(ctx.deps, g)).count;
-  const lines = [`【本周参与】${g.topic}`];
+  const expectedNow = await expectedParticipants(ctx.deps, g);
+  const lines = [`【本周参与】${g.topic}`, `应参与：${expectedNow.count} 人（${sourceLabels[expectedNow.source]}）`];
   if (!pushes.length) lines.push('本周还没有推送。');
   for (const p of pushes) {
     if (p.status === 'skipped') {
       lines.push(`${describeDay(p.day)}：未推送（系统停机错过）${p.day === today ? '，发送“立即推送”可补发' : ''}`);
       continue;
     }
-    const expected = p.expected ?? expectedNow;
+    const expected = p.expected ?? expectedNow.count;
     const open = p.status !== 'closed' ? '（答题中）' : '';
     lines.push(`${describeDay(p.day)}：${p.answered}/${expected}（${percent(p.answered, expected)}）${open}`);
   }
@@ -297,12 +330,17 @@ async function status(ctx: ChatContext, g: Group): Promise<void> {
       const first = readFirst(field, value);
       (first.onTime ? onTime : late).add(first.wid);
     }
-    const wids = await store.lookupWorkers(g.gid, members.map((m) => m.id), members.map((m) => m.name));
-    const names = (pick: (wid: number | undefined) => boolean) => members.filter((_, i) => pick(wids[i])).map((m) => m.name);
-    const lateNames = names((w) => w !== undefined && late.has(w) && !onTime.has(w));
-    const missing = names((w) => w === undefined || (!onTime.has(w) && !late.has(w)));
-    if (lateNames.length) lines.push(`今天补学（${lateNames.length} 人）：${lateNames.join('、')}`);
-    lines.push(missing.length ? `今天还没作答（${missing.length} 人）：${missing.join('、')}` : '今天全员已作答 👍');
+    const people = expectedNow.people;
+    if (!people) lines.push(`今天已作答 ${onTime.size} 人${late.size ? `，补学 ${[...late].filter((w) => !onTime.has(w)).length} 人` : ''}。`);
+    else {
+      // A roster lists user ids and roster names; the store knows people by platform id (or name, on wechat4u).
+      const wids = await store.lookupWorkers(g.gid, people.map((m) => m.id), people.map((m) => m.name));
+      const names = (pick: (wid: number | undefined) => boolean) => people.filter((_, i) => pick(wids[i])).map((m) => m.name);
+      const lateNames = names((w) => w !== undefined && late.has(w) && !onTime.has(w));
+      const missing = names((w) => w === undefined || (!onTime.has(w) && !late.has(w)));
+      if (lateNames.length) lines.push(`今天补学（${lateNames.length} 人）：${lateNames.join('、')}`);
+      lines.push(missing.length ? `今天还没作答（${missing.length} 人）：${missing.join('、')}` : '今天全员已作答 👍');
+    }
   }
   const others = ctx.deps.library().tracks.filter((t) => t.id !== g.track);
   if (others.length) lines.push(`其他课程：${others.map((t) => `${t.title}（${t.id}）`).join('、')}，发送“报名 课程 ${g.time}”可更换，进度都保留。`);
@@ -315,7 +353,7 @@ async function me(ctx: ChatContext): Promise<void> {
   const gid = await ctx.gid();
   const gids = gid !== undefined ? [gid] : await store.workerGroups(wid);
   const today = wallClock(clock.now(), settings.timezone).day;
-  const lines = [`【我的学习】${ctx.msg.sender.name}`];
+  const lines = [`【我的学习】${await ctx.senderName()}`];
   for (const id of gids) {
     const g = await store.getGroup(id);
     if (!g) continue;

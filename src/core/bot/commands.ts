@@ -17,6 +17,7 @@ export const commandWords = {
   confirmLeave: ['确认退订'],
   push: ['/push', '立即推送'],
   status: ['/status', '统计'],
+  headcount: ['/headcount', '人数'],
   leader: ['/leader', '班长'],
   team: ['/team', '班组'],
   me: ['/me', '我的'],
@@ -50,7 +51,7 @@ const teamShaped = /\/|^\S{1,20}(班|组|队|车间|工段)$/;
  * an attempt and gets the usage line.
  */
 const shapes: Record<CommandName, (args: string[], v: CommandVocabulary) => boolean> = {
-  enroll: ([track, time, ...rest], v) => !!track && !rest.length && (v.isTrack(track) || /^[a-z][\w-]*$/i.test(track) || timeShaped.test(time ?? '')),
+  enroll: ([track, time, ...rest], v) => !!track && (!rest.length || (rest.length === 1 && /^\d{6}$/.test(rest[0]))) && (v.isTrack(track) || /^[a-z][\w-]*$/i.test(track) || timeShaped.test(time ?? '')),
   time: (args) => args.length === 1 && timeShaped.test(args[0]),
   days: (args) => args.length > 0 && daysShaped.test(args.join('')),
   window: (args) => args.length === 1 && /^\d+\s*(分钟?|min)?$/i.test(args[0]),
@@ -60,6 +61,7 @@ const shapes: Record<CommandName, (args: string[], v: CommandVocabulary) => bool
   confirmLeave: (args) => !args.length,
   push: (args) => !args.length,
   status: (args) => !args.length,
+  headcount: (args) => args.length === 1 && /^\d+\s*人?$/.test(args[0]),
   leader: ([verb]) => /^(add|添加)$/i.test(verb ?? ''),
   team: (args, v) => args.length > 0 && (v.isOrgNode(args.join(' ')) || teamShaped.test(args.join(' '))),
   me: (args) => !args.length,

@@ -12,6 +12,8 @@ export interface Incoming {
   text: string;
   /** The platform says the bot was @-mentioned (unreliable on some puppets; the text is checked too). */
   mentioned: boolean;
+  /** People @-mentioned other than the bot, where the platform reports their ids (WeCom, DingTalk); Wechaty leaves it out. */
+  mentions?: { id: string; name?: string }[];
   /** Arrival time (ms), which decides on-time vs late even if Redis is away for a while. */
   at: number;
 }
@@ -24,6 +26,7 @@ export class ChatContext {
   command?: ParsedCommand;
   private groupId?: Promise<number | undefined>;
   private workerId?: Promise<number>;
+  private displayName?: Promise<string>;
 
   constructor(
     readonly deps: BotDeps,
@@ -53,17 +56,27 @@ export class ChatContext {
     return gid === undefined ? undefined : this.deps.store.getGroup(gid);
   }
 
+  /**
+   * The sender's name as the bot shows it: the roster's first, else what the platform gave, else (WeCom gives
+   * only ids) the user id until a roster is imported; see README "Roster".
+   */
+  senderName(): Promise<string> {
+    const { id, name } = this.msg.sender;
+    this.displayName ??= this.deps.roster.names([id]).then(([n]) => n ?? (name || id));
+    return this.displayName;
+  }
+
   async wid(): Promise<number> {
-    this.workerId ??= this.gid().then((gid) => this.deps.store.resolveWorker(gid, this.msg.sender.id, this.msg.sender.name));
+    this.workerId ??= Promise.all([this.gid(), this.senderName()]).then(([gid, name]) => this.deps.store.resolveWorker(gid, this.msg.sender.id, name));
     return this.workerId;
   }
 
-  /** The room's owner, leaders added with /leader add, and names listed in config. */
+  /** The room's owner, leaders added with /leader add, and names or user ids listed in config. */
   async isLeader(): Promise<boolean> {
     const { room, sender } = this.msg;
     if (!room) return false;
     if (room.ownerId && room.ownerId === sender.id) return true;
-    if (this.deps.settings.leaders.includes(sender.name)) return true;
+    if (this.deps.settings.leaders.some((l) => l === sender.name || l === sender.id)) return true;
     const gid = await this.gid();
     return gid !== undefined && this.deps.store.isLeader(gid, await this.wid());
   }

@@ -187,8 +187,8 @@ export class Daily {
         await store.forgetQuiz(ref);
         continue;
       }
-      const expected = before.status === 'sent' ? (await expectedParticipants(this.d, g)).count : 0;
-      const closed = await store.closeQuiz(ref, clock.now(), expected);
+      const expected = before.status === 'sent' ? await expectedParticipants(this.d, g) : undefined;
+      const closed = await store.closeQuiz(ref, clock.now(), expected?.count ?? 0, expected?.source);
       if (!closed || closed.push.status !== 'closed') continue;
       // The summary goes into the durable outbox before the quiz leaves the open list: a crash at any
       // point here repeats these steps on the next tick, and the outbox takes the summary only once.

@@ -2,6 +2,7 @@ import type { Library } from '../lessons/types.ts';
 import type { OrgTree } from '../org.ts';
 import type { Channel } from '../channel.ts';
 import type { Logger, QuizRef, Store } from '../ports.ts';
+import type { EnrolCodes, Roster } from '../roster/roster.ts';
 import type { CalendarOverrides } from '../schedule/calendar.ts';
 import type { Pace, SendQueue } from '../send/queue.ts';
 import type { Clock } from '../time.ts';
@@ -14,7 +15,7 @@ export interface BotSettings {
   graceMinutes: number;
   calendar: CalendarOverrides;
   pace: Pace;
-  /** Names that may run leader commands in any group. */
+  /** Names or platform user ids that may run leader commands in any group. */
   leaders: string[];
   /** At most one "已有 N 人作答" per this many minutes while a quiz is open (0 = never). */
   ackEveryMinutes: number;
@@ -38,4 +39,6 @@ export interface BotDeps {
   org: OrgTree;
   /** On a channel that hears nothing (a webhook): a link to the answer page for this quiz. */
   answerLink?: (ref: QuizRef) => Promise<string>;
+  /** Who a user id is and which team they are in; one-time enrolment codes. */
+  roster: Roster & EnrolCodes;
 }

@@ -2,11 +2,27 @@ import type { LessonSnapshot } from '../lessons/snapshot.ts';
 import type { Library, Question } from '../lessons/types.ts';
 import type { Group, Push } from '../ports.ts';
 import { answerExample } from '../quiz/answers.ts';
-import { isoWeekday } from '../time.ts';
+import { sourceLabels, type ExpectedSource } from '../quiz/participants.ts';
+import { isoWeekday, wallClock } from '../time.ts';
 
 export const enrolHint = '本群还没有报名。请群主或班长发送“报名 课程 时间”，例如：报名 safety 07:50';
 export const leftHint = '本群已退订，不再推送。群主或班长重新发送“报名 课程 时间”即可接着学，学习记录都保留着。';
 export const enrolUsage = (track = 'safety') => `用法：报名 课程 时间（24 小时制），例如：报名 ${track} 07:50`;
+export const headcountUsage = '人数请填 1 到 1000 之间的整数，例如：人数 12（没有花名册时，统计按这个人数算；“人数 0”取消）';
+
+/** Why a 报名 code was not taken. */
+export function codeRefusal(outcome: { kind: 'wrong' } | { kind: 'expired' } | { kind: 'locked'; until: number }, now: number): string {
+  if (outcome.kind === 'expired') return '这个报名码已过期（有效 7 天），请找工会干部重新生成。';
+  if (outcome.kind === 'locked') return `报名码输错次数太多，请 ${Math.max(1, Math.ceil((outcome.until - now) / 60_000))} 分钟后再试。`;
+  return '报名码不对或已经用过，请核对工会发的 6 位报名码。';
+}
+
+/** How an officer hands a code on: the CLI prints it, the dashboard shows it. */
+export const describeCode = (code: string, team: string, expiresAt: number, timezone: string): string => {
+  const until = wallClock(expiresAt, timezone);
+  return `报名码：${code}（${team}，${until.day} ${until.hhmm} 前有效，只能用一次）\n班长在班组群里发送：@班前小助手 报名 课程 时间 ${code}，例如：@班前小助手 报名 safety 07:50 ${code}`;
+};
+
 export const leaveQuestion = '确定要退订吗？退订后不再推送，学习记录都保留。确定请回复“确认退订”。';
 export const shortHelp = '我是班前小助手：每个工作日推送班前十分钟的一课和小测。答题直接回复选项，如 “B”；发送“帮助”查看全部指令，发送“我的”查看积分。';
 
@@ -18,9 +34,11 @@ export const helpText = [
   '报名 课程 时间 — 如：报名 safety 07:50 或 报名 安全生产 07:50',
   '时间 07:30 · 工作日 1-6 · 答题时长 90',
   '暂停 · 恢复 · 退订（需回复“确认退订”，数据保留）· 立即推送 · 统计',
+  '人数 12 — 设定本群应参与人数（班组没有导入花名册时用）',
+  '报名 课程 时间 报名码 — 用工会发的 6 位报名码报名，报名的人成为班长',
   '班长 添加 @名字 — 让同事也能设置本群（可一次添加多人）',
   '班组 总装车间一班 — 把本群归到工会组织架构里的班组',
-  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /leader add /team /me /help',
+  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /help',
 ].join('\n');
 
 /** The polite no for someone who is not the owner or a leader; it names what they tried, not "设置" for a read. */
@@ -50,6 +68,9 @@ export function describeDay(day: string): string {
   return `${m}月${d}日（周${weekdayNames[isoWeekday(day) - 1]}）`;
 }
 
+/** "，按花名册": what the expected count was measured against (nothing for pushes closed before it was kept). */
+const sourceNote = (source: string | undefined): string => (source && source in sourceLabels ? `，${sourceLabels[source as ExpectedSource]}` : '');
+
 export const percent = (part: number, whole: number): string => (whole ? `${Math.round((part / whole) * 100)}%` : '—');
 
 export interface SummaryFigures {
@@ -70,7 +91,7 @@ export function renderSummary(lesson: Pick<LessonSnapshot, 'title' | 'quiz'>, f:
     const shown = letters.map((l) => `${l}. ${q.options[l.charCodeAt(0) - 65]}`).join('；');
     lines.push('', `${lesson.quiz.length > 1 ? `${i + 1}. ` : ''}正确答案：${shown}${letters.length > 1 ? '（多选）' : ''}`, `解析：${q.explain.trim()}`);
   });
-  lines.push('', `参与：${push.answered}/${expected} 人（${percent(push.answered, expected)}），全部答对 ${push.correct} 人。`);
+  lines.push('', `参与：${push.answered}/${expected} 人（${percent(push.answered, expected)}${sourceNote(push.expectedSource)}），全部答对 ${push.correct} 人。`);
   if (f.firstCorrect.length) lines.push(`👏 最先全对：${f.firstCorrect.join('、')}`);
   const long = f.streaks.filter((s) => s.streak >= 3);
   if (long.length) lines.push(`🔥 连续学习：${long.map((s) => `${s.name} ${s.streak} 次`).join('、')}`);

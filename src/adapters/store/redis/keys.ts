@@ -1,6 +1,6 @@
 /**
- * The one place that spells Redis keys. Only integer ids, validated days, quiz kinds, content hashes
- * and account ids go into a key; names, platform ids and nicknames live in hash fields and values, so
+ * The one place that spells Redis keys. Only integer ids, validated days, quiz kinds, content hashes,
+ * 6-digit enrolment codes and (folded) platform and account ids go into a key; names, platform ids and nicknames live in hash fields and values, so
  * ":", "*", spaces or emoji in them can never break or collide keys.
  *
  * Every key of one group (its settings, its pushes and their answers) sits under the hash tag
@@ -40,6 +40,11 @@ const safePart = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_') || '_'
 
 export const isToken = (token: string): boolean => /^[A-Za-z0-9_-]{32,64}$/.test(token);
 
+function codePart(code: string): string {
+  if (!/^\d{6}$/.test(code)) throw new Error('not an enrolment code');
+  return code;
+}
+
 function tokenPart(token: string): string {
   if (!isToken(token)) throw new Error('not a token');
   return token;
@@ -50,6 +55,8 @@ export function keyBuilder(prefix: string) {
   const k = (...parts: (string | number)[]) => [prefix, ...parts].join(':');
   /** A group's own keys: `<prefix>:{g:<gid>}:…`, one cluster slot per group. */
   const g = (gid: number, ...parts: (string | number)[]) => k(`{g:${idPart(gid)}}`, ...parts);
+  /** One roster per (platform, account), under one hash tag so an import replaces it in one script. */
+  const roster = (platform: string, account: string, part: string) => k(`{r:${safePart(platform)}.${safePart(account)}}`, 'roster', part);
   const quiz = (gid: number, day: string, kind: QuizKind, ...parts: string[]) => g(gid, 'push', dayPart(day), kindPart(kind), ...parts);
   return {
     prefix,
@@ -100,6 +107,18 @@ export function keyBuilder(prefix: string) {
     instance: (owner: string) => k('instance', safePart(owner)),
     /** Who holds a chat robot's one live connection (e.g. a WeCom smart robot's long connection). */
     robotLease: (robot: string) => k('lease', 'robot', safePart(robot)),
+
+    // --- roster and enrolment codes ---
+    /** Imported people: hash user id -> JSON {name, team}. */
+    rosterPeople: (platform: string, account: string) => roster(platform, account, 'people'),
+    /** Imported teams: hash org path -> JSON array of user ids. */
+    rosterTeams: (platform: string, account: string) => roster(platform, account, 'teams'),
+    /** Names the platform gave with messages: hash user id -> name. */
+    rosterHeard: (platform: string, account: string) => roster(platform, account, 'heard'),
+    /** A one-time enrolment code -> JSON {team, expiresAt}; codes and their wrong tries share one slot. */
+    enrolCode: (code: string) => k('{c}', 'code', codePart(code)),
+    codeTriesGroup: (gid: number) => k('{c}', 'tries', 'group', idPart(gid)),
+    codeTriesWorker: (wid: number) => k('{c}', 'tries', 'worker', idPart(wid)),
 
     // --- web dashboard ---
     /** An officer's dashboard session, by its random token (base64url, checked). */

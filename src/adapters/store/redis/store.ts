@@ -20,7 +20,7 @@ export class RedisStore implements Store {
   readonly keys: Keys;
   constructor(
     readonly redis: ScriptedRedis,
-    private readonly opts: StoreOptions,
+    readonly opts: StoreOptions,
   ) {
     this.keys = keyBuilder(opts.prefix);
   }
@@ -30,7 +30,7 @@ export class RedisStore implements Store {
   }
 
   /** The identity-map field for a platform id: the same id on another platform or account is someone else. */
-  private identity(platformId: string): string {
+  identity(platformId: string): string {
     return `${this.opts.platform}:${this.opts.account}:${platformId}`;
   }
 
@@ -232,8 +232,8 @@ export class RedisStore implements Store {
     return (await this.redis.zrangebyscore(this.keys.openQuizzes, '-inf', now ?? '+inf')).map(parsePushMember);
   }
 
-  async closeQuiz(ref: QuizRef, now: number, expected: number): Promise<{ push: Push; closedNow: boolean } | undefined> {
-    const closedNow = Number(await this.redis.close_quiz(this.keys.push(ref.gid, ref.day, ref.kind), now, expected)) === 1;
+  async closeQuiz(ref: QuizRef, now: number, expected: number, source = ''): Promise<{ push: Push; closedNow: boolean } | undefined> {
+    const closedNow = Number(await this.redis.close_quiz(this.keys.push(ref.gid, ref.day, ref.kind), now, expected, source)) === 1;
     const push = await this.getPush(ref.gid, ref.day, ref.kind);
     return push ? { push, closedNow } : undefined;
   }
@@ -356,7 +356,7 @@ function toPush(ref: QuizRef, h: Record<string, string>): Push {
   const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
   return {
     ...ref, lessonId: h.lessonId, lessonHash: h.lessonHash ?? '', next: Number(h.next ?? 0), reason: h.reason ?? '', completesRound: h.completesRound === '1', seq: Number(h.seq), status: h.status as Push['status'], owner: h.owner, claimedAt: Number(h.claimedAt),
-    sentAt: num(h.sentAt), closesAt: num(h.closesAt), closedAt: num(h.closedAt), expected: num(h.expected),
+    sentAt: num(h.sentAt), closesAt: num(h.closesAt), closedAt: num(h.closedAt), expected: num(h.expected), expectedSource: h.expectedSource || undefined,
     answered: Number(h.answered), correct: Number(h.correct), late: Number(h.late),
   };
 }

@@ -523,6 +523,7 @@ function overviewPage(data, after) {
     { class: 'page page-overview' },
     pageHead(String(node.name ?? ''), rangeText(data), exportLinks('/export/overview', exportParams)),
     figureCards(data.figures),
+    data.enrolable ? codePanel(String(node.path ?? '')) : null,
     trendSection(data, after),
     h(
       'section',
@@ -535,6 +536,35 @@ function overviewPage(data, after) {
       ),
       table,
     ),
+  );
+}
+
+/** A team's one-time enrolment code: the leader sends it with 报名 in the team's group. */
+function codePanel(team) {
+  const out = h('p', { class: 'panel-note', 'data-testid': 'enrol-code', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', class: 'btn', 'data-testid': 'issue-code' }, '生成报名码');
+  button.onclick = async () => {
+    button.disabled = true;
+    try {
+      const res = await fetch('/api/team-code', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        credentials: 'same-origin',
+        body: JSON.stringify({ team }),
+      });
+      if (res.status === 401) return redirectToLogin();
+      const body = await res.json().catch(() => null);
+      out.textContent = res.ok ? body.text : (body && body.error) || `HTTP ${res.status}`;
+    } finally {
+      button.disabled = false;
+    }
+  };
+  return h(
+    'section',
+    { class: 'panel' },
+    h('div', { class: 'panel-head' }, h('h2', {}, '报名码'), h('p', { class: 'panel-note' }, '6 位数字，7 天内有效，只能用一次。班长在班组群里发送“@班前小助手 报名 课程 时间 报名码”，群就归到本班组，发送的人成为班长。')),
+    button,
+    out,
   );
 }
 

@@ -3,7 +3,8 @@
 -- up again by the next tick, which finds it closed and only re-counts the rollup.
 -- KEYS[1] push hash
 -- ARGV[1] now (ms)
--- ARGV[2] expected: room members other than the bot
+-- ARGV[2] expected: people expected to answer (quiz/participants.ts)
+-- ARGV[3] where that count came from (roster, headcount, room, answerers)
 if redis.call('HGET', KEYS[1], 'status') ~= 'sent' then return 0 end
-redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[1], 'expected', ARGV[2])
+redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[1], 'expected', ARGV[2], 'expectedSource', ARGV[3])
 return 1
