@@ -163,7 +163,8 @@ describe('DingTalk Stream robot', () => {
       userIds: undefined,
       robotCode: server.clientId,
       msgKey: 'sampleMarkdown',
-      msgParam: { title: '今日安全', text: '### 今日安全\n戴好安全帽' },
+      // Plain text is escaped so it shows as written; single line breaks become DingTalk's hard breaks.
+      msgParam: { title: '今日安全', text: '\\### 今日安全  \n戴好安全帽' },
     });
     expect(server.sent[1]).toMatchObject({ path: '/v1.0/robot/oToMessages/batchSend', userIds: ['staff-001'], msgKey: 'sampleMarkdown' });
     expect(server.sent[2]).toMatchObject({ msgKey: 'sampleLink', msgParam: { title: '安全视频', messageUrl: 'https://example.com/v' } });
@@ -276,7 +277,7 @@ describe('DingTalk custom robot webhook (send-only fallback)', () => {
     await channel.start();
     expect(statuses.at(-1)).toEqual({ up: true });
     await channel.send(room, text('**今日一题**\n答案请在群里回复'));
-    expect(server.webhookPosts).toEqual([{ msgtype: 'markdown', markdown: { title: '今日一题', text: '**今日一题**\n答案请在群里回复' } }]);
+    expect(server.webhookPosts).toEqual([{ msgtype: 'markdown', markdown: { title: '今日一题', text: '\\*\\*今日一题\\*\\*  \n答案请在群里回复' } }]);
     expect((await sendError(channel.send({ kind: 'contact', id: 'u1', label: '王' }, text('私聊')))).kind).toBe('fatal');
     expect((await sendError(channel.send(room, { kind: 'image', file: '/tmp/x.png' }))).message).toMatch(/不能发送本地图片/);
   });

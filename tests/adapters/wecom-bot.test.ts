@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, vi } from 'vitest';
-import { createWecomBot, escapeMarkdown, WecomBotChannel } from '../../src/adapters/chat/wecom-bot/channel.ts';
+import { createWecomBot, WecomBotChannel } from '../../src/adapters/chat/wecom-bot/channel.ts';
+import { escapeMarkdown } from '../../src/core/send/text.ts';
 import { decodeTaskId, encodeTaskId } from '../../src/adapters/chat/wecom-bot/cards.ts';
 import { keyBuilder } from '../../src/adapters/store/redis/keys.ts';
 import { RedisLease } from '../../src/adapters/store/redis/lease.ts';
@@ -119,7 +120,7 @@ describe('WeCom smart robot over its long connection', () => {
     const sent = srv.frames('aibot_send_msg');
     expect(sent[0].body).toEqual({ chatid: group.id, msgtype: 'markdown', markdown: { content: '答案：\\*B\\*\n\\# 不是标题\n\\- 不是列表 \\[链接\\]' } });
     expect(sent[1].body).toEqual({ chatid: 'lisi', msgtype: 'markdown', markdown: { content: '[原文](https://example.gov.cn/a)' } });
-    expect(escapeMarkdown('1B 2C')).toBe('1B 2C');
+    expect(escapeMarkdown('1B 2C', 'wecom')).toBe('1B 2C');
   });
 
   redisTest('a local image is uploaded in chunks, then pushed by media_id', async ({ redis, prefix }) => {

@@ -62,7 +62,7 @@ describe('WeCom group robot webhook', () => {
     await channel.send(room, { kind: 'image', file });
     expect(server.received.map((r) => r.key)).toEqual([key, key, key]);
     expect(server.received.map((r) => r.body)).toEqual([
-      { msgtype: 'markdown', markdown: { content: '\\# 第\\*1\\*题 \\<b> a_b #2 >\n\\> 引\n点开链接答题：[https://banqian.example.cn/q/abc_DEF-1](https://banqian.example.cn/q/abc_DEF-1)' } },
+      { msgtype: 'markdown', markdown: { content: '\\# 第\\*1\\*题 \\<b\\> a\\_b #2 \\>\n\\> 引\n点开链接答题：[https://banqian.example.cn/q/abc_DEF-1](https://banqian.example.cn/q/abc_DEF-1)' } },
       { msgtype: 'news', news: { articles: [{ title: '原文', url: 'https://www.example.gov.cn/a' }] } },
       { msgtype: 'image', image: { base64: 'iVBORwECAw==', md5: createHash('md5').update(Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])).digest('hex') } },
     ]);

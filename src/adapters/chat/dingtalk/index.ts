@@ -7,6 +7,7 @@ import type { Incoming } from '../../../core/bot/context.ts';
 import type { OutMessage } from '../../../core/messages.ts';
 import type { Logger, RoomMember } from '../../../core/ports.ts';
 import type { Target } from '../../../core/send/queue.ts';
+import { escapeMarkdown } from '../../../core/send/text.ts';
 import { AccessToken, beforePosting, classify, maxParamBytes, postJson, signWebhook } from './http.ts';
 import { StreamClient, type LinkDown } from './stream.ts';
 
@@ -293,8 +294,8 @@ export class DingtalkChannel implements Channel {
 function toTemplate(message: Exclude<OutMessage, { kind: 'image' }>): [string, Record<string, string>] {
   switch (message.kind) {
     case 'text':
-      // Text arrives already in DingTalk markdown (caps.markdown), so it goes out as sampleMarkdown.
-      return ['sampleMarkdown', { title: titleOf(message.text), text: message.text }];
+      // Plain text goes out as sampleMarkdown, escaped so that it shows as written.
+      return ['sampleMarkdown', { title: titleOf(message.text), text: escapeMarkdown(message.text, 'dingtalk') }];
     case 'link':
       return ['sampleLink', { title: message.title, text: message.title, messageUrl: message.url, picUrl: '' }];
     case 'card':

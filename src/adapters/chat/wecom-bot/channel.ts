@@ -9,6 +9,7 @@ import { SendError, type CardAnswer, type Channel, type ChannelCapabilities, typ
 import type { OutMessage, QuizCard } from '../../../core/messages.ts';
 import type { Logger, RoomMember } from '../../../core/ports.ts';
 import type { Target } from '../../../core/send/queue.ts';
+import { escapeMarkdown } from '../../../core/send/text.ts';
 import { systemClock, type Clock } from '../../../core/time.ts';
 import { keyBuilder } from '../../store/redis/keys.ts';
 import { RedisLease } from '../../store/redis/lease.ts';
@@ -70,11 +71,6 @@ export function sendError(err: unknown): SendError {
   if (/not connected|exceeds max size/i.test(text)) return new SendError(`企业微信长连接未就绪，稍后重发（${text}）`, 'retryable');
   // The frame went out but no acknowledgement came (ack timeout, or the connection closed first).
   return new SendError(`企业微信没有确认这条消息，不知道是否已发出（${text}）`, 'unknown');
-}
-
-/** Plain text as WeCom markdown that shows it as typed: markup characters are escaped. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]~]/g, '\\$&').replace(/^([#>+-])/gm, '\\$1');
 }
 
 /** The group's text without the robot's @-mention (WeCom delivers group messages only when it is mentioned). */
@@ -211,9 +207,9 @@ export class WecomBotChannel implements Channel {
     if (message.kind === 'card') return { msgtype: 'template_card' as const, template_card: voteCard(message) };
     const content =
       message.kind === 'text'
-        ? escapeMarkdown(message.text)
+        ? escapeMarkdown(message.text, 'wecom')
         : message.kind === 'link'
-          ? `[${escapeMarkdown(message.title)}](${message.url})`
+          ? `[${escapeMarkdown(message.title, 'wecom')}](${message.url})`
           : `![](${message.file})`;
     const bytes = Buffer.byteLength(content);
     // A truncated lesson or quiz would mislead; the queue splits text below the limit, so this is a bug upstream.

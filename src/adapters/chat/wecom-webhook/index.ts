@@ -10,6 +10,7 @@ import { SendError, type Channel, type ChannelCapabilities, type ChannelStatus }
 import type { OutMessage } from '../../../core/messages.ts';
 import type { Logger, RoomMember } from '../../../core/ports.ts';
 import type { Target } from '../../../core/send/queue.ts';
+import { escapeMarkdown } from '../../../core/send/text.ts';
 
 export interface WecomWebhookConfig {
   /** https://qyapi.weixin.qq.com in production; tests point it at a local server. */
@@ -43,11 +44,7 @@ const rateLimitWaitMs = 60_000;
 /** A key as logs may show it: its first four characters. */
 export const maskKey = (key: string): string => `${key.slice(0, 4)}…`;
 
-/**
- * What WeCom's markdown subset (91770: headings, bold, links, code, quotes, <font>) gives a meaning to: escaped
- * CommonMark-style so a lesson's text shows as written. `#` and `>` matter only at a line's start.
- */
-const markdownSpecial = /[\\`*[\]<]|^[#>]/gm;
+/** A link in a lesson: made clickable, not escaped. */
 const url = /https?:\/\/[^\s<>"'，。；！？）」]+/g;
 
 /** Plain text as WeCom markdown: special characters escaped, links made clickable. */
@@ -55,10 +52,10 @@ export function wecomMarkdown(text: string): string {
   let out = '';
   let last = 0;
   for (const m of text.matchAll(url)) {
-    out += text.slice(last, m.index).replace(markdownSpecial, '\\$&') + `[${m[0]}](${m[0]})`;
+    out += escapeMarkdown(text.slice(last, m.index), 'wecom') + `[${m[0]}](${m[0]})`;
     last = m.index! + m[0].length;
   }
-  return out + text.slice(last).replace(markdownSpecial, '\\$&');
+  return out + escapeMarkdown(text.slice(last), 'wecom');
 }
 
 /** The webhook as a Channel: it sends to groups and hears nothing (answers come through the answer page). */
