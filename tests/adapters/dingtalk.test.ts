@@ -106,6 +106,19 @@ describe('DingTalk Stream robot', () => {
     expect(messages[1].room).toBeUndefined();
   });
 
+  redisTest('people @-mentioned besides the robot come as ids (staffId, else dingtalkId); no nick means the id is the name', async ({ prefix }) => {
+    const { channel, messages } = open(prefix);
+    await channel.start();
+    const group = { id: 'cidGroupA==', title: '总装一班' };
+    const at = [{ dingtalkId: '$:LWCP_v1:$sun', staffId: 'staff-007' }, { dingtalkId: '$:LWCP_v1:$guest' }];
+    await server.robotMessage({ text: '@班前小助手 班长 添加 @孙伟 @访客', staffId: 'staff-001', nick: '王师傅', group, at });
+    await server.robotMessage({ text: '@班前小助手 我的', staffId: 'staff-009', group });
+    await waitFor(() => messages.length === 2, 'two messages');
+    expect(messages[0].mentions).toEqual([{ id: 'staff-007' }, { id: '$:LWCP_v1:$guest' }]);
+    expect(messages[1].mentions).toBeUndefined();
+    expect(messages[1].sender).toEqual({ id: 'staff-009', name: 'staff-009' });
+  });
+
   redisTest('two @-answers by one person are both delivered; a re-sent callback only once', async ({ prefix }) => {
     const { channel, messages } = open(prefix);
     await channel.start();

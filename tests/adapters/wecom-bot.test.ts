@@ -87,6 +87,12 @@ describe('WeCom smart robot over its long connection', () => {
     expect(r.messages[0]).toMatchObject({ room: { id: group.id, topic: '' }, sender: { id: 'zhangsan', name: 'zhangsan' }, text: '报名 safety 07:50', mentioned: true });
     expect(r.messages[1]).toMatchObject({ sender: { id: 'lisi', name: 'lisi' }, text: '我的', mentioned: false });
     expect(r.messages[1].room).toBeUndefined();
+    // The callback carries no ids of other people @-mentioned, and the adapter doesn't guess them from names.
+    srv.text('zhangsan', '@班前小助手 班长 添加 @lisi', group.id);
+    await waitFor(() => expect(r.messages).toHaveLength(3));
+    expect(r.messages[2]).toMatchObject({ text: '班长 添加 @lisi', mentioned: true });
+    expect(r.messages[2].mentions).toBeUndefined();
+    r.messages.pop();
     // A callback delivered twice (same msgid) is handled once.
     srv.repeat();
     srv.text('lisi', '帮助');

@@ -144,11 +144,12 @@ export class DingtalkServer {
    * Fields: https://open.dingtalk.com/document/orgapp/receive-message
    * (conversationType "1" single chat, "2" group; senderStaffId only for members of the organisation).
    */
-  robotMessage(m: { text: string; staffId?: string; nick: string; group?: { id: string; title: string }; msgId?: string }): Promise<Ack> {
+  robotMessage(m: { text: string; staffId?: string; nick?: string; group?: { id: string; title: string }; msgId?: string; at?: { dingtalkId: string; staffId?: string }[] }): Promise<Ack> {
     const now = Date.now();
     return this.push('CALLBACK', '/v1.0/im/bot/messages/get', {
       conversationId: m.group?.id ?? 'cidPrivate0001',
-      atUsers: m.group ? [{ dingtalkId: '$:LWCP_v1:$bot' }] : [],
+      // atUsers: [{dingtalkId, staffId}] for everyone @-mentioned, the robot included (its dingtalkId is chatbotUserId).
+      atUsers: m.group ? [{ dingtalkId: '$:LWCP_v1:$bot' }, ...(m.at ?? [])] : [],
       chatbotCorpId: 'dingcorp0001',
       chatbotUserId: '$:LWCP_v1:$bot',
       msgId: m.msgId ?? `msg${randomUUID()}`,
@@ -159,7 +160,7 @@ export class DingtalkServer {
       createAt: now,
       senderCorpId: 'dingcorp0001',
       conversationType: m.group ? '2' : '1',
-      senderId: `$:LWCP_v1:$${m.nick}`,
+      senderId: `$:LWCP_v1:$${m.nick ?? m.staffId}`,
       conversationTitle: m.group?.title,
       isInAtList: m.group ? true : undefined,
       sessionWebhook: `${this.base}/robot/sendBySession?session=x`,

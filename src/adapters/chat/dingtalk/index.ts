@@ -64,6 +64,9 @@ interface RobotCallback {
   senderStaffId?: string;
   senderId?: string;
   senderNick?: string;
+  /** Everyone the message @-mentions, the robot included (its dingtalkId is chatbotUserId); staffId only for members of the organisation. */
+  atUsers?: { dingtalkId?: string; staffId?: string }[];
+  chatbotUserId?: string;
   isInAtList?: boolean;
   createAt?: number;
 }
@@ -223,11 +226,18 @@ export class DingtalkChannel implements Channel {
     if (cb.msgtype !== 'text' || typeof cb.text?.content !== 'string' || !senderId || !cb.conversationId) return undefined;
     const group = cb.conversationType === '2';
     const text = cb.text.content.split(`@${this.config.robotName}`).join(' ').trim();
+    // People are known by staff id (as senders are), else by the encrypted dingtalkId; the robot itself is left out.
+    const mentions = (cb.atUsers ?? [])
+      .filter((u) => u.dingtalkId !== cb.chatbotUserId)
+      .map((u) => u.staffId || u.dingtalkId)
+      .filter((id): id is string => !!id)
+      .map((id) => ({ id }));
     return {
       room: group ? { id: cb.conversationId, topic: cb.conversationTitle || cb.conversationId } : undefined,
       sender: { id: senderId, name: cb.senderNick || senderId },
       text,
       mentioned: group && cb.isInAtList !== false,
+      ...(mentions.length && { mentions }),
       at: this.now(),
     };
   }

@@ -237,6 +237,8 @@ export class WecomBotChannel implements Channel {
     const content: unknown = body?.text?.content;
     if (typeof userid !== 'string' || !userid || typeof content !== 'string' || !this.firstDelivery(body.msgid)) return;
     const group = body.chattype === 'group' && typeof body.chatid === 'string' ? body.chatid : undefined;
+    // No `mentions`: the callback documents only the text ("@RobotA hello", 100719), no ids of whom it @-mentions,
+    // and no name, so the user id is the sender's name until a roster is imported.
     await this.messageHandler?.({
       room: group ? { id: group, topic: '' } : undefined,
       sender: { id: userid, name: userid },
