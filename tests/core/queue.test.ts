@@ -151,6 +151,38 @@ describe('send queue', () => {
     expect(reports).toEqual([['45009 api freq out of limit', 'retry']]);
   });
 
+  test('a rate limit holds only what shares it: one group where each has its own key, the whole account otherwise', async () => {
+    const limited = (t: string, n: number) => (t === 'a1' && n === 1 ? new SendError('45009 api freq out of limit', 'rate-limited', 60_000) : undefined);
+    const fill = (q: SendQueue) => {
+      q.enqueue({ target: room('a'), messages: [text('a1'), text('a2')], priority: 'lesson' });
+      q.enqueue({ target: room('b'), messages: [text('b1'), text('b2')], priority: 'lesson' });
+      q.enqueue({ target: room('a'), messages: [text('a3')], priority: 'lesson' });
+    };
+    const perGroup = new SendQueue({ perMinute: 60, per: 'group', roomGapSeconds: [0, 0] });
+    fill(perGroup);
+    const { log, reports } = await drainFailing(perGroup, limited);
+    // b goes on while a waits its minute; a's later batch keeps behind a's held one.
+    expect(log).toEqual([
+      [0, 'a1', 'failed'],
+      [0, 'b1', 'sent'],
+      [1_000, 'b2', 'sent'],
+      [60_000, 'a1', 'sent'],
+      [61_000, 'a2', 'sent'],
+      [62_000, 'a3', 'sent'],
+    ]);
+    expect(reports).toEqual([['45009 api freq out of limit', 'retry']]);
+    const perAccount = new SendQueue({ perMinute: 60, roomGapSeconds: [0, 0] });
+    fill(perAccount);
+    expect((await drainFailing(perAccount, limited)).log).toEqual([
+      [0, 'a1', 'failed'],
+      [60_000, 'a1', 'sent'],
+      [61_000, 'a2', 'sent'],
+      [62_000, 'b1', 'sent'],
+      [63_000, 'b2', 'sent'],
+      [64_000, 'a3', 'sent'],
+    ]);
+  });
+
   test('a retryable error backs off doubling, never drops the message, and the claim is checked once per message', async () => {
     const q = new SendQueue({ perMinute: 60, roomGapSeconds: [0, 0] });
     const checked: number[] = [];

@@ -59,6 +59,15 @@ export function secondsPerBatch(pace: Pace, messages: number): number {
   return Math.max(interval, meanGap) + interval * Math.max(0, messages - 1);
 }
 
+/** A batch under way: its next message, and when that may be tried again after a failure. */
+interface InFlight {
+  batch: Batch;
+  index: number;
+  checked?: number;
+  failures: number;
+  retryAt: number;
+}
+
 /**
  * One send queue per bot account. It only decides what goes out when; the caller's `send`
  * does the sending, so the same queue runs on real time and on the simulator's virtual clock.
@@ -67,9 +76,12 @@ export function secondsPerBatch(pace: Pace, messages: number): number {
 export class SendQueue {
   private readonly waiting: Record<Priority, Batch[]> = { reply: [], lesson: [], other: [] };
   private readonly keys = new Set<string>();
-  private current?: { batch: Batch; index: number; checked?: number; failures: number };
-  /** A message that failed for now waits until this time. */
-  private retryAt = -Infinity;
+  private current?: InFlight;
+  /**
+   * Where the rate is per group: batches whose group's key was rate-limited, by chat, each until its retry.
+   * Only that group waits (later batches to it too, to keep its order); the other groups keep flowing.
+   */
+  private readonly held = new Map<string, InFlight>();
   private lastSentAt = -Infinity;
   private lastTarget?: string;
   /** Last send per chat, where the rate is per group. */
@@ -92,29 +104,65 @@ export class SendQueue {
   }
 
   get size(): number {
-    return priorities.reduce((n, p) => n + this.waiting[p].length, this.current ? 1 : 0);
+    return priorities.reduce((n, p) => n + this.waiting[p].length, (this.current ? 1 : 0) + this.held.size);
   }
 
   /** Batches of this priority waiting or being sent (the bot holds acks back while lessons go out). */
   pending(priority: Priority): number {
-    return this.waiting[priority].length + (this.current?.batch.priority === priority ? 1 : 0);
+    const started = [this.current, ...this.held.values()].filter((f) => f?.batch.priority === priority).length;
+    return this.waiting[priority].length + started;
   }
 
+  /** The first waiting batch by priority whose chat isn't held. */
   private head(): Batch | undefined {
-    for (const p of priorities) if (this.waiting[p].length) return this.waiting[p][0];
+    for (const p of priorities) {
+      const batch = this.waiting[p].find((b) => !this.held.has(b.target.id));
+      if (batch) return batch;
+    }
     return undefined;
   }
 
   /** When the next message may go out, or undefined when the queue is empty. */
   nextAt(): number | undefined {
-    const batch = this.current?.batch ?? this.head();
-    if (!batch) return undefined;
+    return this.pick()?.at;
+  }
+
+  /**
+   * The next message and when it may go out: the batch under way; else whichever is due first of the held
+   * batches and the first waiting one (a held batch wins a tie: a retry goes ahead of everything else).
+   */
+  private pick(): { at: number; take: () => InFlight } | undefined {
+    const current = this.current;
+    if (current) return { at: this.due(current.batch.target, current.retryAt, false), take: () => current };
+    let best: { at: number; take: () => InFlight } | undefined;
+    for (const h of this.held.values()) {
+      const at = this.due(h.batch.target, h.retryAt, true);
+      if (!best || at < best.at) best = { at, take: () => (this.held.delete(h.batch.target.id), h) };
+    }
+    const batch = this.head();
+    if (batch) {
+      const at = this.due(batch.target, batch.notBefore ?? -Infinity, true);
+      if (!best || at < best.at) {
+        best = {
+          at,
+          take: () => {
+            const list = this.waiting[batch.priority];
+            list.splice(list.indexOf(batch), 1);
+            return { batch, index: batch.start ?? 0, failures: 0, retryAt: -Infinity };
+          },
+        };
+      }
+    }
+    return best;
+  }
+
+  /** When a message to `target` may go out: the rate, the pause on moving to another chat, and `notBefore`. */
+  private due(target: Target, notBefore: number, starting: boolean): number {
     const interval = 60_000 / this.pace.perMinute;
-    const notBefore = this.current ? this.retryAt : (batch.notBefore ?? -Infinity);
-    const last = this.pace.per === 'group' ? (this.sentTo.get(batch.target.id) ?? -Infinity) : this.lastSentAt;
+    const last = this.pace.per === 'group' ? (this.sentTo.get(target.id) ?? -Infinity) : this.lastSentAt;
     if (this.lastTarget === undefined) return Math.max(last + interval, notBefore);
-    const switching = batch.target.id !== this.lastTarget;
-    if (switching && !this.current && this.gapMs === 0) this.gapMs = this.drawGap();
+    const switching = target.id !== this.lastTarget;
+    if (switching && starting && this.gapMs === 0) this.gapMs = this.drawGap();
     return Math.max(last + interval, this.lastSentAt + (switching ? this.gapMs : 0), notBefore);
   }
 
@@ -122,7 +170,7 @@ export class SendQueue {
    * Sends every message that is due at `now`, one at a time. `now` is read again after each send,
    * so slow sends push the following ones back instead of bursting to catch up. A message the platform
    * refused for now (SendError 'rate-limited' or 'retryable') is sent again after a backoff, ahead of
-   * everything else; any other failure is reported and not retried: a retry could post it twice.
+   * everything else (where the rate is per group, a rate limit holds only that group); any other failure is reported and not retried: a retry could post it twice.
    */
   pump(now: () => number, send: (target: Target, message: OutMessage) => Promise<void>, onError: ErrorHandler): Promise<void> {
     // One pass at a time (the real-time driver and the demo's fast-forward may both ask); the running
@@ -132,11 +180,8 @@ export class SendQueue {
   }
 
   private async pass(now: () => number, send: (target: Target, message: OutMessage) => Promise<void>, onError: ErrorHandler): Promise<void> {
-    for (let at = this.nextAt(); at !== undefined && at <= now(); at = this.nextAt()) {
-      if (!this.current) {
-        const batch = this.waiting[priorities.find((p) => this.waiting[p].length)!].shift()!;
-        this.current = { batch, index: batch.start ?? 0, failures: 0 };
-      }
+    for (let next = this.pick(); next && next.at <= now(); next = this.pick()) {
+      this.current = next.take();
       const { batch, index } = this.current;
       // A retried message was checked before its first try (a second check could take a fresh lease).
       if (this.current.checked !== index && batch.beforeEach && !(await batch.beforeEach(index))) {
@@ -149,13 +194,18 @@ export class SendQueue {
       } catch (err) {
         if (err instanceof SendError && (err.kind === 'rate-limited' || err.kind === 'retryable')) {
           if (this.current.failures++ === 0) onError(err, batch.target, 'retry');
-          this.retryAt = now() + (err.retryAfterMs ?? Math.min(retryFirstMs * 2 ** (this.current.failures - 1), retryMaxMs));
+          this.current.retryAt = now() + (err.retryAfterMs ?? Math.min(retryFirstMs * 2 ** (this.current.failures - 1), retryMaxMs));
+          // A rate limit is the limit's owner's: a group's own key holds that group only, a robot's holds the account.
+          if (err.kind === 'rate-limited' && this.pace.per === 'group') {
+            this.held.set(batch.target.id, this.current);
+            this.current = undefined;
+          }
           continue;
         }
         onError(err, batch.target, err instanceof SendError && err.kind === 'unknown' ? 'unknown' : 'dropped');
       }
       this.current.failures = 0;
-      this.retryAt = -Infinity;
+      this.current.retryAt = -Infinity;
       this.lastSentAt = now();
       this.lastTarget = batch.target.id;
       if (this.pace.per === 'group') this.sentTo.set(batch.target.id, this.lastSentAt);
