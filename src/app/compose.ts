@@ -10,6 +10,7 @@ import { RedisRoster } from '../adapters/store/redis/roster.ts';
 import type { Config } from '../config/config.ts';
 import { loadOrg } from '../config/org.ts';
 import { Banqian } from '../core/bot/bot.ts';
+import { enrolListed } from '../core/bot/chat.ts';
 import type { Channel, ChannelStatus } from '../core/channel.ts';
 import { LibraryWatcher } from '../core/lessons/load.ts';
 import type { ChannelCapabilities } from '../core/channel.ts';
@@ -99,6 +100,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ackEveryMinutes: config.quiz.ackEveryMinutes,
     },
   });
+  // A send-only channel can't hear 报名: its groups are enrolled as the settings list them.
+  if (setup.listed) await enrolListed(bot.deps, setup.listed);
   chat.onMessage((msg) => bot.handle(msg));
   chat.onCardAnswer((answer) => bot.handleCard(answer));
   let status: ChannelStatus | undefined;

@@ -20,8 +20,8 @@ export interface Config {
   channel: {
     type: 'wechaty' | 'wecom-bot' | 'wecom-webhook' | 'dingtalk';
     wecomBot: { botId: string; secret: string; wsUrl: string; perMinute: number };
-    /** Each webhook key belongs to one group. */
-    wecomWebhook: { baseUrl: string; timeoutSeconds: number; groups: { name: string; key: string }[] };
+    /** Each webhook key belongs to one group; a group with a track and a time is enrolled at start-up (it can't hear 报名). */
+    wecomWebhook: { baseUrl: string; timeoutSeconds: number; groups: { name: string; key: string; track?: string; time?: string; team?: string }[] };
     dingtalk: { clientId: string; clientSecret: string; robotCode: string; webhook: { url: string; secret: string } };
   };
   send: { perMinute: number; roomGapSeconds: [number, number] };

@@ -48,6 +48,12 @@ describe('channel settings', () => {
     expect(c.channel.wecomWebhook.groups).toEqual([{ name: '总装车间一班', key: 'key-1' }, { name: '机加车间二班', key: 'key-2' }]);
   });
 
+  test('a webhook group may carry its enrolment (track, time, team); a time that is no time is refused at load', () => {
+    const listed = (time: string) => configFile(`channel:\n  type: wecom-webhook\n  wecomWebhook:\n    groups:\n      - {name: 总装车间一班, key: k, track: safety, time: "${time}", team: 总装车间一班}\n`);
+    expect(loadConfig(listed('07:50'), {}).channel.wecomWebhook.groups).toEqual([{ name: '总装车间一班', key: 'k', track: 'safety', time: '07:50', team: '总装车间一班' }]);
+    expect(() => loadConfig(listed('7.50'), {})).toThrow(/time/);
+  });
+
   test('a malformed secret in the environment or the file is reported without its value', () => {
     expect(() => loadConfig('/nonexistent/banqian.yaml', { BANQIAN_WECOM_WEBHOOK_KEYS: 'no-equals-sign-key-1234' })).toThrow(
       /^环境变量 BANQIAN_WECOM_WEBHOOK_KEYS 的每一项应写成“群名=key”/,

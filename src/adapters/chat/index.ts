@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
+import type { ListedGroup } from '../../core/bot/chat.ts';
 import type { Channel } from '../../core/channel.ts';
 import type { Logger } from '../../core/ports.ts';
 import type { Clock } from '../../core/time.ts';
@@ -43,6 +44,8 @@ export interface ChannelSetup {
   watch?: (listener: (e: ChatEvent) => void) => () => void;
   /** The rooms the account is in now; after a (re)login the bot re-binds enrolled groups to them. */
   rooms?: () => Promise<{ id: string; topic: string; ownerName: string }[]>;
+  /** Groups enrolled from the settings, where the channel hears no 报名 (webhooks). */
+  listed?: ListedGroup[];
 }
 
 export type ChannelType = Config['channel']['type'];
@@ -61,7 +64,7 @@ export const channelFactories: Record<ChannelType, ChannelFactory> = {
     const { groups, ...rest } = ctx.config.channel.wecomWebhook;
     // A webhook group is known to banqian by its configured name: that is the room id pushes go to.
     const channel = createWecomWebhook({ ...rest, groups: groups.map((g) => ({ id: g.name, key: g.key })) }, ctx.log);
-    return { channel, platform: 'wecom-webhook', account: 'webhook' };
+    return { channel, platform: 'wecom-webhook', account: 'webhook', listed: groups };
   },
   dingtalk: async (ctx) => {
     const [{ createDingtalk }, { redisLeases }] = await Promise.all([import('./dingtalk/index.ts'), import('../store/redis/lease.ts')]);

@@ -8,7 +8,7 @@ import { cardChoice, parseCardTaskId } from '../quiz/cards.ts';
 import { isLessonDay, yearsWithoutHolidays } from '../schedule/calendar.ts';
 import { expectedParticipants, sourceLabels } from '../quiz/participants.ts';
 import { recordSheet } from '../quiz/record.ts';
-import { isTeam } from '../roster/import.ts';
+import { isTeam, resolveTeam } from '../roster/import.ts';
 import { codePattern } from '../roster/roster.ts';
 import { readFirst } from '../stats.ts';
 import { roomsPerMinute } from '../schedule/plan.ts';
@@ -243,14 +243,7 @@ async function enroll(ctx: ChatContext): Promise<void> {
   const team = used && deps.org.get(used.team);
   if (used && !team) return ctx.reply(`报名码对应的班组“${used.team}”已不在组织架构里，请找工会干部重新生成报名码。`);
   const existing = await deps.store.getGroup(gid);
-  const room = ctx.msg.room!;
-  const g: Group = {
-    gid, roomId: room.id, topic: room.topic, track: track.id, time, status: 'active',
-    days: existing?.days ?? deps.settings.workDays,
-    windowMinutes: existing?.windowMinutes ?? deps.settings.windowMinutes,
-    cycleSince: existing?.cycleSince ?? '', current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
-  };
-  await deps.store.saveGroup(g);
+  const g = await saveEnrolment(deps, gid, ctx.msg.room!, track.id, time, existing);
   let bound = '';
   if (team) {
     await bindTeam(deps.store, deps.org, g, team.path);
@@ -269,6 +262,59 @@ async function enroll(ctx: ChatContext): Promise<void> {
     `已报名《${track.title}》：每个工作日（${describeDays(g.days)}，法定节假日休息，调休上班日照常）${time} 推送一课和小测，答题时间 ${g.windowMinutes} 分钟。` +
       `首课：${describeDay(first)} ${time}。${bound}${change}${await capacityWarning(ctx, time, gid)}${holidays}`,
   );
+}
+
+/** Enrols (or re-enrols) a group; what it had (days, window, round, team) stays. */
+async function saveEnrolment(deps: BotDeps, gid: number, room: { id: string; topic: string }, track: string, time: string, existing?: Group): Promise<Group> {
+  const g: Group = {
+    gid, roomId: room.id, topic: room.topic, track, time, status: 'active',
+    days: existing?.days ?? deps.settings.workDays,
+    windowMinutes: existing?.windowMinutes ?? deps.settings.windowMinutes,
+    cycleSince: existing?.cycleSince ?? '', current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
+  };
+  await deps.store.saveGroup(g);
+  return g;
+}
+
+/** A group as the settings list it, for a channel that can't hear 报名 (a webhook robot per group). */
+export interface ListedGroup {
+  name: string;
+  track?: string;
+  time?: string;
+  team?: string;
+}
+
+/**
+ * Makes the listed groups' enrolment what the settings say, at start-up: one with a track and a time is
+ * enrolled (and bound to its team, if given); one without is unenrolled, its records kept. An unchanged
+ * group is left alone. Checks every entry first and throws one error naming each bad one, changing nothing.
+ */
+export async function enrolListed(deps: BotDeps, groups: ListedGroup[]): Promise<void> {
+  const library = deps.library();
+  const errors: string[] = [];
+  const plans = groups.map((l) => {
+    if (!l.track !== !l.time) errors.push(`群“${l.name}”：课程（track）和时间（time）要一起写`);
+    if (l.track && !findTrack(library, l.track)) errors.push(`群“${l.name}”：没有课程“${l.track}”（可选：${library.tracks.map((t) => t.id).join('、')}）`);
+    if (l.time && !parseHhmm(l.time)) errors.push(`群“${l.name}”：时间“${l.time}”不对，应为如 07:50 的时间`);
+    const found = l.team ? resolveTeam(deps.org, l.team) : undefined;
+    if (found && 'error' in found) errors.push(`群“${l.name}”：${found.error}`);
+    return { l, team: found && 'node' in found ? found.node.path : undefined };
+  });
+  if (errors.length) throw new Error(`设置里的 webhook 群有误：\n${errors.join('\n')}`);
+  for (const { l, team } of plans) {
+    const room = { id: l.name, topic: l.name };
+    const gid = await deps.store.resolveGroup(room.id, room.topic, '');
+    const existing = await deps.store.getGroup(gid);
+    const track = l.track && findTrack(library, l.track)!.id;
+    const time = l.time && parseHhmm(l.time)!;
+    if (!track || !time) {
+      if (existing && existing.status !== 'left') await deps.store.saveGroup({ ...existing, status: 'left' });
+      continue;
+    }
+    const same = existing?.status === 'active' && existing.track === track && existing.time === time;
+    const g = same ? existing : await saveEnrolment(deps, gid, room, track, time, existing);
+    if (team && g.team !== team) await bindTeam(deps.store, deps.org, g, team);
+  }
 }
 
 /** The first lesson day at or after now for this group's time. */
