@@ -29,6 +29,8 @@ export class WecomServer {
   ackPings = true;
   /** The worst case for logs: a refusal whose errmsg repeats the credential it was given. */
   echoSecretOnRefusal = false;
+  /** A network outage: every connection is cut as it opens (see down()). */
+  private refusing = false;
   private readonly sockets = new Set<WebSocket>();
   private readonly authed = new Set<WebSocket>();
   private seq = 0;
@@ -40,6 +42,7 @@ export class WecomServer {
     readonly secret: string,
   ) {
     wss.on('connection', (ws) => {
+      if (this.refusing) return ws.terminate();
       this.sockets.add(ws);
       ws.on('close', () => {
         this.sockets.delete(ws);
@@ -191,6 +194,16 @@ export class WecomServer {
   /** A server-side disconnect (network loss as the robot sees it). */
   dropAll(): void {
     for (const ws of this.sockets) ws.terminate();
+  }
+
+  /** An outage: connections are cut, and new ones too, until up(). */
+  down(): void {
+    this.refusing = true;
+    this.dropAll();
+  }
+
+  up(): void {
+    this.refusing = false;
   }
 
   async close(): Promise<void> {
