@@ -9,9 +9,11 @@ import { scanKeys } from '../adapters/store/redis/connect.ts';
 import { createApp, type App } from './compose.ts';
 import type { Scenario } from './scenario.ts';
 import { runVirtual, type SettableClock } from './virtual.ts';
-import { simPlatform } from './sim/worlds.ts';
+import { simPlatform, type Received } from './sim/worlds.ts';
 import type { SimChannel } from './sim/channels.ts';
 import { RedisRoster } from '../adapters/store/redis/roster.ts';
+import { loadOrg } from '../config/org.ts';
+import type { OrgTree } from '../core/org.ts';
 
 /** One line of the simulator's output: a message the bot sent. */
 export interface SentLine {
@@ -52,7 +54,7 @@ export function seededRandom(seed: number): () => number {
  * Runs a scenario against the real bot (real Redis, mock puppet, same scheduler and send queue) on a
  * virtual clock that jumps from one thing to the next: a scenario event, a minute tick, a due send.
  */
-export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ prefix: string }> {
+export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ prefix: string; received: Received }> {
   const prefix = opts.prefix ?? `sim-${randomUUID().slice(0, 8)}`;
   const platform = await simPlatform(opts.channel ?? 'wechaty', { ...opts.config, botName: s.bot ?? opts.config.botName }, s.rooms);
   const { config } = platform;
@@ -78,8 +80,7 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
   let app: App | undefined;
   try {
     app = await boot();
-    // The robots give user ids only: the scenario's people, by name, are the roster, each in their room's team.
-    if (opts.channel && opts.channel !== 'wechaty') await new RedisRoster(app.store).replace(s.rooms.flatMap((r) => [r.owner, ...r.members].map((name) => ({ id: name, name, team: r.topic }))));
+    if (opts.channel && opts.channel !== 'wechaty') await loadRoster(app, s, loadOrg(config.orgFile));
     for (const e of s.events) {
       await runVirtual(app, clock, e.at);
       clock.set(Math.max(clock.now(), e.at));
@@ -99,7 +100,17 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
     await app?.stop();
     await platform.close();
   }
-  return { prefix };
+  return { prefix, received: platform.received() };
+}
+
+/**
+ * The robots give user ids only, so the scenario's people are the roster: a name is the user id, and a room
+ * whose topic is a team of the org tree is that team (the roster then gives its expected participants, as
+ * the room's member list does on WeChat).
+ */
+async function loadRoster(app: App, s: Scenario, org: OrgTree): Promise<void> {
+  const entries = s.rooms.flatMap((r) => [...new Set([r.owner, ...r.members])].map((name) => ({ id: name, name, team: org.find(r.topic).node?.path ?? r.topic })));
+  await new RedisRoster(app.store).replace(entries);
 }
 
 async function removeKeys(app: App): Promise<void> {

@@ -31,6 +31,8 @@ export interface SimPlatform {
   sent(target: Target, message: OutMessage): void;
   /** Where a message went, as the scenario names it. */
   where(target: Target): { room: string | null; to: string | null };
+  /** What reached the bot through the adapter: messages and card taps. */
+  received(): Received;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,8 @@ function wechatyPlatform(config: Config, rooms: MockRoomSpec[]): SimPlatform {
     join: async (room, name) => world!.join(room, name),
     sent: () => {},
     where: (t) => ({ room: t.kind === 'room' ? t.label : null, to: t.kind === 'contact' ? t.label : null }),
+    // The mock WeChat hands messages to Wechaty directly; nothing to count.
+    received: () => ({ messages: 0, cardAnswers: 0 }),
     close: async () => {},
   };
 }
@@ -69,7 +73,8 @@ function wechatyPlatform(config: Config, rooms: MockRoomSpec[]): SimPlatform {
  * on the wire before it moves the clock on.
  */
 function counting() {
-  let delivered = 0;
+  const received: Received = { messages: 0, cardAnswers: 0 };
+  const delivered = () => received.messages + received.cardAnswers;
   let expected = 0;
   const wrap = (setup: ChannelSetup): ChannelSetup => {
     const c = setup.channel;
@@ -81,23 +86,27 @@ function counting() {
       send: (target, message) => c.send(target, message),
       members: (chatId) => c.members(chatId),
       idle: () => c.idle(),
-      onMessage: (h) => c.onMessage((m) => (delivered++, h(m))),
-      onCardAnswer: (h) => c.onCardAnswer((a) => (delivered++, h(a))),
+      onMessage: (h) => c.onMessage((m) => (received.messages++, h(m))),
+      onCardAnswer: (h) => c.onCardAnswer((a) => (received.cardAnswers++, h(a))),
     };
     return { ...setup, channel };
   };
   const arrived = async (n: number) => {
     expected += n;
     const until = Date.now() + 10_000;
-    while (delivered < expected) {
+    while (delivered() < expected) {
       if (Date.now() > until) throw new Error('模拟服务器发出的消息 10 秒内没有到达机器人');
       await new Promise((r) => setTimeout(r, 2));
     }
   };
-  return { wrap, arrived };
+  return { wrap, arrived, received: () => ({ ...received }) };
 }
 
 type Where = SimPlatform['where'];
+export interface Received {
+  messages: number;
+  cardAnswers: number;
+}
 
 /** Letters per question of a text answer, read against the cards last sent to that room. */
 function cardTaps(text: string, cards: QuizCard[] | undefined): { card: QuizCard; letters: string }[] {
@@ -138,6 +147,7 @@ async function wecomPlatform(config: Config, chatIds: Map<string, string>, where
       cards.set(target.id, before.length && quizOf(before[0].taskId) === quizOf(m.taskId) ? [...before, m] : [m]);
     },
     where,
+    received: counted.received,
     close: () => server.close(),
   };
 }
@@ -172,6 +182,7 @@ async function dingtalkPlatform(config: Config, chatIds: Map<string, string>, wh
     join: async () => {},
     sent: () => {},
     where,
+    received: counted.received,
     close: () => server.stop(),
   };
 }

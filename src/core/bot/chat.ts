@@ -201,7 +201,8 @@ function quizFor(g: Group): QuizRef | undefined {
 
 /** Binds a group to an org node and moves its past figures there, so every level's totals stay right. */
 export async function bindTeam(store: Store, org: OrgTree, g: Group, path: string): Promise<void> {
-  await store.saveGroup({ ...g, team: path });
+  // A group whose platform gives no name (WeCom) is shown by its team's name.
+  await store.saveGroup({ ...g, team: path, topic: g.topic || (org.get(path)?.name ?? '') });
   for (const p of await store.pushesBetween(g.gid, '0000-01-01', '9999-12-31')) await store.syncRollup(g.gid, p.day, org.teamPaths(path));
 }
 
@@ -245,7 +246,7 @@ async function enroll(ctx: ChatContext): Promise<void> {
   const existing = await deps.store.getGroup(gid);
   const room = ctx.msg.room!;
   const g: Group = {
-    gid, roomId: room.id, topic: room.topic, track: track.id, time, status: 'active',
+    gid, roomId: room.id, topic: room.topic || existing?.topic || '', track: track.id, time, status: 'active',
     days: existing?.days ?? deps.settings.workDays,
     windowMinutes: existing?.windowMinutes ?? deps.settings.windowMinutes,
     cycleSince: existing?.cycleSince ?? '', current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
