@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
- * A local WeCom smart-robot long-connection server, speaking the documented protocol:
+ * A local WeCom smart-robot long-connection server (loopback only), for the adapter's tests and the
+ * simulator (`simulate --channel wecom-sim`), speaking the documented protocol:
  * https://developer.work.weixin.qq.com/document/path/101463 (智能机器人长连接). Every frame is JSON
  * `{cmd, headers: {req_id}, body}`; the server's acknowledgements carry the request's req_id and
  * `errcode`/`errmsg` and no cmd. Frame shapes also follow the official SDK's code
