@@ -28,6 +28,8 @@ export class WecomServer {
   ignoreNextSend = false;
   /** Answer heartbeats (ping); off, the SDK declares the connection dead after two missed acks. */
   ackPings = true;
+  /** Called with each pushed message the server accepted (the demo's chat page shows them). */
+  onMessage?: (body: any) => void;
   /** The worst case for logs: a refusal whose errmsg repeats the credential it was given. */
   echoSecretOnRefusal = false;
   private readonly sockets = new Set<WebSocket>();
@@ -102,7 +104,11 @@ export class WecomServer {
           ws.terminate();
           return;
         }
-        this.ack(ws, reqId, this.sendCodes.shift() ?? 0);
+        {
+          const code = this.sendCodes.shift() ?? 0;
+          this.ack(ws, reqId, code);
+          if (!code) this.onMessage?.(frame.body);
+        }
         return;
       // 回复消息 / 更新模板卡片: {cmd: "aibot_respond_msg" | "aibot_respond_update_msg", headers: {req_id of the callback}, body}
       // (101463 · 回复消息 · 更新模板卡片)
