@@ -4,6 +4,7 @@ import type { SimEvent, SimPeople } from '../../adapters/web/chatPage.ts';
 import type { Config } from '../../config/config.ts';
 import { isoInZone, type Clock } from '../../core/time.ts';
 import { WecomServer } from './wecomServer.ts';
+import { onWecomServer } from './worlds.ts';
 
 /**
  * `channel: wecom-sim`: the demo as a WeCom group. The real smart-robot adapter talks to the local protocol
@@ -39,11 +40,7 @@ export async function wecomDemo(config: Config, rooms: MockRoomSpec[]): Promise<
   };
   return {
     // Without a roster, each room's owner is a configured leader (WeCom does not say who owns a group).
-    config: {
-      ...config,
-      leaders: [...config.leaders, ...rooms.map((r) => ids.get(r.owner)!)],
-      channel: { ...config.channel, type: 'wecom-bot', wecomBot: { ...config.channel.wecomBot, botId: server.botId, secret: server.secret, wsUrl: server.url } },
-    },
+    config: onWecomServer(config, server, rooms.map((r) => ids.get(r.owner)!)),
     factory: (ctx) => channelFactories['wecom-bot'](ctx),
     people: (clock, timezone) => {
       const at = () => isoInZone(clock.now(), timezone);

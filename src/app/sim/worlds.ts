@@ -14,7 +14,6 @@ import { DingtalkServer } from './dingtalkServer.ts';
 import { WecomServer } from './wecomServer.ts';
 import type { SimChannel } from './channels.ts';
 
-
 /**
  * A platform that a scenario's people speak on, the same for every channel: rooms by topic, people by
  * name. On the robots a person's name is their user id, a room's topic maps to a chat id and back.
@@ -36,18 +35,33 @@ export interface SimPlatform {
   close(): Promise<void>;
 }
 
+/** Waits (in real time) for something the local server or the adapter does over the loopback network. */
+export async function waitFor(done: () => boolean, failure: string): Promise<void> {
+  const until = Date.now() + 10_000;
+  while (!done()) {
+    if (Date.now() > until) throw new Error(failure);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** Settings that point the real WeCom robot adapter at a local server, with `leaders` (user ids) added. */
+export function onWecomServer(config: Config, server: WecomServer, leaders: string[]): Config {
+  const wecomBot = { ...config.channel.wecomBot, botId: server.botId, secret: server.secret, wsUrl: server.url };
+  return { ...config, leaders: [...config.leaders, ...leaders], channel: { ...config.channel, type: 'wecom-bot', wecomBot } };
+}
+
 /** The robots hear a group message only with an @-mention: a scenario's command gets one. */
 const mention = (bot: string, text: string) => (text.trimStart().startsWith(`@${bot}`) ? text : `@${bot} ${text}`);
 
 export async function simPlatform(channel: SimChannel, config: Config, rooms: MockRoomSpec[]): Promise<SimPlatform> {
   if (channel === 'wechaty') return wechatyPlatform(config, rooms);
   // Without a roster, a room's owner is a configured leader of it, as the group's owner is on WeChat.
-  const withLeaders: Config = { ...config, leaders: [...config.leaders, ...rooms.map((r) => r.owner)] };
+  const owners = rooms.map((r) => r.owner);
   const chatIds = new Map(rooms.map((r, i) => [r.topic, `${channel === 'wecom-sim' ? 'wr' : 'cid'}sim${i + 1}`]));
   const topics = new Map([...chatIds].map(([topic, id]) => [id, topic]));
   const where = (t: Target) => (t.kind === 'room' ? { room: topics.get(t.id) ?? t.label, to: null } : { room: null, to: t.id });
   const counted = counting();
-  return channel === 'wecom-sim' ? wecomPlatform(withLeaders, chatIds, where, counted) : dingtalkPlatform(withLeaders, chatIds, where, counted);
+  return channel === 'wecom-sim' ? wecomPlatform(config, owners, chatIds, where, counted) : dingtalkPlatform({ ...config, leaders: [...config.leaders, ...owners] }, chatIds, where, counted);
 }
 
 function wechatyPlatform(config: Config, rooms: MockRoomSpec[]): SimPlatform {
@@ -91,13 +105,9 @@ function counting() {
     };
     return { ...setup, channel };
   };
-  const arrived = async (n: number) => {
+  const arrived = (n: number) => {
     expected += n;
-    const until = Date.now() + 10_000;
-    while (delivered() < expected) {
-      if (Date.now() > until) throw new Error('模拟服务器发出的消息 10 秒内没有到达机器人');
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    return waitFor(() => delivered() >= expected, '模拟服务器发出的消息 10 秒内没有到达机器人');
   };
   return { wrap, arrived, received: () => ({ ...received }) };
 }
@@ -117,21 +127,16 @@ function cardTaps(text: string, cards: QuizCard[] | undefined): { card: QuizCard
   return sheet.flatMap((letters, i) => (letters ? [{ card: cards[i], letters }] : []));
 }
 
-async function wecomPlatform(config: Config, chatIds: Map<string, string>, where: Where, counted: ReturnType<typeof counting>): Promise<SimPlatform> {
+async function wecomPlatform(base: Config, owners: string[], chatIds: Map<string, string>, where: Where, counted: ReturnType<typeof counting>): Promise<SimPlatform> {
   const server = await WecomServer.start();
+  const config = onWecomServer(base, server, owners);
   /** The cards of the latest quiz in each room, in question order. */
   const cards = new Map<string, QuizCard[]>();
   const quizOf = (taskId: string) => taskId.replace(/_\d+$/, '');
   return {
-    config: { ...config, channel: { ...config.channel, type: 'wecom-bot', wecomBot: { ...config.channel.wecomBot, botId: server.botId, secret: server.secret, wsUrl: server.url } } },
+    config,
     factory: async (ctx) => counted.wrap(await channelFactories['wecom-bot'](ctx)),
-    ready: async () => {
-      const until = Date.now() + 10_000;
-      while (server.connections !== 1) {
-        if (Date.now() > until) throw new Error('企业微信模拟服务器：机器人 10 秒内没有连上');
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    },
+    ready: () => waitFor(() => server.connections === 1, '企业微信模拟服务器：机器人 10 秒内没有连上'),
     say: async (from, text, room) => {
       const chatid = room === undefined ? undefined : chatIds.get(room)!;
       const taps = chatid ? cardTaps(text, cards.get(chatid)) : [];
@@ -166,13 +171,7 @@ async function dingtalkPlatform(config: Config, chatIds: Map<string, string>, wh
         platform: 'dingtalk',
         account: server.clientId,
       }),
-    ready: async () => {
-      const until = Date.now() + 10_000;
-      while (server.online !== 1) {
-        if (Date.now() > until) throw new Error('钉钉模拟服务器：机器人 10 秒内没有连上');
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    },
+    ready: () => waitFor(() => server.online === 1, '钉钉模拟服务器：机器人 10 秒内没有连上'),
     // Every answer is an @-message: DingTalk's robot has no cards here.
     say: async (from, text, room) => {
       const group = room === undefined ? undefined : { id: chatIds.get(room)!, title: room };
