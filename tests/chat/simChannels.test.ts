@@ -55,4 +55,16 @@ describe('a scenario on every channel', () => {
       expect(r.lines.filter((l) => l.to).map((l) => l.to)).toEqual(['李明']);
     }
   }, 120_000);
+
+  test('`banqian simulate --channel` runs the scenario on the chosen channel; an unknown channel is refused', () => {
+    const env = { REDIS_URL: redisUrl(), LOG_LEVEL: 'silent' };
+    const r = runCli(['simulate', scenario, '--lessons', 'tests/fixtures/lessons', '--channel', 'wecom-sim'], { env, timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as SentLine);
+    expect(lines.filter((l) => l.card)).toHaveLength(8);
+    const bad = runCli(['simulate', scenario, '--channel', 'wecom'], { env });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/wechaty, wecom-sim, dingtalk-sim/);
+  }, 60_000);
 });
