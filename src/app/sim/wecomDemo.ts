@@ -2,6 +2,7 @@ import type { MockRoomSpec } from '../../adapters/chat/wechaty/mockWorld.ts';
 import { channelFactories, type ChannelContext, type ChannelSetup } from '../../adapters/chat/index.ts';
 import type { SimEvent, SimPeople } from '../../adapters/web/chatPage.ts';
 import type { Config } from '../../config/config.ts';
+import { shownMarkdown } from '../../core/send/text.ts';
 import { isoInZone, type Clock } from '../../core/time.ts';
 import { WecomServer } from './wecomServer.ts';
 import { onWecomServer } from './worlds.ts';
@@ -50,7 +51,7 @@ export async function wecomDemo(config: Config, rooms: MockRoomSpec[]): Promise<
         if (body.msgtype === 'template_card') {
           const card = body.template_card;
           emit({ ...base, text: `${card.main_title?.title ?? ''}\n${card.sub_title_text ?? ''}`.trim(), card: { taskId: card.task_id, multi: card.checkbox?.mode === 1, options: card.checkbox?.option_list ?? [] } });
-        } else emit({ ...base, text: body.msgtype === 'markdown' ? body.markdown.content : '[图片]' });
+        } else emit({ ...base, text: body.msgtype === 'markdown' ? shownMarkdown(body.markdown.content) : '[图片]' });
       };
       return {
         rooms: () => rooms.map((r) => ({ topic: r.topic, owner: r.owner, members: members(r.topic) })),
