@@ -51,8 +51,9 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
- * Runs a scenario against the real bot (real Redis, mock puppet, same scheduler and send queue) on a
- * virtual clock that jumps from one thing to the next: a scenario event, a minute tick, a due send.
+ * Runs a scenario against the real bot (real Redis, the mock puppet or a real robot adapter, same scheduler
+ * and send queue) on a virtual clock that jumps from one thing to the next: a scenario event, a minute tick,
+ * a due send.
  */
 export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ prefix: string; received: Received }> {
   const prefix = opts.prefix ?? `sim-${randomUUID().slice(0, 8)}`;
