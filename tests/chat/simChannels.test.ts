@@ -63,6 +63,12 @@ describe('a scenario on every channel', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as SentLine);
     expect(lines.filter((l) => l.card)).toHaveLength(8);
+    // Every stdout line is JSON on DingTalk too, whose SDK prints to the console.
+    const ding = runCli(['simulate', scenario, '--lessons', 'tests/fixtures/lessons', '--channel', 'dingtalk-sim'], { env, timeout: 60_000 });
+    expect(ding.code).toBe(0);
+    const dingLines = ding.stdout.trim().split('\n');
+    expect(dingLines.filter((l) => !l.startsWith('{"at":'))).toEqual([]);
+    expect(dingLines.length).toBeGreaterThan(10);
     const bad = runCli(['simulate', scenario, '--channel', 'wecom'], { env });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/wechaty, wecom-sim, dingtalk-sim/);

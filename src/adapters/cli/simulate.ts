@@ -22,6 +22,8 @@ export function simulateCommand(): Command {
       const [{ redisFor }, { simulate }, { connectRedis }, { keyBuilder }] = await Promise.all([
         import('../../app/redis.ts'), import('../../app/simulate.ts'), import('../store/redis/connect.ts'), import('../store/redis/keys.ts'),
       ]);
+      // stdout holds the JSON lines only; whatever a platform SDK prints (dingtalk-stream's "connect success") goes to stderr.
+      console.log = console.info = console.error;
       const server = await redisFor(config, (m) => console.error(m));
       try {
         if (opts.prefix) await requireEmptyPrefix(connectRedis(server.url), keyBuilder(opts.prefix).all, opts.prefix, opts.reset ?? false);
