@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { createChannel, type ChatEvent } from '../adapters/chat/index.ts';
+import { createChannel, type ChannelContext, type ChannelSetup, type ChatEvent } from '../adapters/chat/index.ts';
 import type { MockWorld } from '../adapters/chat/wechaty/mockWorld.ts';
 import { connectRedis } from '../adapters/store/redis/connect.ts';
 import { RedisAnswerTokens } from '../adapters/store/redis/answerTokens.ts';
@@ -32,6 +32,8 @@ export interface AppOptions {
   random?: () => number;
   /** Called after each message the bot sent (the simulator prints them). */
   onSent?: (target: Target, message: OutMessage, at: number) => void;
+  /** Builds the channel instead of `channel.type`'s adapter (the simulator points a real adapter at its local server). */
+  channel?: (ctx: ChannelContext) => Promise<ChannelSetup>;
 }
 
 export interface App {
@@ -73,7 +75,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const log = opts.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const redis = connectRedis(opts.redisUrl, (err) => log.warn({ err: err.message }, 'redis unavailable; commands wait and retry'));
-  const setup = await createChannel({ config, log, clock, redis, prefix: opts.prefix });
+  const setup = await (opts.channel ?? createChannel)({ config, log, clock, redis, prefix: opts.prefix });
   const chat = setup.channel;
   // One process sends as one account; its id keys people and groups and the durable outbox.
   const { account } = setup;

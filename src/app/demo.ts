@@ -1,5 +1,5 @@
 import type { MockRoomSpec } from '../adapters/chat/wechaty/mockWorld.ts';
-import type { SimControl, SimEvent } from '../adapters/web/chatPage.ts';
+import type { SimControl, SimEvent, SimPeople } from '../adapters/web/chatPage.ts';
 import { isoInZone, minuteMs } from '../core/time.ts';
 import type { App } from './compose.ts';
 import { runVirtual } from './virtual.ts';
@@ -19,11 +19,10 @@ export class DemoClock {
   };
 }
 
-/** What the simulator's web page needs, backed by the mock world and the running app. */
-export function simControl(app: App, clock: DemoClock, timezone: string, afterAdvance: () => void): SimControl {
+/** The mock WeChat's people and chats, for the simulator's web page. */
+export function wechatyPeople(app: App, clock: DemoClock, timezone: string): SimPeople {
   const world = app.world!;
   return {
-    botName: app.bot.deps.settings.botName,
     rooms: () => world.roomTopics().map((topic) => ({ topic, owner: world.owner(topic), members: world.members(topic) })),
     say: (from, text, room) => {
       if (room !== undefined && !world.roomTopics().includes(room)) throw new Error(`没有群“${room}”`);
@@ -36,6 +35,14 @@ export function simControl(app: App, clock: DemoClock, timezone: string, afterAd
         const event: SimEvent = { at: isoInZone(clock.now(), timezone), room: e.roomTopic ?? null, to: e.roomTopic ? null : (e.peerName ?? null), from: e.fromName, self: e.self, text: e.text || (e.kind === 'image' ? '[图片]' : e.kind === 'link' ? '[链接]' : '') };
         listener(event);
       }),
+  };
+}
+
+/** What the simulator's web page needs: its people (the mock WeChat's, or the WeCom demo's) and the running app. */
+export function simControl(app: App, clock: DemoClock, timezone: string, afterAdvance: () => void, people: SimPeople = wechatyPeople(app, clock, timezone)): SimControl {
+  return {
+    botName: app.bot.deps.settings.botName,
+    ...people,
     advance: async (minutes) => {
       await app.chat.idle(); // messages already sent are handled at the time they were sent
       // Every minute jumped over runs as it would have: pushes, closes and sends all happen.

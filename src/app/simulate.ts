@@ -9,6 +9,11 @@ import { scanKeys } from '../adapters/store/redis/connect.ts';
 import { createApp, type App } from './compose.ts';
 import type { Scenario } from './scenario.ts';
 import { runVirtual, type SettableClock } from './virtual.ts';
+import { simPlatform, type Received } from './sim/worlds.ts';
+import type { SimChannel } from './sim/channels.ts';
+import { RedisRoster } from '../adapters/store/redis/roster.ts';
+import { loadOrg } from '../config/org.ts';
+import type { OrgTree } from '../core/org.ts';
 
 /** One line of the simulator's output: a message the bot sent. */
 export interface SentLine {
@@ -28,6 +33,8 @@ export interface SimulateOptions {
   /** Keep data under this prefix; without it a fresh prefix is used and removed at the end. */
   prefix?: string;
   log?: Logger;
+  /** The platform people speak on: the WeChat simulator (default), or a real robot adapter against its local protocol server. */
+  channel?: SimChannel;
   onLine: (line: SentLine) => void;
 }
 
@@ -44,35 +51,42 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
- * Runs a scenario against the real bot (real Redis, mock puppet, same scheduler and send queue) on a
- * virtual clock that jumps from one thing to the next: a scenario event, a minute tick, a due send.
+ * Runs a scenario against the real bot (real Redis, the mock puppet or a real robot adapter, same scheduler
+ * and send queue) on a virtual clock that jumps from one thing to the next: a scenario event, a minute tick,
+ * a due send.
  */
-export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ prefix: string }> {
+export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ prefix: string; received: Received }> {
   const prefix = opts.prefix ?? `sim-${randomUUID().slice(0, 8)}`;
-  const config: Config = { ...opts.config, botName: s.bot ?? opts.config.botName, puppet: { name: 'mock', token: '' }, channel: { ...opts.config.channel, type: 'wechaty' } };
+  const platform = await simPlatform(opts.channel ?? 'wechaty', { ...opts.config, botName: s.bot ?? opts.config.botName }, s.rooms);
+  const { config } = platform;
   const log = opts.log ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
   let t = s.start;
   const clock: SettableClock = { now: () => t, set: (to) => (t = to) };
   const random = seededRandom(1);
   const toLine = (target: Target, m: OutMessage, at: number): SentLine => ({
     at: isoInZone(at, config.timezone),
-    room: target.kind === 'room' ? target.label : null,
-    to: target.kind === 'contact' ? target.label : null,
+    ...platform.where(target),
     ...(m.kind === 'text' ? { text: m.text } : m.kind === 'image' ? { text: '[图片]', file: m.file } : m.kind === 'link' ? { text: m.title, url: m.url } : { text: m.question, card: m.taskId }),
   });
+  const onSent = (target: Target, m: OutMessage, at: number) => {
+    platform.sent(target, m);
+    opts.onLine(toLine(target, m, at));
+  };
   const boot = async (): Promise<App> => {
-    const app = await createApp({ config, clock, redisUrl: opts.redisUrl, prefix, log, random, onSent: (t, m, at) => opts.onLine(toLine(t, m, at)) });
-    for (const room of s.rooms) app.world!.addRoom(room);
+    const app = await createApp({ config, clock, redisUrl: opts.redisUrl, prefix, log, random, onSent, channel: platform.factory });
+    await platform.ready(app.world);
     return app;
   };
 
-  let app = await boot();
+  let app: App | undefined;
   try {
+    app = await boot();
+    if (opts.channel && opts.channel !== 'wechaty') await loadRoster(app, s, loadOrg(config.orgFile));
     for (const e of s.events) {
       await runVirtual(app, clock, e.at);
       clock.set(Math.max(clock.now(), e.at));
-      if (e.kind === 'say') app.world!.say(e.from, e.text, e.room);
-      else if (e.kind === 'join') app.world!.join(e.room, e.name);
+      if (e.kind === 'say') await platform.say(e.from, e.text, e.room);
+      else if (e.kind === 'join') await platform.join(e.room, e.name);
       else {
         await app.chat.idle();
         await app.stop(); // like kill -9: whatever was still queued is gone
@@ -83,10 +97,21 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
     }
     await runVirtual(app, clock, s.until + 1);
   } finally {
-    if (!opts.prefix) await removeKeys(app);
-    await app.stop();
+    if (app && !opts.prefix) await removeKeys(app);
+    await app?.stop();
+    await platform.close();
   }
-  return { prefix };
+  return { prefix, received: platform.received() };
+}
+
+/**
+ * The robots give user ids only, so the scenario's people are the roster: a name is the user id, and a room
+ * whose topic is a team of the org tree is that team (the roster then gives its expected participants, as
+ * the room's member list does on WeChat).
+ */
+async function loadRoster(app: App, s: Scenario, org: OrgTree): Promise<void> {
+  const entries = s.rooms.flatMap((r) => [...new Set([r.owner, ...r.members])].map((name) => ({ id: name, name, team: org.find(r.topic).node?.path ?? r.topic })));
+  await new RedisRoster(app.store).replace(entries);
 }
 
 async function removeKeys(app: App): Promise<void> {

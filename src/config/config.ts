@@ -18,7 +18,8 @@ export interface Config {
   puppet: { name: string; token: string };
   /** The chat platform; secrets may come from the environment (envSecrets), and are never logged. */
   channel: {
-    type: 'wechaty' | 'wecom-bot' | 'wecom-webhook' | 'dingtalk';
+    /** wecom-sim: the demo as a WeCom group (the real robot adapter against a local protocol server). */
+    type: 'wechaty' | 'wecom-bot' | 'wecom-webhook' | 'dingtalk' | 'wecom-sim';
     wecomBot: { botId: string; secret: string; wsUrl: string; perMinute: number };
     /** Each webhook key belongs to one group; a group with a track and a time is enrolled at start-up (it can't hear 报名). */
     wecomWebhook: { baseUrl: string; timeoutSeconds: number; groups: { name: string; key: string; track?: string; time?: string; team?: string }[] };
@@ -64,8 +65,8 @@ export function loadConfig(file = defaultConfigFile, env: NodeJS.ProcessEnv = pr
   return config;
 }
 
-/** The built-in simulated WeChat (the default): no account, a demo clock, the chat page. */
-export const isSimulator = (config: Config): boolean => config.channel.type === 'wechaty' && config.puppet.name === 'mock';
+/** The built-in simulator (WeChat by default, or a WeCom group): no account, a demo clock, the chat page. */
+export const isSimulator = (config: Config): boolean => (config.channel.type === 'wechaty' && config.puppet.name === 'mock') || config.channel.type === 'wecom-sim';
 
 /**
  * Robot secrets and webhook keys from the environment, so they need not sit in a file. Webhook keys

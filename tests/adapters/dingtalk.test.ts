@@ -10,7 +10,7 @@ import { redisLeases } from '../../src/adapters/store/redis/lease.ts';
 import { SendError, type ChannelStatus } from '../../src/core/channel.ts';
 import type { Incoming } from '../../src/core/bot/context.ts';
 import { text } from '../../src/core/messages.ts';
-import { DingtalkServer } from '../helpers/dingtalkServer.ts';
+import { DingtalkServer } from '../../src/app/sim/dingtalkServer.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
 
 const room = { kind: 'room', id: 'cidGroupA==', label: '总装一班' } as const;

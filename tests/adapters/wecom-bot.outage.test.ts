@@ -3,7 +3,7 @@ import { createApp, type App } from '../../src/app/compose.ts';
 import { runFor } from '../helpers/answerPage.ts';
 import { newPrefix, redisUrl } from '../helpers/redis.ts';
 import { silentLog, testConfig } from '../helpers/sim.ts';
-import { WecomServer } from '../helpers/wecomServer.ts';
+import { WecomServer } from '../../src/app/sim/wecomServer.ts';
 
 /**
  * The whole bot on the WeCom smart robot, against the local protocol server: a channel that is down when the

@@ -14,7 +14,7 @@ import type { QuizCard } from '../../src/core/messages.ts';
 import type { Target } from '../../src/core/send/queue.ts';
 import { redisTest } from '../helpers/redis.ts';
 import { workDir } from '../helpers/workDir.ts';
-import { WecomServer } from '../helpers/wecomServer.ts';
+import { WecomServer } from '../../src/app/sim/wecomServer.ts';
 
 const group: Target = { kind: 'room', id: 'wrkSFfCgAA-chat1', label: '总装车间一班' };
 const waitFor = <T>(check: () => T, timeout = 8_000) => vi.waitFor(check, { timeout, interval: 20 });

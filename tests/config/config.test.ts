@@ -64,6 +64,9 @@ describe('config', () => {
     expect(loadConfig('/nonexistent/banqian.yaml', { WECHATY_PUPPET: 'wechat4u' }).redis.prefix).toBe('banqian');
     expect(loadConfig(configFile('puppet: {name: service}\n'), {}).redis.prefix).toBe('banqian');
     expect(loadConfig(configFile('redis: {prefix: plant2}\n'), { WECHATY_PUPPET: 'wechat4u' }).redis.prefix).toBe('plant2');
+    // The simulator as a WeCom group is the simulator too; a real WeCom robot is not.
+    expect(loadConfig(configFile('channel: {type: wecom-sim}\n'), {}).redis.prefix).toBe('banqian-sim');
+    expect(loadConfig(configFile('channel: {type: wecom-bot}\n'), {}).redis.prefix).toBe('banqian');
   });
 
   test('an unknown key, a bad value and a bad time zone are each reported at their line', () => {

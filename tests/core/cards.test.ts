@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { wechatyCaps } from '../../src/adapters/chat/wechaty/caps.ts';
 import { answerHint } from '../../src/core/bot/texts.ts';
@@ -6,7 +7,7 @@ import { renderLesson, type PushInfo } from '../../src/core/lessons/render.ts';
 import type { Lesson, Track } from '../../src/core/lessons/types.ts';
 import type { OutMessage } from '../../src/core/messages.ts';
 import { cardChoice, cardTaskId, parseCardTaskId, renderQuizCards } from '../../src/core/quiz/cards.ts';
-import { escapeMarkdown, packBlocks, splitText, utf8Bytes } from '../../src/core/send/text.ts';
+import { escapeMarkdown, packBlocks, shownMarkdown, splitText, utf8Bytes } from '../../src/core/send/text.ts';
 
 /** What the WeCom robots declare (text ≤ 2,048 bytes, markdown ≤ 4,096), with and without cards. */
 const wecomCards: ChannelCapabilities = { ...wechatyCaps, hears: 'mentions', cards: true, listMembers: false, senderNames: false, maxTextBytes: 2048, maxMarkdownBytes: 4096, markdown: 'wecom' };
@@ -102,6 +103,11 @@ describe('messages split by UTF-8 bytes, never inside a question', () => {
 describe('plain text as markdown', () => {
   test('formatting characters are escaped, so the text shows as written', () => {
     expect(escapeMarkdown('# 第1课\n1. 选 *A* 或 [B](x)\n> 引用 <font>', 'wecom')).toBe('\\# 第1课\n1\\. 选 \\*A\\* 或 \\[B\\](x)\n\\> 引用 \\<font\\>');
+  });
+
+  test('the escaped text shows exactly as written (what the WeCom demo page shows)', () => {
+    expect(shownMarkdown('1\\. 选 \\*A\\* 路径 C:\\\\x')).toBe('1. 选 *A* 路径 C:\\x');
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => shownMarkdown(escapeMarkdown(text, 'wecom')) === text));
   });
 
   test("DingTalk's markdown joins single line breaks, so each becomes a hard break", () => {

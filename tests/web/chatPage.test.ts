@@ -49,7 +49,26 @@ describe('chat page', () => {
     const { app, sim } = start();
     const res = await app.inject({ method: 'GET', url: '/api/sim/rooms' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ botName: '班前小助手', rooms: sim.rooms(), now: '2025-03-03T07:40:00+08:00', channel: { up: true } });
+    expect(res.json()).toEqual({ botName: '班前小助手', rooms: sim.rooms(), now: '2025-03-03T07:40:00+08:00', channel: { up: true }, cards: false });
+  });
+
+  test('POST /api/sim/tap passes a card tap to a simulator with cards; without cards it is refused', async () => {
+    const { app, sim } = start();
+    const tap = { from: '小张', room: '检修一班', taskId: 'q_1_2025-03-03_lesson_0', options: ['B'] };
+    const refused = await app.inject({ method: 'POST', url: '/api/sim/tap', payload: tap });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toBe('这个聊天通道没有卡片');
+    await app.close();
+    const taps: unknown[][] = [];
+    const withCards = buildApp({ sim: { ...sim, tap: (...args) => void taps.push(args) } });
+    try {
+      expect((await withCards.inject({ method: 'GET', url: '/api/sim/rooms' })).json().cards).toBe(true);
+      expect((await withCards.inject({ method: 'POST', url: '/api/sim/tap', payload: tap })).statusCode).toBe(204);
+      expect(taps).toEqual([['小张', '检修一班', 'q_1_2025-03-03_lesson_0', ['B']]]);
+      expect((await withCards.inject({ method: 'POST', url: '/api/sim/tap', payload: { ...tap, options: [] } })).statusCode).toBe(400);
+    } finally {
+      await withCards.close();
+    }
   });
 
   test('/api/sim/* answers only loopback clients that name a local host (DNS rebinding)', async () => {

@@ -72,6 +72,10 @@ export const channelFactories: Record<ChannelType, ChannelFactory> = {
     const channel = createDingtalk({ ...c, robotName: ctx.config.botName }, { log: ctx.log, leases: redisLeases(ctx.redis, ctx.prefix), now: () => ctx.clock.now() });
     return { channel, platform: 'dingtalk', account: c.robotCode || c.clientId || 'webhook' };
   },
+  // The demo's WeCom group needs its local protocol server, which `npm start` runs (src/app/sim/wecomDemo.ts).
+  'wecom-sim': async () => {
+    throw new Error('channel wecom-sim 只用于 npm start 的模拟器');
+  },
 };
 
 export function createChannel(ctx: ChannelContext): Promise<ChannelSetup> {

@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { simChannels, type SimChannel } from '../../app/sim/channels.ts';
 import { loadConfig } from '../../config/config.ts';
 import { loadScenario } from '../../app/scenario.ts';
 import type { Redis } from 'ioredis';
@@ -12,7 +13,8 @@ export function simulateCommand(): Command {
     .option('--lessons <dir>', '课程目录')
     .option('--prefix <prefix>', '数据保存在这个 Redis 前缀下（不写则用临时前缀，结束后删除）')
     .option('--reset', '先清空 --prefix 下已有的数据')
-    .action(async (file: string, opts: { lessons?: string; prefix?: string; reset?: boolean }, cmd: Command) => {
+    .addOption(new Option('--channel <channel>', '在哪个平台上运行：wechaty（模拟微信）、wecom-sim（企业微信机器人，卡片答题）、dingtalk-sim（钉钉机器人，@答题）').choices([...simChannels]).default('wechaty'))
+    .action(async (file: string, opts: { lessons?: string; prefix?: string; reset?: boolean; channel: SimChannel }, cmd: Command) => {
       const config = loadConfig(cmd.optsWithGlobals().config);
       if (opts.lessons) config.lessonsDir = opts.lessons;
       const scenario = loadScenario(file);
@@ -20,10 +22,12 @@ export function simulateCommand(): Command {
       const [{ redisFor }, { simulate }, { connectRedis }, { keyBuilder }] = await Promise.all([
         import('../../app/redis.ts'), import('../../app/simulate.ts'), import('../store/redis/connect.ts'), import('../store/redis/keys.ts'),
       ]);
+      // stdout holds the JSON lines only; whatever a platform SDK prints (dingtalk-stream's "connect success") goes to stderr.
+      console.log = console.info = console.error;
       const server = await redisFor(config, (m) => console.error(m));
       try {
         if (opts.prefix) await requireEmptyPrefix(connectRedis(server.url), keyBuilder(opts.prefix).all, opts.prefix, opts.reset ?? false);
-        await simulate(scenario, { config, redisUrl: server.url, prefix: opts.prefix, onLine: (line) => process.stdout.write(`${JSON.stringify(line)}\n`) });
+        await simulate(scenario, { config, redisUrl: server.url, prefix: opts.prefix, channel: opts.channel, onLine: (line) => process.stdout.write(`${JSON.stringify(line)}\n`) });
       } finally {
         await server.stop();
       }

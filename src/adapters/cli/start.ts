@@ -22,16 +22,19 @@ export function startCommand(): Command {
         const simulated = isSimulator(config);
         const demoClock = new DemoClock();
         const clock = simulated ? demoClock : systemClock;
-        const app = await createApp({ config, clock, redisUrl: server.url, prefix: config.redis.prefix, log });
+        // channel wecom-sim: the same demo as a WeCom group, the real robot adapter against a local protocol server.
+        const wecom = config.channel.type === 'wecom-sim' ? await (await import('../../app/sim/wecomDemo.ts')).wecomDemo(config, demoRooms) : undefined;
+        if (wecom) onStop(() => wecom.close());
+        const app = await createApp({ config: wecom?.config ?? config, clock, redisUrl: server.url, prefix: config.redis.prefix, log, channel: wecom?.factory });
         onStop(() => app.stop());
-        if (simulated) for (const room of demoRooms) app.world!.addRoom(room);
+        if (simulated && !wecom) for (const room of demoRooms) app.world!.addRoom(room);
         const driver = runRealtime(app, config.timezone, clock.now);
         onStop(() => driver.stop());
         const stats = new Stats(app.store, app.bot.deps.org, config.points);
-        const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick) : undefined, dashboard: dashboardOptions(config, stats, app.store, clock.now, simulated), answers: app.answers });
+        const web = buildApp({ sim: simulated ? simControl(app, demoClock, config.timezone, driver.kick, wecom?.people(demoClock, config.timezone)) : undefined, dashboard: dashboardOptions(config, stats, app.store, clock.now, simulated), answers: app.answers });
         onStop(() => web.close());
         const address = await listen(web, opts.port ?? config.web.port, config.web.host);
-        log.info(simulated ? `模拟微信已启动：${address}/chat ；工会数据看板：${address}/` : `机器人已启动（${config.channel.type === 'wechaty' ? config.puppet.name : config.channel.type}），工会数据看板：${address}/`);
+        log.info(simulated ? `模拟${wecom ? '企业微信群' : '微信'}已启动：${address}/chat ；工会数据看板：${address}/` : `机器人已启动（${config.channel.type === 'wechaty' ? config.puppet.name : config.channel.type}），工会数据看板：${address}/`);
       });
     });
 }

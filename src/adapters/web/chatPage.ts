@@ -12,16 +12,24 @@ export interface SimEvent {
   from: string; // sender display name
   self: boolean; // true when the bot sent it
   text: string;
+  /** A quiz card the page lets people tap (the WeCom demo); option ids are what a tap sends back. */
+  card?: { taskId: string; multi: boolean; options: { id: string; text: string }[] };
 }
 
-/** What the page needs from the running simulator. */
-export interface SimControl {
-  botName: string;
+/** The simulated people and chats: who is in which room, what they say, what everyone sees. */
+export interface SimPeople {
   rooms(): { topic: string; owner: string; members: string[] }[];
   /** A member speaks in a room, or privately to the bot when room is undefined. Throws Error with a Chinese message on unknown room/member. */
   say(from: string, text: string, room?: string): void;
+  /** A member taps options on a quiz card (only where the channel has cards). */
+  tap?(from: string, room: string | undefined, taskId: string, options: string[]): void;
   /** Subscribe to every chat event; returns an unsubscribe function. */
   watch(listener: (e: SimEvent) => void): () => void;
+}
+
+/** What the page needs from the running simulator. */
+export interface SimControl extends SimPeople {
+  botName: string;
   /** Fast-forwards the simulator clock (the demo's "快进" buttons) and runs what became due. */
   advance(minutes: number): Promise<void>;
   /** The simulator clock now, ISO-8601 with +08:00. */
@@ -42,6 +50,12 @@ interface SayBody {
   text: string;
   room?: string;
 }
+interface TapBody {
+  from: string;
+  room?: string;
+  taskId: string;
+  options: string[];
+}
 interface AdvanceBody {
   minutes: number;
 }
@@ -53,6 +67,16 @@ const sayBody = {
     from: { type: 'string', minLength: 1, maxLength: 64 },
     text: { type: 'string', minLength: 1, maxLength: 20000 },
     room: { type: 'string', minLength: 1, maxLength: 64 },
+  },
+} as const;
+const tapBody = {
+  type: 'object',
+  required: ['from', 'taskId', 'options'],
+  properties: {
+    from: { type: 'string', minLength: 1, maxLength: 64 },
+    room: { type: 'string', minLength: 1, maxLength: 64 },
+    taskId: { type: 'string', minLength: 1, maxLength: 128 },
+    options: { type: 'array', minItems: 1, maxItems: 6, items: { type: 'string', minLength: 1, maxLength: 8 } },
   },
 } as const;
 const advanceBody = {
@@ -105,12 +129,23 @@ export async function chatPage(app: FastifyInstance, opts: { sim: SimControl }):
   app.get('/chat', (_req, reply) => sendFile(staticDir, 'index.html', reply));
   app.get<{ Params: { '*': string } }>('/static/*', (req, reply) => sendFile(staticDir, req.params['*'], reply));
 
-  app.get('/api/sim/rooms', async () => ({ botName: sim.botName, rooms: sim.rooms(), now: sim.now(), channel: sim.channel() }));
+  app.get('/api/sim/rooms', async () => ({ botName: sim.botName, rooms: sim.rooms(), now: sim.now(), channel: sim.channel(), cards: !!sim.tap }));
 
   app.post<{ Body: SayBody }>('/api/sim/say', { schema: { body: sayBody } }, async (req, reply) => {
     const { from, text, room } = req.body;
     try {
       sim.say(from, text, room);
+    } catch (err) {
+      return reply.code(400).send({ error: err instanceof Error ? err.message : String(err) });
+    }
+    return reply.code(204).send();
+  });
+
+  app.post<{ Body: TapBody }>('/api/sim/tap', { schema: { body: tapBody } }, async (req, reply) => {
+    const { from, room, taskId, options } = req.body;
+    if (!sim.tap) return reply.code(400).send({ error: '这个聊天通道没有卡片' });
+    try {
+      sim.tap(from, room, taskId, options);
     } catch (err) {
       return reply.code(400).send({ error: err instanceof Error ? err.message : String(err) });
     }

@@ -201,7 +201,8 @@ function quizFor(g: Group): QuizRef | undefined {
 
 /** Binds a group to an org node and moves its past figures there, so every level's totals stay right. */
 export async function bindTeam(store: Store, org: OrgTree, g: Group, path: string): Promise<void> {
-  await store.saveGroup({ ...g, team: path });
+  // A group whose platform gives no name (WeCom) is shown by its team's name.
+  await store.saveGroup({ ...g, team: path, topic: g.topic || (org.get(path)?.name ?? '') });
   for (const p of await store.pushesBetween(g.gid, '0000-01-01', '9999-12-31')) await store.syncRollup(g.gid, p.day, org.teamPaths(path));
 }
 
@@ -267,7 +268,8 @@ async function enroll(ctx: ChatContext): Promise<void> {
 /** Enrols (or re-enrols) a group; what it had (days, window, round, team) stays. */
 async function saveEnrolment(deps: BotDeps, gid: number, room: { id: string; topic: string }, track: string, time: string, existing?: Group): Promise<Group> {
   const g: Group = {
-    gid, roomId: room.id, topic: room.topic, track, time, status: 'active',
+    // A WeCom group has no name in its messages: keep the one its team binding gave it.
+    gid, roomId: room.id, topic: room.topic || existing?.topic || '', track, time, status: 'active',
     days: existing?.days ?? deps.settings.workDays,
     windowMinutes: existing?.windowMinutes ?? deps.settings.windowMinutes,
     cycleSince: existing?.cycleSince ?? '', current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',

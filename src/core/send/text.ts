@@ -18,6 +18,9 @@ export function escapeMarkdown(text: string, dialect: 'wecom' | 'dingtalk'): str
   return dialect === 'dingtalk' ? escaped.replace(/\n/g, '  \n') : escaped;
 }
 
+/** What a markdown renderer shows of WeCom text escaped above: each backslash escape as its character (the WeCom demo's chat page). */
+export const shownMarkdown = (markdown: string): string => markdown.replace(/\\([\s\S])/g, '$1');
+
 /** Plain text as the channel sends it: as is, or as escaped markdown where the channel sends markdown. */
 export const asSent = (text: string, caps: ChannelCapabilities): string => (caps.markdown === 'none' ? text : escapeMarkdown(text, caps.markdown));
 

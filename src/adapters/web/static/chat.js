@@ -29,6 +29,8 @@ const state = {
   unread: new Map(), // chat key -> messages that arrived after the page opened and were not seen yet
   live: false, // false while the server replays its history: history is never unread
   lastShown: undefined, // the last event in the open conversation, to place day dividers
+  cards: false, // the channel sends quiz cards (the WeCom demo) and hears groups only when @-mentioned
+  tapped: new Set(), // "taskId|member": cards each member already submitted
 };
 
 const chatKey = (e) => (e.room === null ? PRIVATE : e.room);
@@ -112,6 +114,7 @@ function renderMemberPicker() {
 
 function hintFor(chat) {
   if (chat === PRIVATE) return `这里是和 ${state.botName} 的私聊：发送“我的”查看学习记录，发送“帮助”查看全部命令。`;
+  if (state.cards) return `企业微信群：机器人只收到 @${state.botName} 的消息。先用群主身份发送“@${state.botName} 报名 safety 07:50”，再发“@${state.botName} 立即推送”，然后换成其他成员在卡片上点选答案、点“提交”，最后点“快进 2 小时”看公布答案。`;
   return `先用群主身份发送“@${state.botName} 报名 safety 07:50”，再发“立即推送”，然后换成其他成员回复答案，最后点“快进 2 小时”看公布答案。`;
 }
 
@@ -125,8 +128,43 @@ function messageNodes(e, prev) {
   time.dateTime = e.at;
   meta.append(el('span', 'name', e.from), time);
   item.append(meta, el('div', 'bubble', e.text));
+  if (e.card) item.append(cardForm(e));
   nodes.push(item);
   return nodes;
+}
+
+/** A quiz card: the picked member ticks options and submits; the card then shows "已提交" for them. */
+function cardForm(e) {
+  const form = el('form', 'card');
+  const done = state.tapped.has(`${e.card.taskId}|${state.member}`);
+  for (const o of e.card.options) {
+    const label = el('label', 'option');
+    const input = el('input');
+    input.type = e.card.multi ? 'checkbox' : 'radio';
+    input.name = e.card.taskId;
+    input.value = o.id;
+    input.disabled = done;
+    label.append(input, el('span', '', o.text));
+    form.append(label);
+  }
+  const submit = el('button', 'submit', done ? '已提交' : '提交');
+  submit.disabled = done;
+  form.append(submit);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const options = [...form.querySelectorAll('input:checked')].map((i) => i.value);
+    if (!options.length) return setStatus('先点选一个选项', true);
+    try {
+      await api('/api/sim/tap', { from: state.member, taskId: e.card.taskId, options, ...(e.room === null ? {} : { room: e.room }) });
+      state.tapped.add(`${e.card.taskId}|${state.member}`);
+      for (const node of form.elements) node.disabled = true;
+      submit.textContent = '已提交';
+      setStatus('');
+    } catch (err) {
+      setStatus(err.message, true);
+    }
+  });
+  return form;
 }
 
 let scrollPending = false;
@@ -173,7 +211,9 @@ function receive(e) {
 }
 
 function renderChips() {
-  const examples = [`@${state.botName} 报名 safety 07:50`, '立即推送', '1A 2B', 'B', '统计', '我的', '帮助'];
+  const examples = state.cards
+    ? [`@${state.botName} 报名 safety 07:50`, `@${state.botName} 立即推送`, `@${state.botName} 统计`, '我的', '帮助']
+    : [`@${state.botName} 报名 safety 07:50`, '立即推送', '1A 2B', 'B', '统计', '我的', '帮助'];
   ui.chips.replaceChildren(
     ...examples.map((text) => {
       const chip = el('button', 'chip', text);
@@ -199,6 +239,7 @@ async function refresh() {
   showChannel(data.channel);
   if (!state.botName) {
     state.botName = data.botName;
+    state.cards = data.cards;
     renderChips();
   }
   // Re-render only on a change: rebuilding the picker would close it under the user's pointer.

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
- * A local WeCom smart-robot long-connection server, speaking the documented protocol:
+ * A local WeCom smart-robot long-connection server (loopback only), for the adapter's tests and the
+ * simulator (`simulate --channel wecom-sim`), speaking the documented protocol:
  * https://developer.work.weixin.qq.com/document/path/101463 (智能机器人长连接). Every frame is JSON
  * `{cmd, headers: {req_id}, body}`; the server's acknowledgements carry the request's req_id and
  * `errcode`/`errmsg` and no cmd. Frame shapes also follow the official SDK's code
@@ -27,6 +28,8 @@ export class WecomServer {
   ignoreNextSend = false;
   /** Answer heartbeats (ping); off, the SDK declares the connection dead after two missed acks. */
   ackPings = true;
+  /** Called with each pushed message the server accepted (the demo's chat page shows them). */
+  onMessage?: (body: any) => void;
   /** The worst case for logs: a refusal whose errmsg repeats the credential it was given. */
   echoSecretOnRefusal = false;
   /** A network outage: every connection is cut as it opens (see down()). */
@@ -104,7 +107,11 @@ export class WecomServer {
           ws.terminate();
           return;
         }
-        this.ack(ws, reqId, this.sendCodes.shift() ?? 0);
+        {
+          const code = this.sendCodes.shift() ?? 0;
+          this.ack(ws, reqId, code);
+          if (!code) this.onMessage?.(frame.body);
+        }
         return;
       // 回复消息 / 更新模板卡片: {cmd: "aibot_respond_msg" | "aibot_respond_update_msg", headers: {req_id of the callback}, body}
       // (101463 · 回复消息 · 更新模板卡片)

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
- * A local DingTalk that speaks the documented protocol, for the adapter's tests: the Stream gateway
+ * A local DingTalk that speaks the documented protocol, for the adapter's tests and the simulator
+ * (`simulate --channel dingtalk-sim`; loopback only): the Stream gateway
  * (connections/open, then the WebSocket with SYSTEM and CALLBACK frames and their acks), the app
  * token, the robot message OpenAPI with its error bodies, and the signed custom robot webhook.
  * Error bodies of the new API are { code, message, requestid }; of the old (oapi) one { errcode, errmsg }:
