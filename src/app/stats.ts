@@ -1,3 +1,4 @@
+import { channelIdentity } from '../adapters/chat/index.ts';
 import { connectRedis } from '../adapters/store/redis/connect.ts';
 import { RedisStore } from '../adapters/store/redis/store.ts';
 import { RedisRoster } from '../adapters/store/redis/roster.ts';
@@ -9,7 +10,8 @@ import { Stats } from '../core/stats.ts';
 export function openStats(config: Config, redisUrl: string, prefix = config.redis.prefix) {
   const redis = connectRedis(redisUrl);
   // Officers' figures read what was sent (lesson snapshots), never the lesson files.
-  const store = new RedisStore(redis, { prefix, platform: 'wechaty', account: config.puppet.name, unstableIds: false, points: config.points });
+  // The bot's own identity on its platform, so a roster imported here matches the ids the bot sees.
+  const store = new RedisStore(redis, { prefix, ...channelIdentity(config), unstableIds: false, points: config.points });
   const stats = new Stats(store, loadOrg(config.orgFile), config.points);
   return { stats, store, roster: new RedisRoster(store), close: () => redis.disconnect() };
 }

@@ -76,6 +76,22 @@ describe('roster files', () => {
 describe('roster import command', () => {
   const orgYaml = 'name: 江都区总工会\nchildren:\n  - name: 总装车间\n    children: [{name: 总装车间一班}, {name: 总装车间二班}]\n';
 
+  redisTest('on a WeCom robot deployment the roster is stored under the robot\'s identity, where the bot looks up its user ids', async ({ prefix }) => {
+    const dir = workDir({ 'config/org.yaml': orgYaml, 'config/banqian.yaml': 'channel: {type: wecom-bot, wecomBot: {botId: bot-x}}\n' });
+    const r = runCli(['roster', 'import', file('wecom.csv', '用户ID,姓名,班组\nzhangsan,张三,总装车间一班\n'), '--prefix', prefix], { cwd: dir, env: { REDIS_URL: redisUrl() } });
+    expect(r.stderr).toBe('');
+    const points = { correct: 2, answered: 1, late: 1 };
+    const asBot = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wecom', account: 'bot-x', unstableIds: false, points });
+    const asWechat = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'mock', unstableIds: false, points });
+    try {
+      expect(await new RedisRoster(asBot).names(['zhangsan'])).toEqual(['张三']);
+      expect(await new RedisRoster(asWechat).names(['zhangsan'])).toEqual([undefined]);
+    } finally {
+      asBot.redis.disconnect();
+      asWechat.redis.disconnect();
+    }
+  });
+
   redisTest('a bad file writes nothing; a good one replaces the roster and renames known workers', async ({ redis, prefix }) => {
     const dir = workDir({ 'config/org.yaml': orgYaml });
     const env = { REDIS_URL: redisUrl() };

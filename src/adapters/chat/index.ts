@@ -51,26 +51,40 @@ export interface ChannelSetup {
 export type ChannelType = Config['channel']['type'];
 export type ChannelFactory = (ctx: ChannelContext) => Promise<ChannelSetup>;
 
+/**
+ * Who the bot is on its platform: people, groups and the roster are keyed by it. The bot and the officers'
+ * tools (roster import, stats, dashboard) both take it from here, so an imported roster matches the bot's ids.
+ */
+export function channelIdentity(config: Config): { platform: string; account: string } {
+  const { type, wecomBot, dingtalk } = config.channel;
+  if (type === 'wecom-bot') return { platform: 'wecom', account: wecomBot.botId };
+  // The demo's WeCom robot is the local protocol server's (src/app/sim/wecomServer.ts).
+  if (type === 'wecom-sim') return { platform: 'wecom', account: wecomBot.botId || 'bot-test' };
+  if (type === 'wecom-webhook') return { platform: 'wecom-webhook', account: 'webhook' };
+  if (type === 'dingtalk') return { platform: 'dingtalk', account: dingtalk.robotCode || dingtalk.clientId || 'webhook' };
+  return { platform: 'wechaty', account: config.puppet.name };
+}
+
 /** Channel type → the adapter's factory, each loaded only when chosen (so Wechaty isn't loaded for WeCom). */
 export const channelFactories: Record<ChannelType, ChannelFactory> = {
   wechaty: async (ctx) => (await import('./wechaty/factory.ts')).wechatyChannel(ctx),
   'wecom-bot': async (ctx) => {
     const { createWecomBot } = await import('./wecom-bot/channel.ts');
     const c = ctx.config.channel.wecomBot;
-    return { channel: createWecomBot({ ...c, botName: ctx.config.botName }, ctx), platform: 'wecom', account: c.botId };
+    return { channel: createWecomBot({ ...c, botName: ctx.config.botName }, ctx), ...channelIdentity(ctx.config) };
   },
   'wecom-webhook': async (ctx) => {
     const { createWecomWebhook } = await import('./wecom-webhook/index.ts');
     const { groups, ...rest } = ctx.config.channel.wecomWebhook;
     // A webhook group is known to banqian by its configured name: that is the room id pushes go to.
     const channel = createWecomWebhook({ ...rest, groups: groups.map((g) => ({ id: g.name, key: g.key })) }, ctx.log);
-    return { channel, platform: 'wecom-webhook', account: 'webhook', listed: groups };
+    return { channel, ...channelIdentity(ctx.config), listed: groups };
   },
   dingtalk: async (ctx) => {
     const [{ createDingtalk }, { redisLeases }] = await Promise.all([import('./dingtalk/index.ts'), import('../store/redis/lease.ts')]);
     const c = ctx.config.channel.dingtalk;
     const channel = createDingtalk({ ...c, robotName: ctx.config.botName }, { log: ctx.log, leases: redisLeases(ctx.redis, ctx.prefix), now: () => ctx.clock.now() });
-    return { channel, platform: 'dingtalk', account: c.robotCode || c.clientId || 'webhook' };
+    return { channel, ...channelIdentity(ctx.config) };
   },
   // The demo's WeCom group needs its local protocol server, which `npm start` runs (src/app/sim/wecomDemo.ts).
   'wecom-sim': async () => {

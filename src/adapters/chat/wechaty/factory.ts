@@ -1,5 +1,5 @@
 import qrcode from 'qrcode-terminal';
-import type { ChannelContext, ChannelSetup } from '../index.ts';
+import { channelIdentity, type ChannelContext, type ChannelSetup } from '../index.ts';
 import { realPuppet, WechatyChannel } from './channel.ts';
 import { MockWorld } from './mockWorld.ts';
 
@@ -23,8 +23,7 @@ export async function wechatyChannel({ config, log, clock }: ChannelContext): Pr
   });
   return {
     channel,
-    platform: 'wechaty',
-    account: puppet.name,
+    ...channelIdentity(config),
     unstableIds: unstableIdPuppets.has(puppet.name),
     world,
     watch: (listener) => channel.watch(listener),
