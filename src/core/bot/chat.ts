@@ -187,7 +187,8 @@ export async function answerCard(deps: BotDeps, tap: CardAnswer): Promise<void> 
     deps.log.warn({ taskId: tap.taskId, letters: tap.letters }, 'card answer matches no quiz question; ignored');
     return;
   }
-  const name = tap.sender.name ?? tap.sender.id;
+  // As for typed answers: the roster's name first, then what the platform says, then the id.
+  const name = (await deps.roster.names([tap.sender.id]))[0] ?? (tap.sender.name || tap.sender.id);
   const wid = await deps.store.resolveWorker(g.gid, tap.sender.id, name);
   const sheet: AnswerSheet = [];
   sheet[target.question] = choice;
