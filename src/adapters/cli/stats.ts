@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import { figureHeaders, figureCells, reportSheets, toCsv, toTable } from '../../core/export.ts';
-import { dateRange, resolveOrg } from './options.ts';
+import { dateRange, resolveOrg, withStore } from './options.ts';
 
 export function statsCommand(): Command {
   return new Command('stats')
@@ -16,10 +16,7 @@ export function statsCommand(): Command {
     .action(async (opts: { prefix?: string; from?: string; to?: string; org?: string; format: string; out?: string }, cmd: Command) => {
       const config = loadConfig(cmd.optsWithGlobals().config);
       const range = dateRange(opts.from, opts.to, config.timezone);
-      const [{ redisFor }, { openStats }] = await Promise.all([import('../../app/redis.ts'), import('../../app/stats.ts')]);
-      const server = await redisFor(config, (m) => console.error(m));
-      const { stats, close } = openStats(config, server.url, opts.prefix);
-      try {
+      await withStore(config, opts.prefix, async ({ stats }) => {
         const node = resolveOrg(stats.org, opts.org);
         const report = await stats.report(node, range.from, range.to);
         const output =
@@ -30,9 +27,6 @@ export function statsCommand(): Command {
               : `${node.path}  ${range.from} 至 ${range.to}\n\n${toTable([['班组', '归属', ...figureHeaders], ...report.teams.map((t) => [t.room, t.team ?? '未归属', ...figureCells(t)])])}\n`;
         if (opts.out) writeFileSync(opts.out, output);
         else process.stdout.write(output);
-      } finally {
-        close();
-        await server.stop();
-      }
+      });
     });
 }

@@ -16,20 +16,14 @@ export function teamCommand(): Command {
     .option('--prefix <prefix>', 'Redis 前缀（默认取设置）')
     .action(async (room: string, path: string, opts: { prefix?: string }, cmd: Command) => {
       const config = loadConfig(cmd.optsWithGlobals().config);
-      const [{ redisFor }, { openStats }] = await Promise.all([import('../../app/redis.ts'), import('../../app/stats.ts')]);
-      const server = await redisFor(config, (m) => console.error(m));
-      const { stats, store, close } = openStats(config, server.url, opts.prefix);
-      try {
+      await withStore(config, opts.prefix, async ({ stats, store }) => {
         const node = resolveOrg(stats.org, path);
         const all = await store.groups((await store.teamBindings()).map((b) => b.gid));
         const matches = all.filter((g) => g.topic === room);
         if (matches.length !== 1) throw new Error(matches.length ? `有 ${matches.length} 个群叫“${room}”` : `没有报名的群叫“${room}”`);
         await bindTeam(store, stats.org, matches[0], node.path);
         console.log(`已归属：${room} → ${node.path}`);
-      } finally {
-        close();
-        await server.stop();
-      }
+      });
     });
   team
     .command('code')
