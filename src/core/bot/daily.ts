@@ -20,7 +20,7 @@ const deadAfterMs = 3 * minuteMs;
 /** How long one instance holds an outbox item it is sending before another may take it over. */
 const outboxLeaseMs = 10 * minuteMs;
 
-export const roomTarget = (g: Group): Target => ({ kind: 'room', id: g.roomId, label: g.topic });
+const roomTarget = (g: Group): Target => ({ kind: 'room', id: g.roomId, label: g.topic });
 
 const refKey = (r: QuizRef) => `${r.gid}:${r.day}:${r.kind}`;
 
