@@ -1,10 +1,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import lessonSchema from '../../../schemas/lesson.schema.json' with { type: 'json' };
+import planSchema from '../../../schemas/plan.schema.json' with { type: 'json' };
 import trackSchema from '../../../schemas/track.schema.json' with { type: 'json' };
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { CheckedYaml, newAjv } from '../yaml/checkedYaml.ts';
 import type { Problem } from '../problems.ts';
-import { makeLibrary, optionLetter, type Lesson, type Library, type Question, type Track } from './types.ts';
+import { parseDaySpan } from './dates.ts';
+import { makeLibrary, optionLetter, type Course, type Lesson, type Library, type Question, type Track } from './types.ts';
 
 /** Above this many characters a body is hard to read in one WeChat message. */
 export const longBodyChars = 1000;
@@ -16,6 +19,16 @@ export const maxLessonBytes = 256 * 1024;
 const ajv = newAjv();
 const validateLesson = ajv.compile(lessonSchema);
 const validateTrack = ajv.compile(trackSchema);
+const validatePlan = ajv.compile(planSchema);
+
+/** The folder of plans, beside the track folders. */
+export const plansFolder = 'plans';
+
+/** Where a lesson's problems go: a YAML file (file:line:col) or a spreadsheet row (file:sheet!cell). */
+export interface LessonChecker {
+  report(path: (string | number)[], severity: Problem['severity'], message: string, atKey?: boolean): void;
+  checkSchema(validate: ValidateFunction, data: unknown, describe?: (e: ErrorObject) => string): boolean;
+}
 
 export interface LoadResult {
   library: Library;
@@ -38,7 +51,7 @@ export function loadLibrary(dir: string): LoadResult {
   const seenIds = new Map<string, string>();
   for (const name of readdirSync(root).sort()) {
     const trackDir = join(root, name);
-    if (!isDir(trackDir)) continue;
+    if (name === plansFolder || !isDir(trackDir)) continue;
     const track = loadTrack(trackDir, shown, problems);
     if (!track) continue;
     for (const file of readdirSync(trackDir).filter(isLessonFile).sort()) {
@@ -47,7 +60,8 @@ export function loadLibrary(dir: string): LoadResult {
     }
     tracks.push(track);
   }
-  return { library: makeLibrary(tracks), problems };
+  const plans = loadPlans(join(root, plansFolder), tracks, shown, problems);
+  return { library: makeLibrary(tracks, plans), problems };
 }
 
 // Hidden files are skipped: editors leave lock files such as .#001.yaml (a dangling symlink) beside the lesson.
@@ -70,19 +84,30 @@ function loadTrack(dir: string, shown: (p: string) => string, problems: Problem[
 
 function loadLesson(file: string, track: Track, shown: (p: string) => string, seenIds: Map<string, string>, problems: Problem[]): Lesson | undefined {
   const { yaml, data } = CheckedYaml.read(file, shown(file), maxLessonBytes);
-  if (data !== undefined) {
-    yaml.checkSchema(validateLesson, data);
-    // Semantic checks run on whatever parts are well-formed, so one pass reports every problem.
-    if (data && typeof data === 'object') checkSemantics(yaml, data as Partial<RawLesson>, track, seenIds);
-  }
+  if (data !== undefined) checkLessonData(yaml, data, track.dir, seenIds);
   for (const p of yaml.problems) problems.push(p); // no spread: one file can hold tens of thousands of problems
   if (yaml.problems.some((p) => p.severity === 'error')) return undefined;
-  const raw = data as RawLesson;
-  seenIds.set(raw.id, `${yaml.file}:${yaml.position(['id']).line}`);
+  const lesson = lessonOf(data as RawLesson, track, file);
+  seenIds.set(lesson.id, `${yaml.file}:${yaml.position(['id']).line}`);
+  return lesson;
+}
+
+/**
+ * Every check a lesson gets, wherever it was written: the schema, then the semantic checks on whatever
+ * parts are well-formed, so one pass reports every problem. `seenIds` maps ids already taken to where.
+ */
+export function checkLessonData(checker: LessonChecker, data: unknown, trackDir: string, seenIds: Map<string, string>): void {
+  checker.checkSchema(validateLesson, data);
+  if (data && typeof data === 'object') checkSemantics(checker, data as Partial<RawLesson>, trackDir, seenIds);
+}
+
+/** A checked lesson as the bot uses it. */
+export function lessonOf(raw: RawLesson, track: Track, file: string): Lesson {
   return {
     id: raw.id,
     title: raw.title.trim(),
     kind: raw.kind,
+    ...(raw.dates !== undefined && { dates: [raw.dates].flat().map((d) => d.trim()) }),
     body: raw.body.trim(),
     image: raw.image && !isUrl(raw.image) ? resolve(track.dir, raw.image) : raw.image,
     link: raw.link,
@@ -93,11 +118,15 @@ function loadLesson(file: string, track: Track, shown: (p: string) => string, se
   };
 }
 
-type RawLesson = Omit<Lesson, 'trackId' | 'file' | 'quiz'> & { quiz: (Omit<Question, 'options'> & { options: (string | number)[] })[] };
+/** A lesson as written in a file: `dates` may be one string, options may be numbers. */
+export type RawLesson = Omit<Lesson, 'trackId' | 'file' | 'quiz' | 'dates'> & {
+  dates?: string | string[];
+  quiz: (Omit<Question, 'options'> & { options: (string | number)[] })[];
+};
 
 const isUrl = (s: string) => /^https?:\/\//.test(s);
 
-function checkSemantics(yaml: CheckedYaml, raw: Partial<RawLesson>, track: Track, seenIds: Map<string, string>): void {
+function checkSemantics(yaml: LessonChecker, raw: Partial<RawLesson>, trackDir: string, seenIds: Map<string, string>): void {
   const first = typeof raw.id === 'string' && seenIds.get(raw.id);
   if (first) yaml.report(['id'], 'error', `课程编号“${raw.id}”重复了，${first} 已经用过`);
   if (typeof raw.body === 'string') {
@@ -109,10 +138,15 @@ function checkSemantics(yaml: CheckedYaml, raw: Partial<RawLesson>, track: Track
   if (typeof raw.image === 'string') {
     if (isUrl(raw.image)) {
       if (!raw.image.startsWith('https://')) yaml.report(['image'], 'error', '图片网址请用 https://');
-    } else if (isAbsolute(raw.image) || !existsSync(resolve(track.dir, raw.image))) {
-      yaml.report(['image'], 'error', `找不到图片文件“${raw.image}”（路径相对于课程目录 ${track.id}/）`);
+    } else if (isAbsolute(raw.image) || !existsSync(resolve(trackDir, raw.image))) {
+      yaml.report(['image'], 'error', `找不到图片文件“${raw.image}”（路径相对于课程目录 ${basename(trackDir)}/）`);
     }
   }
+  const dates = typeof raw.dates === 'string' ? [raw.dates] : Array.isArray(raw.dates) ? raw.dates : [];
+  dates.forEach((d, i) => {
+    const span = typeof d === 'string' && parseDaySpan(d);
+    if (typeof span === 'string') yaml.report(Array.isArray(raw.dates) ? ['dates', i] : ['dates'], 'error', span);
+  });
   (Array.isArray(raw.quiz) ? raw.quiz : []).forEach((q, i) => {
     if (typeof q?.answer !== 'string' || !Array.isArray(q.options)) return;
     const letters = [...q.answer];
@@ -173,4 +207,71 @@ function fingerprintOf(root: string): string {
     }
   }
   return parts.join('|');
+}
+
+interface RawPlan {
+  id: string;
+  title: string;
+  description?: string;
+  tracks?: string[];
+  weights?: Record<string, number>;
+  weekdays?: Record<string, string>;
+}
+
+/**
+ * Plans under lessons/plans/. A plan naming a track that is not loaded is reported and keeps its other
+ * tracks, so one bad folder never stops the groups that follow the plan.
+ */
+function loadPlans(dir: string, tracks: Track[], shown: (p: string) => string, problems: Problem[]): Course[] {
+  if (!isDir(dir)) return [];
+  const byId = new Map(tracks.map((t) => [t.id, t]));
+  const plans: Course[] = [];
+  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('.')).sort()) {
+    const { yaml, data } = CheckedYaml.read(join(dir, file), shown(join(dir, file)), maxLessonBytes);
+    const plan = data !== undefined && yaml.checkSchema(validatePlan, data) ? planOf(yaml, data as RawPlan, byId, plans) : undefined;
+    for (const p of yaml.problems) problems.push(p);
+    if (plan) plans.push(plan);
+  }
+  return plans;
+}
+
+function planOf(yaml: CheckedYaml, raw: RawPlan, tracks: Map<string, Track>, earlier: Course[]): Course | undefined {
+  const forms = (['tracks', 'weights', 'weekdays'] as const).filter((k) => raw[k] !== undefined);
+  if (forms.length !== 1) {
+    yaml.report(forms.length ? [forms[1]] : [], 'error', '计划要写且只写一种：tracks（按课程大小轮换）、weights（按权重）或 weekdays（按星期几）', true);
+    return undefined;
+  }
+  if (tracks.has(raw.id) || earlier.some((p) => p.id === raw.id)) {
+    yaml.report(['id'], 'error', `编号“${raw.id}”已被${tracks.has(raw.id) ? '一门课程' : '另一个计划'}使用，请换一个`);
+    return undefined;
+  }
+  const find = (id: string, path: (string | number)[]) => {
+    const t = tracks.get(id);
+    if (!t) yaml.report(path, 'error', `没有课程“${id}”（可选：${[...tracks.keys()].join('、')}）；这一项不计入计划`);
+    return t;
+  };
+  const plan: Course = { id: raw.id, title: raw.title.trim(), tracks: [], file: yaml.file };
+  const add = (t: Track | undefined) => t && !plan.tracks.includes(t) && plan.tracks.push(t);
+  if (raw.tracks) raw.tracks.forEach((id, i) => add(find(id, ['tracks', i])));
+  if (raw.weights) {
+    plan.weights = new Map();
+    for (const [id, w] of Object.entries(raw.weights)) {
+      const t = find(id, ['weights', id]);
+      add(t);
+      if (t) plan.weights.set(t.id, w);
+    }
+  }
+  if (raw.weekdays) {
+    plan.weekdays = new Map();
+    for (const [day, id] of Object.entries(raw.weekdays).sort()) {
+      const t = find(id, ['weekdays', day]);
+      add(t);
+      if (t) plan.weekdays.set(Number(day), t);
+    }
+  }
+  if (!plan.tracks.length) {
+    yaml.report([], 'error', `计划“${raw.title}”里没有一门可用的课程，未加载`);
+    return undefined;
+  }
+  return plan;
 }
