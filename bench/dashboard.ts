@@ -64,7 +64,7 @@ async function seedTeam(t: number, wids: number[]): Promise<number> {
   const gid = await store.resolveGroup(`${t}@chatroom`, `班组${t + 1}`, `班长${t + 1}`);
   const group: Group = {
     gid, roomId: `${t}@chatroom`, topic: `班组${t + 1}`, track: 'safety', time: '07:50', days: [1, 2, 3, 4, 5, 6, 7], windowMinutes: 120,
-    status: 'active', cycleSince: '', current: '', activeSince: 0, team: `区总工会/${leaf(t)}`,
+    status: 'active', cycleSince: '', cycle: 1, lessons: 0, current: '', activeSince: 0, team: `区总工会/${leaf(t)}`,
   };
   await store.saveGroup(group);
   let answers = 0;
@@ -75,7 +75,7 @@ async function seedTeam(t: number, wids: number[]): Promise<number> {
     const g = (await store.getGroup(gid))!;
     const ref = { gid, day, kind: 'lesson' as const };
     // Each push starts a new round, so the seed may cycle through the track freely.
-    const plan = { snapshot: snapshotOf(lesson, track), messages: [text(lesson.title)], target: { kind: 'room' as const, id: g.roomId, label: g.topic }, newCycle: true, completesRound: false };
+    const plan = { snapshot: snapshotOf(lesson, track), messages: [text(lesson.title)], target: { kind: 'room' as const, id: g.roomId, label: g.topic }, newCycle: true, completesRound: false, freshSince: '' };
     if (typeof (await store.claimPush(g, day, plan, sentAt, 'bench', 'schedule')) !== 'number') continue;
     await store.beginMessage(ref, 'bench', 0);
     await store.openQuiz(ref, 'bench', sentAt, sentAt + 120 * minuteMs);

@@ -99,7 +99,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: config.quiz.windowMinutes, workDays: config.schedule.workDays,
       graceMinutes: config.schedule.graceMinutes, calendar: config.schedule, pace: queue.pace, leaders: config.leaders,
-      ackEveryMinutes: config.quiz.ackEveryMinutes,
+      ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse,
     },
   });
   // A send-only channel can't hear 报名: its groups are enrolled as the settings list them.

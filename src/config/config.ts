@@ -9,6 +9,8 @@ export interface Config {
   botName: string;
   timezone: string;
   lessonsDir: string;
+  /** What "报名 07:50" without a course gives: a plan or track id. */
+  defaultCourse: string;
   dataDir: string;
   /** The union's org tree (see config/org.yaml). */
   orgFile: string;

@@ -16,6 +16,7 @@ export interface Group {
   /** The chat platform's id for the room as last seen (may change across logins on some puppets). */
   roomId: string;
   topic: string;
+  /** The course it follows: a plan id (e.g. zonghe) or a track id. */
   track: string;
   /** Push time, "HH:MM" in the configured zone. */
   time: string;
@@ -23,8 +24,12 @@ export interface Group {
   days: number[];
   windowMinutes: number;
   status: GroupStatus;
-  /** Day the current round of its track began ('' = its first round): lessons had since then are not repeated. */
+  /** Day the current round of its course began ('' = its first round): lessons had since then are not repeated. */
   cycleSince: string;
+  /** Which round of its course the group is in (1 = the first). */
+  cycle: number;
+  /** Lessons pushed to the group so far: the next is "第 lessons+1 课". */
+  lessons: number;
   /** Day of the latest push, the one answers go to. */
   current: string;
   /** Org path the group is bound to ('' = 未归属). */
@@ -116,7 +121,7 @@ export interface Store {
    * Claims (group, day) before anything is sent, with the messages to send and the lesson snapshot,
    * and records the lesson in the group's history. Returns the push's seq; 'taken' when someone already
    * has the day (a manual push may take over a skipped day); 'retry' when another day's push took the
-   * planned lesson meanwhile.
+   * planned lesson meanwhile, or the group's lesson count is no longer `g.lessons`.
    */
   claimPush(g: Group, day: string, plan: PushPlan, now: number, owner: string, reason: string): Promise<number | 'taken' | 'retry'>;
   /** Records that (group, day) was not sent (e.g. downtime beyond the grace window); true the first time. */
@@ -179,10 +184,12 @@ export interface PushPlan {
   snapshot: LessonSnapshot;
   messages: OutMessage[];
   target: Target;
-  /** This push starts a new round of the track (every lesson had been sent). */
+  /** This push starts a new round of the course (every rotation lesson had been sent). */
   newCycle: boolean;
   /** This push sends the round's last unsent lesson: its summary tells the group what comes next. */
   completesRound: boolean;
+  /** The lesson must not have been had since this day ('' = in the current round); a dated lesson's is a year. */
+  freshSince: string;
 }
 
 /** A message batch that must survive a crash: a summary, a notice, an acknowledgement. */

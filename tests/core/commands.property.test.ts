@@ -7,7 +7,7 @@ import { timed } from '../helpers/timed.ts';
 const runs = 100_000;
 const org = loadOrg('config/org.yaml');
 const vocabulary: CommandVocabulary = {
-  isTrack: (w) => ['safety', 'rights', '安全生产', '职工权益'].includes(w),
+  isCourse: (w) => ['safety', 'rights', '安全生产', '职工权益'].includes(w),
   isOrgNode: (q) => org.find(q).candidates.length > 0,
 };
 const bareWords = Object.values(commandWords).flatMap((ws) => ws.filter((w) => !w.startsWith('/')));

@@ -12,8 +12,9 @@ export const demoLesson = (id = 'demo-002', answer = 'A'): Lesson => ({
 /** Claims a push with one message, sends it and opens its quiz, through the store calls the bot makes. */
 export async function claimAndOpen(store: RedisStore, g: Group, ref: QuizRef, lesson = demoLesson(), at = 1000, windowMs = 60_000): Promise<void> {
   const track = { id: 'demo', title: '测试课程', dir: '', lessons: [lesson] };
-  const plan = { snapshot: snapshotOf(lesson, track), messages: [text(lesson.title)], target: { kind: 'room' as const, id: g.roomId, label: g.topic }, newCycle: false, completesRound: false };
-  const seq = await store.claimPush(g, ref.day, plan, 0, 'me', 'manual');
+  const plan = { snapshot: snapshotOf(lesson, track), messages: [text(lesson.title)], target: { kind: 'room' as const, id: g.roomId, label: g.topic }, newCycle: false, completesRound: false, freshSince: '' };
+  // Read again: the claim checks the lesson count the header was rendered with.
+  const seq = await store.claimPush((await store.getGroup(g.gid)) ?? g, ref.day, plan, 0, 'me', 'manual');
   if (typeof seq !== 'number') throw new Error(`claim failed: ${seq}`);
   await store.beginMessage(ref, 'me', 0);
   await store.messageSent(ref, 'me', 0);

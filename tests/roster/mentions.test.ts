@@ -35,7 +35,7 @@ function atOnlyBot(prefix: string, leaders: string[]) {
     library: () => lessons.library,
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: 120, workDays: [1, 2, 3, 4, 5], graceMinutes: 30,
-      calendar: config.schedule, pace: queue.pace, leaders, ackEveryMinutes: 0,
+      calendar: config.schedule, pace: queue.pace, leaders, ackEveryMinutes: 0, defaultCourse: 'zonghe',
     },
   });
   /** One @-message from a user id in chat "c1"; returns the bot's replies. */
@@ -54,7 +54,7 @@ describe('leaders by platform user id', () => {
     const { say, roster, close } = atOnlyBot(prefix, ['boss01']);
     try {
       await roster.replace([{ id: 'u7', name: '孙伟', team: '江都区总工会/江都机械有限公司/总装车间/总装车间一班' }]);
-      expect(await say('u7', '时间 08:00')).toEqual(['本群还没有报名。请群主或班长发送“报名 课程 时间”，例如：报名 safety 07:50']);
+      expect(await say('u7', '时间 08:00')).toEqual(['本群还没有报名。请群主或班长发送“报名 时间”（学综合课程），例如：报名 07:50；或“报名 课程 时间”，例如：报名 safety 07:50']);
       expect((await say('boss01', '报名 demo 07:50'))[0]).toMatch(/^已报名《测试课程》/);
       expect(await say('u7', '时间 08:00')).toEqual(['抱歉，只有群主或班长可以设置本群。']);
       // Without a mention's id there is no member list to look a name up in.

@@ -1,4 +1,4 @@
-import type { Library, Track } from '../lessons/types.ts';
+import { trackCourse, type Course, type Library } from '../lessons/types.ts';
 import type { OrgNode, OrgTree } from '../org.ts';
 import type { CardAnswer } from '../channel.ts';
 import type { LessonSnapshot } from '../lessons/snapshot.ts';
@@ -14,7 +14,7 @@ import { readFirst } from '../stats.ts';
 import { roomsPerMinute } from '../schedule/plan.ts';
 import { secondsPerBatch } from '../send/queue.ts';
 import { addDays, instantOf, isoWeekday, parseHhmm, wallClock } from '../time.ts';
-import { parseCommand, stripMention, type CommandName } from './commands.ts';
+import { isTimeShaped, parseCommand, stripMention, type CommandName } from './commands.ts';
 import type { ChatContext } from './context.ts';
 import type { Daily } from './daily.ts';
 import type { BotDeps } from './deps.ts';
@@ -139,7 +139,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
   const command: Middleware<ChatContext> = async (ctx, next) => {
     const { library, org } = ctx.deps;
     ctx.command = parseCommand(ctx.text, ctx.mentioned || !ctx.inRoom, {
-      isTrack: (word) => !!findTrack(library(), word),
+      isCourse: (word) => !!library().course(word),
       isOrgNode: (query) => org.find(query).candidates.length > 0,
     });
     if (!ctx.command) return next();
@@ -222,23 +222,32 @@ function leaderOf(what: string, handler: (ctx: ChatContext, g: Group) => Promise
 /** The teams (leaves) under an org node. */
 const leaves = (n: OrgNode): OrgNode[] => (n.children.length ? n.children.flatMap(leaves) : [n]);
 
-/** A track by id ("safety") or by its Chinese title ("安全生产"). */
-const findTrack = (library: Library, word: string): Track | undefined =>
-  library.track(word.toLowerCase()) ?? library.tracks.find((t) => t.title === word);
+/** The plans and tracks a leader may choose, as shown in replies. */
+const courseChoices = (library: Library): string => [...library.plans, ...library.tracks].map((c) => `${c.title}（${c.id}）`).join('、');
+
+/** What "报名 07:50" without a course gives: the configured one, else the first plan or track. */
+const defaultCourse = (deps: BotDeps): Course | undefined => {
+  const library = deps.library();
+  return library.course(deps.settings.defaultCourse) ?? library.plans[0] ?? (library.tracks[0] && trackCourse(library.tracks[0]));
+};
 
 async function enroll(ctx: ChatContext): Promise<void> {
   const { deps } = ctx;
   if (!ctx.inRoom) return ctx.reply('请在班组群里发送“报名 课程 时间”。');
-  const [trackArg, timeArg, ...extra] = ctx.command!.args;
+  const args = [...ctx.command!.args];
+  // "报名 07:50": the course may be left out, then the default plan (综合) is taken.
+  const courseArg = args.length && isTimeShaped(args[0]) ? undefined : args.shift();
+  const [timeArg, ...extra] = args;
   // A one-time code from the union makes the sender the leader where the platform does not say who owns the group.
   const code = extra.length === 1 && codePattern.test(extra[0]) ? extra.pop() : undefined;
   if (!code && !(await ctx.isLeader())) return ctx.reply(`${leaderOnly('为本群报名')}有工会发的报名码，请发送“报名 课程 时间 报名码”。`);
   const library = deps.library();
-  const choices = library.tracks.map((t) => `${t.id}（${t.title}）`).join('、');
-  const track = trackArg ? findTrack(library, trackArg) : undefined;
-  if (!track) return ctx.reply(`${trackArg ? `没有课程“${trackArg}”。` : ''}${enrolUsage(library.tracks[0]?.id)}。可选课程：${choices}。`);
+  const byDefault = defaultCourse(deps);
+  const track = courseArg ? library.course(courseArg) : byDefault;
+  const usage = enrolUsage(track?.id ?? byDefault?.id, byDefault?.title);
+  if (!track) return ctx.reply(`${courseArg ? `没有课程“${courseArg}”。` : ''}${usage}。可选：${courseChoices(library)}。`);
   const time = parseHhmm(timeArg ?? '');
-  if (!time || extra.length) return ctx.reply(`${timeArg ? `时间“${timeArg}”不对。` : ''}${enrolUsage(track.id)}`);
+  if (!time || extra.length) return ctx.reply(`${timeArg ? `时间“${timeArg}”不对。` : ''}${usage}`);
   const gid = (await ctx.gid())!;
   const used = code ? await deps.roster.use(code, gid, await ctx.wid(), deps.clock.now()) : undefined;
   if (used && used.kind !== 'ok') return ctx.reply(codeRefusal(used, deps.clock.now()));
@@ -253,8 +262,8 @@ async function enroll(ctx: ChatContext): Promise<void> {
     bound = `\n已归属：${team.path}；${await ctx.senderName()} 已成为本群班长。`;
   }
   const first = firstLessonDay(ctx, g);
-  const previous = existing && existing.track !== track.id ? (library.track(existing.track)?.title ?? existing.track) : undefined;
-  // Each track keeps its own place (claim_push's per-track cursor), so switching back resumes it.
+  const previous = existing && existing.track !== track.id ? (library.course(existing.track)?.title ?? existing.track) : undefined;
+  // Progress is the group's lesson history, which every plan and track reads: nothing is lost by switching.
   const change = previous ? `\n原来学的《${previous}》改为《${track.title}》；《${previous}》的学习进度保留，以后改回会接着学。` : '';
   const today = wallClock(deps.clock.now(), deps.settings.timezone).day;
   const holidays = yearsWithoutHolidays(today, deps.settings.calendar)
@@ -273,7 +282,7 @@ async function saveEnrolment(deps: BotDeps, gid: number, room: { id: string; top
     gid, roomId: room.id, topic: room.topic || existing?.topic || '', track, time, status: 'active',
     days: existing?.days ?? deps.settings.workDays,
     windowMinutes: existing?.windowMinutes ?? deps.settings.windowMinutes,
-    cycleSince: existing?.cycleSince ?? '', current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
+    cycleSince: existing?.cycleSince ?? '', cycle: existing?.cycle ?? 1, lessons: existing?.lessons ?? 0, current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
   };
   await deps.store.saveGroup(g);
   return g;
@@ -297,7 +306,7 @@ export async function enrolListed(deps: BotDeps, groups: ListedGroup[]): Promise
   const errors: string[] = [];
   const plans = groups.map((l) => {
     if (!l.track !== !l.time) errors.push(`群“${l.name}”：课程（track）和时间（time）要一起写`);
-    if (l.track && !findTrack(library, l.track)) errors.push(`群“${l.name}”：没有课程“${l.track}”（可选：${library.tracks.map((t) => t.id).join('、')}）`);
+    if (l.track && !library.course(l.track)) errors.push(`群“${l.name}”：没有课程“${l.track}”（可选：${[...library.plans, ...library.tracks].map((c) => c.id).join('、')}）`);
     if (l.time && !parseHhmm(l.time)) errors.push(`群“${l.name}”：时间“${l.time}”不对，应为如 07:50 的时间`);
     const found = l.team ? resolveTeam(deps.org, l.team) : undefined;
     if (found && 'error' in found) errors.push(`群“${l.name}”：${found.error}`);
@@ -308,7 +317,7 @@ export async function enrolListed(deps: BotDeps, groups: ListedGroup[]): Promise
     const room = { id: l.name, topic: l.name };
     const gid = await deps.store.resolveGroup(room.id, room.topic, '');
     const existing = await deps.store.getGroup(gid);
-    const track = l.track && findTrack(library, l.track)!.id;
+    const track = l.track && library.course(l.track)!.id;
     const time = l.time && parseHhmm(l.time)!;
     if (!track || !time) {
       if (existing && existing.status !== 'left') await deps.store.saveGroup({ ...existing, status: 'left' });
@@ -391,8 +400,11 @@ async function status(ctx: ChatContext, g: Group): Promise<void> {
       lines.push(missing.length ? `今天还没作答（${missing.length} 人）：${missing.join('、')}` : '今天全员已作答 👍');
     }
   }
-  const others = ctx.deps.library().tracks.filter((t) => t.id !== g.track);
-  if (others.length) lines.push(`其他课程：${others.map((t) => `${t.title}（${t.id}）`).join('、')}，发送“报名 课程 ${g.time}”可更换，进度都保留。`);
+  const library = ctx.deps.library();
+  const course = library.course(g.track);
+  lines.push(`课程：${course?.title ?? g.track}，第 ${g.cycle} 轮，已学 ${g.lessons} 课。`);
+  const others = [...library.plans, ...library.tracks].filter((c) => c.id !== g.track);
+  if (others.length) lines.push(`其他课程：${others.map((c) => `${c.title}（${c.id}）`).join('、')}，发送“报名 课程 ${g.time}”可更换，进度都保留。`);
   ctx.reply(lines.join('\n'));
 }
 

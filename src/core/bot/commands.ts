@@ -28,8 +28,8 @@ export type CommandName = keyof typeof commandWords;
 
 /** What the bot knows that decides whether a bare word is a command: its tracks and its org tree. */
 export interface CommandVocabulary {
-  /** A track id or Chinese title. */
-  isTrack(word: string): boolean;
+  /** A plan or track id or Chinese title. */
+  isCourse(word: string): boolean;
   /** A node of the org tree (name or path). */
   isOrgNode(query: string): boolean;
 }
@@ -40,6 +40,8 @@ const lookup = new Map<string, CommandName>(
 
 /** "07:50", "7:50", "8点", "0750": time-shaped, right or wrong ("25:00" is an attempt with a bad value). */
 const timeShaped = /^\d{1,2}\s*[:.点时]\s*(\d{1,2}\s*分?)?$|^\d{3,4}$/;
+export const isTimeShaped = (word: string): boolean => timeShaped.test(word);
+const enrolCode = /^\d{6}$/;
 /** "1-5", "1,3,5", "周一到周五", "星期一至星期六". */
 const daysShaped = /^[\d,、\-~—–至到和及周星期一二三四五六日天]+$/;
 /** Team-like: a path, or a name ending the way team and workshop names end ("不存在的班"; "周五聚餐" is not). */
@@ -51,7 +53,11 @@ const teamShaped = /\/|^\S{1,20}(班|组|队|车间|工段)$/;
  * an attempt and gets the usage line.
  */
 const shapes: Record<CommandName, (args: string[], v: CommandVocabulary) => boolean> = {
-  enroll: ([track, time, ...rest], v) => !!track && (!rest.length || (rest.length === 1 && /^\d{6}$/.test(rest[0]))) && (v.isTrack(track) || /^[a-z][\w-]*$/i.test(track) || timeShaped.test(time ?? '')),
+  enroll: ([course, time, ...rest], v) =>
+    // "报名 07:50 [报名码]" takes the default course; else "报名 课程 时间 [报名码]".
+    timeShaped.test(course ?? '')
+      ? !time || (enrolCode.test(time) && !rest.length)
+      : !!course && (!rest.length || (rest.length === 1 && enrolCode.test(rest[0]))) && (v.isCourse(course) || /^[a-z][\w-]*$/i.test(course) || timeShaped.test(time ?? '')),
   time: (args) => args.length === 1 && timeShaped.test(args[0]),
   days: (args) => args.length > 0 && daysShaped.test(args.join('')),
   window: (args) => args.length === 1 && /^\d+\s*(分钟?|min)?$/i.test(args[0]),
@@ -68,7 +74,7 @@ const shapes: Record<CommandName, (args: string[], v: CommandVocabulary) => bool
   help: (args) => !args.length,
 };
 
-const noVocabulary: CommandVocabulary = { isTrack: () => false, isOrgNode: () => false };
+const noVocabulary: CommandVocabulary = { isCourse: () => false, isOrgNode: () => false };
 
 /** Removes a leading or trailing "@bot" (WeChat puts a U+2005 space after mentions). */
 export function stripMention(text: string, botName: string): { text: string; mentioned: boolean } {

@@ -1,6 +1,5 @@
-import { nextLesson } from '../lessons/course.ts';
+import { lessonFor, type LessonDays, type NextLesson } from '../lessons/course.ts';
 import { renderLesson, type PushInfo } from '../lessons/render.ts';
-import type { Track } from '../lessons/types.ts';
 import { snapshotOf } from '../lessons/snapshot.ts';
 import { text } from '../messages.ts';
 import type { Group, OutboxItem, Push, QuizRef } from '../ports.ts';
@@ -38,25 +37,38 @@ export class Daily {
    * same day gets 'taken'. A leader's manual push may send a day the scheduler skipped.
    */
   async push(g: Group, day: string, reason: string, notBefore?: number): Promise<PushResult> {
-    const track = this.d.library().track(g.track);
-    // Another day's push may take the planned lesson meanwhile: then read the history again.
-    for (let attempt = 0; track && attempt < 3; attempt++) {
-      const next = nextLesson(track, await this.d.store.history(g.gid), g.cycleSince);
-      if (!next) break;
-      const snapshot = snapshotOf(next.lesson, track);
+    // Another day's push may take the planned lesson (or the next "第 N 课") meanwhile: then read again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const planned = await this.plan(g.gid, day);
+      if (!planned) break;
+      const { group, next } = planned;
+      const snapshot = snapshotOf(next.lesson, next.track);
       // A link made for a day someone else claims points at that same quiz, so it is harmless.
       const answerUrl = await this.d.answerLink?.({ gid: g.gid, day, kind: 'lesson' });
-      const messages = renderLesson(next.lesson, { ...this.pushInfo(g, day, track, track.lessons.indexOf(next.lesson) + 1), answerUrl });
-      const plan = { snapshot, messages, target: roomTarget(g), newCycle: next.newCycle, completesRound: next.completesRound };
-      const seq = await this.d.store.claimPush(g, day, plan, this.d.clock.now(), this.d.owner, reason);
+      const messages = renderLesson(next.lesson, { ...this.pushInfo(group, day, next), answerUrl });
+      const plan = { snapshot, messages, target: roomTarget(group), newCycle: next.newCycle, completesRound: next.completesRound, freshSince: next.freshSince };
+      const seq = await this.d.store.claimPush(group, day, plan, this.d.clock.now(), this.d.owner, reason);
       if (seq === 'taken') return 'taken';
       if (seq === 'retry') continue;
       this.d.log.info({ gid: g.gid, day, lesson: snapshot.id, seq, reason }, 'push claimed');
       await this.send({ gid: g.gid, day, kind: 'lesson' }, notBefore);
       return 'queued';
     }
-    this.d.log.error({ gid: g.gid, track: g.track }, 'no valid lesson to push');
+    this.d.log.error({ gid: g.gid, course: g.track }, 'no valid lesson to push');
     return 'no-lessons';
+  }
+
+  /** The group as it is now and the lesson its course gives it on `day`. */
+  private async plan(gid: number, day: string): Promise<{ group: Group; next: NextLesson } | undefined> {
+    const [group, history] = await Promise.all([this.d.store.getGroup(gid), this.d.store.history(gid)]);
+    const course = group && this.d.library().course(group.track);
+    const next = course && lessonFor(course, day, { history, cycleSince: group.cycleSince }, this.lessonDays(group));
+    return next && { group: group!, next };
+  }
+
+  private lessonDays(g: Group): LessonDays {
+    const { calendar } = this.d.settings;
+    return { key: `${g.days.join(',')}|${calendar.restDays.join(',')}|${calendar.extraWorkDays.join(',')}`, isLessonDay: (day) => isLessonDay(day, g.days, calendar) };
   }
 
   /**
@@ -152,14 +164,14 @@ export class Daily {
 
   /** How many messages the group's next lesson takes, for planning the wave. */
   private async messagesFor(g: Group, day: string): Promise<number> {
-    const track = this.d.library().track(g.track);
-    const next = track && nextLesson(track, await this.d.store.history(g.gid), g.cycleSince);
-    return next ? renderLesson(next.lesson, this.pushInfo(g, day, track, 1)).length : 1;
+    const planned = await this.plan(g.gid, day);
+    return planned ? renderLesson(planned.next.lesson, this.pushInfo(planned.group, day, planned.next)).length : 1;
   }
 
-  private pushInfo(g: Group, day: string, track: Track, number: number): PushInfo {
+  private pushInfo(g: Group, day: string, next: NextLesson): PushInfo {
     const ref: QuizRef = { gid: g.gid, day, kind: 'lesson' };
-    return { track, number, windowMinutes: g.windowMinutes, ref, caps: this.d.channel.caps, botName: this.d.settings.botName };
+    // "第 N 课" counts the group's lessons, whatever track each came from.
+    return { track: next.track, number: g.lessons + 1, windowMinutes: g.windowMinutes, ref, caps: this.d.channel.caps, botName: this.d.settings.botName };
   }
 
   /**
@@ -210,7 +222,7 @@ export class Daily {
       .slice(0, 3)
       .map((m) => ({ name: m.name, streak: m.streak }));
     // The end of a round rides on the summary: one message, not two.
-    const parts = [renderSummary(lesson, { push, firstCorrect, streaks, viaPage: !!this.d.answerLink }), push.completesRound ? renderRoundDone(lesson, this.d.library(), g) : ''];
+    const parts = [renderSummary(lesson, { push, firstCorrect, streaks, viaPage: !!this.d.answerLink }), push.completesRound ? renderRoundDone(this.d.library(), g) : ''];
     await this.notify(`summary:${refKey(push)}`, roomTarget(g), parts.filter(Boolean).join('\n\n'));
   }
 

@@ -19,6 +19,8 @@ export interface BotSettings {
   leaders: string[];
   /** At most one "已有 N 人作答" per this many minutes while a quiz is open (0 = never). */
   ackEveryMinutes: number;
+  /** What "报名 07:50" without a course gives (a plan or track id). */
+  defaultCourse: string;
 }
 
 /** Everything the bot's logic uses, handed in by the composition root. */

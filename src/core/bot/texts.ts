@@ -1,13 +1,15 @@
 import type { LessonSnapshot } from '../lessons/snapshot.ts';
+import { rotationLessons } from '../lessons/course.ts';
 import type { Library, Question } from '../lessons/types.ts';
 import type { Group, Push } from '../ports.ts';
 import { answerExample } from '../quiz/answers.ts';
 import { sourceLabels, type ExpectedSource } from '../quiz/participants.ts';
 import { isoWeekday, wallClock } from '../time.ts';
 
-export const enrolHint = '本群还没有报名。请群主或班长发送“报名 课程 时间”，例如：报名 safety 07:50';
+export const enrolHint = '本群还没有报名。请群主或班长发送“报名 时间”（学综合课程），例如：报名 07:50；或“报名 课程 时间”，例如：报名 safety 07:50';
 export const leftHint = '本群已退订，不再推送。群主或班长重新发送“报名 课程 时间”即可接着学，学习记录都保留着。';
-export const enrolUsage = (track = 'safety') => `用法：报名 课程 时间（24 小时制），例如：报名 ${track} 07:50`;
+export const enrolUsage = (example = 'safety', byDefault?: string) =>
+  `用法：报名 课程 时间（24 小时制），例如：报名 ${example} 07:50${byDefault ? `；不写课程即学${byDefault}：报名 07:50` : ''}`;
 export const headcountUsage = '人数请填 1 到 1000 之间的整数，例如：人数 12（没有花名册时，统计按这个人数算；“人数 0”取消）';
 
 /** Why a 报名 code was not taken. */
@@ -31,7 +33,8 @@ export const helpText = [
   '答题：课后直接在群里回复，如 “B”、“1B 2C”、“答案：AC”，以第一次回复为准。',
   '我的 — 查看积分、连续学习次数、本月参与和排名（群里或私聊都可以）',
   '班长/群主：',
-  '报名 课程 时间 — 如：报名 safety 07:50 或 报名 安全生产 07:50',
+  '报名 时间 — 学综合课程（各门课轮流、节日的课按日子），如：报名 07:50',
+  '报名 课程 时间 — 指定课程或计划，如：报名 safety 07:50 或 报名 安全生产 07:50',
   '时间 07:30 · 工作日 1-6 · 答题时长 90',
   '暂停 · 恢复 · 退订（需回复“确认退订”，数据保留）· 立即推送 · 统计',
   '人数 12 — 设定本群应参与人数（班组没有导入花名册时用）',
@@ -102,12 +105,13 @@ export function renderSummary(lesson: Pick<LessonSnapshot, 'title' | 'quiz'>, f:
 /** The short note posted during the window; answers stay hidden until the close. */
 export const renderAck = (answered: number): string => `已有 ${answered} 人作答，还没答的工友抓紧时间，截止后公布答案。`;
 
-/** Told once, when a group has had every lesson of its track: what comes next. */
-export function renderRoundDone(lesson: Pick<LessonSnapshot, 'trackId' | 'trackTitle'>, library: Library, g: Group): string {
-  const count = library.track(lesson.trackId)?.lessons.length;
-  const others = library.tracks.filter((t) => t.id !== lesson.trackId).map((t) => `${t.title}（${t.id}）`);
+/** Told once, when a group has had every lesson of its course: the next round, and what else there is. */
+export function renderRoundDone(library: Library, g: Group): string {
+  const course = library.course(g.track);
+  const count = course?.tracks.reduce((n, t) => n + rotationLessons(t).length, 0);
+  const others = [...library.plans, ...library.tracks].filter((c) => c.id !== g.track).map((c) => `${c.title}（${c.id}）`);
   return [
-    `《${lesson.trackTitle}》${count ? `共 ${count} 课` : ''}已学完一轮，下一课起从第 1 课开始新一轮复习。`,
+    `《${course?.title ?? g.track}》${count ? `共 ${count} 课` : ''}第 ${g.cycle} 轮已学完，下一课起开始第 ${g.cycle + 1} 轮复习。`,
     others.length ? `想换课程，班长可发送“报名 课程 ${g.time}”，可选：${others.join('、')}。` : '',
   ].filter(Boolean).join('\n');
 }

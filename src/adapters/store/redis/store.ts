@@ -71,6 +71,8 @@ export class RedisStore implements Store {
       windowMinutes: Number(h.windowMinutes),
       status: h.status as Group['status'],
       cycleSince: h[`cycle:${h.track}`] ?? '',
+      cycle: Number(h[`rounds:${h.track}`] ?? 0) + 1,
+      lessons: Number(h.seq ?? 0),
       current: h.current ?? '',
       team: h.team ?? '',
       activeSince: Number(h.activeSince ?? 0),
@@ -131,7 +133,7 @@ export class RedisStore implements Store {
       await this.redis.claim_push(
         k.push(g.gid, day), k.group(g.gid), k.pushDays(g.gid), k.history(g.gid),
         day, s.id, s.hash, now, owner, reason, JSON.stringify(plan.messages), JSON.stringify(plan.target), plan.newCycle ? '1' : '0', g.track,
-        plan.completesRound ? '1' : '0',
+        plan.completesRound ? '1' : '0', g.lessons + 1, plan.freshSince,
       ),
     );
     return seq > 0 ? seq : seq === 0 ? 'taken' : 'retry';
