@@ -1,5 +1,12 @@
 import { Command } from 'commander';
+import type { Config } from '../../config/config.ts';
+import { describeDays } from '../../core/bot/texts.ts';
+import { bodyChars, libraryStats } from '../../core/lessons/libraryStats.ts';
 import { loadLibrary } from '../../core/lessons/load.ts';
+import { previewCourse } from '../../core/lessons/preview.ts';
+import { kindLabels, type Library } from '../../core/lessons/types.ts';
+import { yearsWithoutHolidays } from '../../core/schedule/calendar.ts';
+import { isoWeekday, isRealDate, wallClock } from '../../core/time.ts';
 import { renderLesson } from '../../core/lessons/render.ts';
 import { wechatyCaps } from '../chat/wechaty/caps.ts';
 import { formatProblem, hasErrors } from '../../core/problems.ts';
@@ -23,12 +30,17 @@ export function lessonsCommand(): Command {
 
   lessons
     .command('preview')
-    .description('按机器人实际发送的样子显示一课及其小测')
-    .argument('<lesson-id>', '课程编号，如 safety-001')
+    .description('按机器人实际发送的样子显示一课；或用 --plan 列出一个计划每天会推送哪一课（含节假日和调休）')
+    .argument('[lesson-id]', '课程编号，如 safety-001')
     .option('--lessons <dir>', '课程目录', 'lessons')
-    .action((id: string, opts: { lessons: string }, cmd: Command) => {
+    .option('--plan <plan>', '计划或课程（编号或名称），如 综合、safety')
+    .option('--from <date>', '从哪天起（YYYY-MM-DD），配合 --plan；默认今天')
+    .option('--days <n>', '列出多少天（日历天），配合 --plan', '20')
+    .action((id: string | undefined, opts: { lessons: string; plan?: string; from?: string; days: string }, cmd: Command) => {
       const config = loadConfig(cmd.optsWithGlobals().config);
       const { library, problems } = loadLibrary(opts.lessons);
+      if (opts.plan !== undefined) return previewPlan(library, opts as PlanOptions, config);
+      if (!id) throw new Error('请给出课程编号（如 safety-001），或用 --plan 预览一个计划');
       const lesson = library.lesson(id);
       if (!lesson) {
         const broken = problems.filter((p) => p.severity === 'error').map(formatProblem);
@@ -46,5 +58,66 @@ export function lessonsCommand(): Command {
       });
     });
 
+  lessons
+    .command('stats')
+    .description('课程库的数字：各门课的课数、“理论+N”形式占比、答案字母分布、重复题、缺出处和缺链接的课')
+    .argument('[dir]', '课程目录', 'lessons')
+    .action((dir: string) => {
+      const s = libraryStats(loadLibrary(dir).library);
+      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+      console.log(`共 ${s.lessons} 课`);
+      for (const t of s.tracks) {
+        const letters = Object.keys(t.letters.expected).sort().map((l) => `${l} ${t.letters.keyed[l] ?? 0}（应约 ${t.letters.expected[l].toFixed(0)}）`);
+        console.log(`${t.title}（${t.id}）：${t.lessons} 课，其中按日子推送 ${t.dated} 课；单选题答案 ${letters.join('，')}，最大偏差 ${pct(t.letters.worst)}`);
+      }
+      console.log(`形式占比：${s.kinds.map((k) => `${kindLabels[k.kind]} ${k.lessons} 课 ${pct(k.share)}（目标 ${pct(k.target)}）`).join('；')}`);
+      const list = (label: string, items: string[]) => console.log(`${label}：${items.length ? items.join('、') : '无'}`);
+      list('重复或相近的题', s.duplicateQuestions.map((d) => `${d.a} ≈ ${d.b}（${pct(d.similarity)}）`));
+      list('“网络阵地”课缺原文链接', s.onlineWithoutLink);
+      list('缺出处', s.withoutSource);
+      list(`正文不在 ${bodyChars.min}–${bodyChars.max} 字`, s.bodyOutOfRange.map((b) => `${b.id}（${b.chars} 字）`));
+    });
+
   return lessons;
 }
+
+interface PlanOptions {
+  plan: string;
+  from?: string;
+  days: string;
+}
+
+/** One line per day: the lesson a group enrolled on --from would get, or why there is none. */
+function previewPlan(library: Library, opts: PlanOptions, config: Config): void {
+  const course = library.course(opts.plan);
+  if (!course) throw new Error(`没有计划或课程“${opts.plan}”。可选：${[...library.plans, ...library.tracks].map((c) => `${c.title}（${c.id}）`).join('、')}`);
+  const from = opts.from ?? wallClock(Date.now(), config.timezone).day;
+  if (!isRealDate(from)) throw new Error(`--from “${from}”不是有效日期，应写成 2027-01-04`);
+  const days = Number(opts.days);
+  if (!Number.isInteger(days) || days < 1 || days > 3660) throw new Error(`--days 应为 1 到 3660 之间的整数，收到“${opts.days}”`);
+  const plan = previewCourse(course, from, days, config.schedule.workDays, config.schedule);
+  for (const y of yearsWithoutHolidays(from, config.schedule, days)) {
+    console.log(`注意：节假日数据还没有 ${y} 年的安排，下面 ${y} 年的法定节假日按工作日列出。请在配置 schedule.restDays 里写上这些休息日，或更新 chinese-days。`);
+  }
+  console.log(`计划《${course.title}》自 ${from} 起 ${days} 天（工作日 ${describeDays(config.schedule.workDays)}，法定节假日休息，调休上班日照常）：`);
+  let round = 1;
+  for (const p of plan) {
+    const head = `${p.day} ${weekdayNames[isoWeekday(p.day)]}`;
+    if (!p.next) {
+      console.log(`${head}  —— ${p.note || '无课'}`);
+      continue;
+    }
+    if (p.next.newCycle) console.log(`—— 第 ${++round} 轮开始（前一轮的课都学完了）——`);
+    const tags = [p.note, p.next.dated ? `按日子：${p.next.lesson.dates!.join('、')}` : '', p.repeat ? '重复' : '', p.yearly ? '一年前学过，每年一次' : ''].filter(Boolean);
+    console.log(`${head}  ${p.next.track.title}  ${p.next.lesson.id}  《${p.next.lesson.title}》${tags.length ? `（${tags.join('；')}）` : ''}`);
+  }
+  const taught = plan.filter((p) => p.next);
+  const repeats = taught.filter((p) => p.repeat).length;
+  const yearly = taught.filter((p) => p.yearly).length;
+  console.log(
+    `共 ${taught.length} 个上课日，${new Set(taught.map((p) => p.next!.lesson.id)).size} 课不同，${repeats ? `${repeats} 次重复` : '没有重复'}；` +
+      `按日子推送 ${taught.filter((p) => p.next!.dated).length} 课${yearly ? `（其中 ${yearly} 课是一年前学过、每年一次的节令课）` : ''}。`,
+  );
+}
+
+const weekdayNames = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];

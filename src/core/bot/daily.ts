@@ -1,4 +1,4 @@
-import { lessonFor, type LessonDays, type NextLesson } from '../lessons/course.ts';
+import { lessonDaysOf, lessonFor, type NextLesson } from '../lessons/course.ts';
 import { renderLesson, type PushInfo } from '../lessons/render.ts';
 import { snapshotOf } from '../lessons/snapshot.ts';
 import { text } from '../messages.ts';
@@ -62,13 +62,8 @@ export class Daily {
   private async plan(gid: number, day: string): Promise<{ group: Group; next: NextLesson } | undefined> {
     const [group, history] = await Promise.all([this.d.store.getGroup(gid), this.d.store.history(gid)]);
     const course = group && this.d.library().course(group.track);
-    const next = course && lessonFor(course, day, { history, cycleSince: group.cycleSince }, this.lessonDays(group));
+    const next = course && lessonFor(course, day, { history, cycleSince: group.cycleSince }, lessonDaysOf(group.days, this.d.settings.calendar));
     return next && { group: group!, next };
-  }
-
-  private lessonDays(g: Group): LessonDays {
-    const { calendar } = this.d.settings;
-    return { key: `${g.days.join(',')}|${calendar.restDays.join(',')}|${calendar.extraWorkDays.join(',')}`, isLessonDay: (day) => isLessonDay(day, g.days, calendar) };
   }
 
   /**

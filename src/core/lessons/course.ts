@@ -1,3 +1,4 @@
+import { isLessonDay, type CalendarOverrides } from '../schedule/calendar.ts';
 import { addDays, isoWeekday } from '../time.ts';
 import { daySpans } from './dates.ts';
 import type { Course, Lesson, Track } from './types.ts';
@@ -15,6 +16,12 @@ export interface LessonDays {
   key: string;
   isLessonDay(day: string): boolean;
 }
+
+/** A group's lesson days: its ISO work days under the national and local calendar. */
+export const lessonDaysOf = (workDays: number[], calendar: CalendarOverrides): LessonDays => ({
+  key: `${workDays.join(',')}|${calendar.restDays.join(',')}|${calendar.extraWorkDays.join(',')}`,
+  isLessonDay: (day) => isLessonDay(day, workDays, calendar),
+});
 
 export interface NextLesson {
   lesson: Lesson;
@@ -152,17 +159,14 @@ function scheduleOf(course: Course, year: number, days: LessonDays): Map<string,
   for (const group of spans.values()) {
     const { from, to } = group[0];
     const free = lessonDaysIn(from, to).filter((d) => !taken.has(d));
-    if (!free.length) {
-      // The day (or every day of the span) is a rest day, or taken: the lesson days just before it.
-      for (const o of group) {
-        const d = lastFreeBefore(o.from);
-        if (d) taken.set(d, o);
-      }
-      continue;
-    }
-    // More lessons than free days: the first ones in the order get a day this year.
+    // Spread over the span's free lesson days; what doesn't fit (a rest day, a day already taken, more
+    // lessons than days) goes on the free lesson days just before the span.
     const placed = group.slice(0, free.length);
     placed.forEach((o, i) => taken.set(free[Math.floor((i * free.length) / placed.length)], o));
+    for (const o of group.slice(free.length)) {
+      const d = lastFreeBefore(from);
+      if (d) taken.set(d, o);
+    }
   }
   return taken;
 }

@@ -27,6 +27,18 @@ export function isLessonDay(day: string, workDays: number[], overrides: Calendar
 
 const isNamedHoliday = (name: string) => !/^(Saturday|Sunday)$/.test(name);
 
+/** Why a day is or isn't a lesson day, in the words an officer checks a schedule by ('' = an ordinary day). */
+export function dayNote(day: string, workDays: number[], overrides: CalendarOverrides): string {
+  if (overrides.restDays.includes(day)) return '本单位休息日';
+  if (overrides.extraWorkDays.includes(day)) return '本单位加班日';
+  const official = chineseDays.getDayDetail(day);
+  const weekend = isoWeekday(day) >= 6;
+  if (official.work && weekend) return '调休上班';
+  // chinese-days names holidays "English,中文,days"; weekends are just "Saturday"/"Sunday".
+  if (!official.work && isNamedHoliday(official.name)) return `法定节假日（${official.name.split(',')[1] ?? official.name}）`;
+  return isLessonDay(day, workDays, overrides) ? '' : '休息日';
+}
+
 /** How far ahead the schedule is checked for holiday data: long enough to fix the config in time. */
 const holidayHorizonDays = 60;
 
