@@ -18,6 +18,8 @@ export interface Group {
   topic: string;
   /** The course it follows: a plan id (e.g. zonghe) or a track id. */
   track: string;
+  /** The course's title when the group enrolled, for officers' pages that never read lesson files. */
+  courseTitle?: string;
   /** Push time, "HH:MM" in the configured zone. */
   time: string;
   /** ISO weekdays, 1 = Monday. */

@@ -175,7 +175,8 @@ export class Stats {
     const workers = await this.workers(g, pushes);
     const todays = await this.store.getPush(g.gid, today);
     const notAnsweredToday = todays && todays.status !== 'skipped' ? await this.notAnswered(g, today) : null;
-    return { from, to, team: { gid: g.gid, room: g.topic, path: g.team || null }, figures: figures(counts.reduce(add, zero())), ...series(days, counts), lessons, workers, notAnsweredToday };
+    const course = { id: g.track, title: g.courseTitle || g.track, cycle: g.cycle, lessons: g.lessons };
+    return { from, to, team: { gid: g.gid, room: g.topic, path: g.team || null }, course, figures: figures(counts.reduce(add, zero())), ...series(days, counts), lessons, workers, notAnsweredToday };
   }
 
   private async notAnswered(g: Group, day: string): Promise<string[]> {

@@ -62,6 +62,8 @@ redisTest.runIf(runBrowser)('an officer logs in, drills down to a team, reads a 
     await page.getByTestId('card-participationRate').getByText('37.5%').waitFor();
     const li = page.getByTestId('row-李明');
     await expect.poll(() => li.getByTestId('cell-points').textContent()).toBe('6');
+    // The team's course and its round, as its leader enrolled it.
+    await expect.poll(() => page.locator('.page-meta').textContent()).toMatch(/课程：测试课程，第 1 轮，已学 \d+ 课/);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
     const file = join(mkdtempSync(join(tmpdir(), 'banqian-dl-')), 'team.xlsx');

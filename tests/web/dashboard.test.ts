@@ -102,6 +102,9 @@ describe('dashboard access', () => {
       const team = (await get(`/api/team/${mine.gid}?from=2026-12-07&to=2026-12-08`)).json();
       expect(team.workers.find((w: { name: string }) => w.name === '李明')).toEqual({ name: '李明', room: '总装车间一班', answered: 2, correct: 2, points: 6, streak: 2 });
       expect(team.notAnsweredToday).toEqual(['=HYPERLINK(1)', '王芳']);
+      // The course as the leader enrolled it, with its round: shown on the team page.
+      expect(team.course).toEqual({ id: 'demo', title: '测试课程', cycle: 1, lessons: expect.any(Number) });
+      expect(team.course.lessons).toBeGreaterThanOrEqual(2);
       const lesson = (await get(`/api/lesson/${mine.gid}/2026-12-07`)).json();
       expect(lesson.questions[0].options.map((o: { count: number }) => o.count)).toEqual([1, 1, 0]);
       expect((await get('/api/overview?from=2026-12-09&to=2026-12-01')).statusCode).toBe(400);

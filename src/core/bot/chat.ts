@@ -254,7 +254,7 @@ async function enroll(ctx: ChatContext): Promise<void> {
   const team = used && deps.org.get(used.team);
   if (used && !team) return ctx.reply(`报名码对应的班组“${used.team}”已不在组织架构里，请找工会干部重新生成报名码。`);
   const existing = await deps.store.getGroup(gid);
-  const g = await saveEnrolment(deps, gid, ctx.msg.room!, track.id, time, existing);
+  const g = await saveEnrolment(deps, gid, ctx.msg.room!, track, time, existing);
   let bound = '';
   if (team) {
     await bindTeam(deps.store, deps.org, g, team.path);
@@ -276,10 +276,10 @@ async function enroll(ctx: ChatContext): Promise<void> {
 }
 
 /** Enrols (or re-enrols) a group; what it had (days, window, round, team) stays. */
-async function saveEnrolment(deps: BotDeps, gid: number, room: { id: string; topic: string }, track: string, time: string, existing?: Group): Promise<Group> {
+async function saveEnrolment(deps: BotDeps, gid: number, room: { id: string; topic: string }, course: Course, time: string, existing?: Group): Promise<Group> {
   const g: Group = {
     // A WeCom group has no name in its messages: keep the one its team binding gave it.
-    gid, roomId: room.id, topic: room.topic || existing?.topic || '', track, time, status: 'active',
+    gid, roomId: room.id, topic: room.topic || existing?.topic || '', track: course.id, courseTitle: course.title, time, status: 'active',
     days: existing?.days ?? deps.settings.workDays,
     windowMinutes: existing?.windowMinutes ?? deps.settings.windowMinutes,
     cycleSince: existing?.cycleSince ?? '', cycle: existing?.cycle ?? 1, lessons: existing?.lessons ?? 0, current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
@@ -317,13 +317,13 @@ export async function enrolListed(deps: BotDeps, groups: ListedGroup[]): Promise
     const room = { id: l.name, topic: l.name };
     const gid = await deps.store.resolveGroup(room.id, room.topic, '');
     const existing = await deps.store.getGroup(gid);
-    const track = l.track && library.course(l.track)!.id;
+    const track = l.track ? library.course(l.track) : undefined;
     const time = l.time && parseHhmm(l.time)!;
     if (!track || !time) {
       if (existing && existing.status !== 'left') await deps.store.saveGroup({ ...existing, status: 'left' });
       continue;
     }
-    const same = existing?.status === 'active' && existing.track === track && existing.time === time;
+    const same = existing?.status === 'active' && existing.track === track.id && existing.time === time;
     const g = same ? existing : await saveEnrolment(deps, gid, room, track, time, existing);
     if (team && g.team !== team) await bindTeam(deps.store, deps.org, g, team);
   }

@@ -66,6 +66,7 @@ export class RedisStore implements Store {
       roomId: h.roomId,
       topic: h.topic,
       track: h.track,
+      ...(h.courseTitle && { courseTitle: h.courseTitle }),
       time: h.time,
       days: h.days.split(',').map(Number),
       windowMinutes: Number(h.windowMinutes),
@@ -81,7 +82,7 @@ export class RedisStore implements Store {
 
   /** Settings only: the course (current, cycles, history) belongs to claim_push and is never overwritten here. */
   async saveGroup(g: Group): Promise<void> {
-    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince };
+    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, courseTitle: g.courseTitle ?? '', time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince };
     await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, this.keys.teamBindings, g.gid, g.status, g.team, ...Object.entries(fields).flat());
   }
 

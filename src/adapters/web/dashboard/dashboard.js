@@ -627,7 +627,8 @@ function teamPage(data, after) {
     );
   }
 
-  const meta = [team.path ? `所属：${team.path}` : '所属：未归属', rangeText(data)].filter(Boolean).join('　·　');
+  const course = data.course ? `课程：${data.course.title}，第 ${data.course.cycle} 轮，已学 ${data.course.lessons} 课` : '';
+  const meta = [team.path ? `所属：${team.path}` : '所属：未归属', course, rangeText(data)].filter(Boolean).join('　·　');
   return h(
     'div',
     { class: 'page page-team' },
