@@ -64,7 +64,9 @@ export const lessonColumns: Column[] = [
 ];
 
 /** Accepted instead of the six option cells: all options in one cell, separated by "|". */
-const joinedOptionColumns: Column[] = [1, 2, 3].map((n) => field(`q${n}.options`, `题${n}选项`, `第 ${n} 题的全部选项，用“|”隔开，如 断电上锁|直接干`, `quiz${n}.options`));
+const joinedOptionColumns: Column[] = [1, 2, 3].map((n) =>
+  field(`q${n}.options`, `题${n}选项`, `可代替选项A…F 各列：第 ${n} 题的全部选项写在一格里，用“|”隔开，如 断电上锁|直接干`, `quiz${n}.options`),
+);
 
 /** Header words compared without case, spaces, dots, dashes and underscores. */
 const norm = (s: string) => s.replace(/^\uFEFF/, '').replace(/[\s._\-]+/g, '').toLowerCase();
@@ -73,7 +75,7 @@ const byHeader = new Map([...lessonColumns, ...joinedOptionColumns].flatMap((c) 
 /** The 说明 sheet (and the README table): each column and what goes in it. */
 export const columnNotes: string[][] = [
   ['列', '英文列名', '说明'],
-  ...[...lessonColumns.slice(0, 10), ...questionColumns(1).slice(0, 1), ...joinedOptionColumns.slice(0, 1), ...questionColumns(1).slice(1)].map((c) => [c.zh, c.en, c.note]),
+  ...[...lessonColumns.slice(0, 10), ...questionColumns(1), joinedOptionColumns[0]].map((c) => [c.zh, c.en, c.note]),
   ['题2…、题3…', 'quiz2.…、quiz3.…', '第 2、3 题，列与第 1 题相同'],
 ];
 
