@@ -240,6 +240,38 @@ describe('lessons export and import', () => {
     expect(readFileSync(join(root, 't/001-lock.yaml'), 'utf8')).toMatch(/^id: t-001\ntitle: 改过的标题\nkind: expert\ndates: 05-01\nbody: \|\n {2}检修前/);
   });
 
+  test('English headers are accepted; a long body is a warning and still imports', () => {
+    const root = lessonTree({ 't/track.yaml': track('t') });
+    const dir = tmp();
+    const body = '长'.repeat(1200);
+    writeFileSync(join(dir, 'en.csv'), `ID,Track,Title,Kind,Dates,Body,Link Title,link_url,quiz1.question,Quiz1 Options,quiz1.answer,quiz1.explain\nx-1,t,标,culture,"05-01\n05-04",${body},原文,https://example.com,问？,甲|乙,b,析\n`);
+    const r = runCli(['lessons', 'import', 'en.csv', '--lessons', root], { cwd: dir });
+    expect(r.stdout).toBe('en.csv:en!F2: 提醒：正文有 1200 字，超过 1000 字，在微信里一屏读不完，建议精简或拆成两课\n新增 1 课，更新 0 课\n');
+    expect(loadLibrary(root).library.lesson('x-1')).toMatchObject({ kind: 'culture', dates: ['05-01', '05-04'], link: { title: '原文', url: 'https://example.com' }, quiz: [{ options: ['甲', '乙'], answer: 'B' }] });
+  });
+
+  test('header and option mistakes: a repeated column, a question without options, options in both places, no question', () => {
+    const root = lessonTree({ 't/track.yaml': track('t') });
+    const dir = tmp();
+    writeFileSync(join(dir, 'h.csv'), '编号,标题,标题,形式,正文,题1,题1答案,题1解析\n');
+    const h = runCli(['lessons', 'import', 'h.csv', '--track', 't', '--lessons', root], { cwd: dir });
+    expect(h.stdout).toContain('h.csv:h!C1: 错误：“标题”列出现了两次');
+    expect(h.stdout).toContain('h.csv:h!F1: 错误：有“题1”列却没有它的选项列');
+    writeFileSync(join(dir, 'o.csv'), '编号,标题,形式,正文,题1,题1选项,题1选项A,题1选项B,题1答案,题1解析\nx-1,标,expert,文,问？,甲|乙,甲,乙,A,析\nx-2,标,expert,文,,,,,,\n');
+    const o = runCli(['lessons', 'import', 'o.csv', '--track', 't', '--lessons', root], { cwd: dir });
+    expect(o.stdout).toContain('o.csv:o!G2: 错误：第 1 题的选项请只写在一处');
+    expect(o.stdout).toContain('o.csv:o!E3: 错误：“quiz”至少要有 1 项');
+    expect(o.code).toBe(1);
+  });
+
+  test('export names the broken files it leaves out', () => {
+    const root = lessonTree({ 't/track.yaml': track('t'), 't/001.yaml': lesson('t-001'), 't/002.yaml': lesson('t-002', { 10: '    answer: D' }) });
+    const r = runCli(['lessons', 'export', join(tmp(), 'x.xlsx'), '--lessons', root]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/002\.yaml:10:13: 错误：第 1 题答案“D”超出了选项范围[^]*以上 1 处错误所在的课没有导出。/);
+    expect(r.stdout).toContain('已导出 1 课');
+  });
+
   test('--track fills an empty 课程 cell and must agree with a filled one', () => {
     const root = lessonTree({ 'a/track.yaml': track('a'), 'b/track.yaml': track('b') });
     const file = join(tmp(), 'x.csv');
