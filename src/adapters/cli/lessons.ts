@@ -11,9 +11,11 @@ import { renderLesson } from '../../core/lessons/render.ts';
 import { wechatyCaps } from '../chat/wechaty/caps.ts';
 import { formatProblem, hasErrors } from '../../core/problems.ts';
 import { loadConfig } from '../../config/config.ts';
+import { formatSheetProblem, lessonRows } from '../../core/lessons/sheet.ts';
+import { importLessonSheet, writeLessonSheet } from '../sheets/lessonSheets.ts';
 
 export function lessonsCommand(): Command {
-  const lessons = new Command('lessons').description('检查和预览课程');
+  const lessons = new Command('lessons').description('检查、预览、导入和导出课程');
 
   lessons
     .command('validate')
@@ -76,6 +78,43 @@ export function lessonsCommand(): Command {
       list('“网络阵地”课缺原文链接', s.onlineWithoutLink);
       list('缺出处', s.withoutSource);
       list(`正文不在 ${bodyChars.min}–${bodyChars.max} 字`, s.bodyOutOfRange.map((b) => `${b.id}（${b.chars} 字）`));
+    });
+
+  lessons
+    .command('import')
+    .description('从 Excel/WPS 表格（.xlsx 或 .csv）导入课程：每行一课，按编号新增或更新课程文件；有任何错误则什么都不写')
+    .argument('<file>', '课程表格，如 lessons.xlsx')
+    .option('--track <id>', '“课程”列空着的行归入这门课程')
+    .option('--lessons <dir>', '课程目录', 'lessons')
+    .action(async (file: string, opts: { track?: string; lessons: string }) => {
+      const { problems, added, updated } = await importLessonSheet(file, opts.lessons, opts.track);
+      for (const p of problems) console.log(formatSheetProblem(p));
+      const errors = problems.filter((p) => p.severity === 'error').length;
+      if (errors) {
+        console.log(`表格有 ${errors} 处错误，没有导入任何课程。`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`新增 ${added} 课，更新 ${updated} 课`);
+    });
+
+  lessons
+    .command('export')
+    .description('把课程导出为表格（.xlsx 或 .csv），格式与导入相同，可审阅、修改后再导入')
+    .argument('<out>', '输出文件，如 lessons.xlsx')
+    .option('--track <id>', '只导出这门课程')
+    .option('--lessons <dir>', '课程目录', 'lessons')
+    .action(async (out: string, opts: { track?: string; lessons: string }) => {
+      const { library, problems } = loadLibrary(opts.lessons);
+      if (opts.track !== undefined && !library.track(opts.track)) {
+        throw new Error(`没有课程“${opts.track}”（可选：${library.tracks.map((t) => t.id).join('、')}）`);
+      }
+      const broken = problems.filter((p) => p.severity === 'error');
+      // A broken file cannot be exported; say so, so the sheet is not taken for the whole library.
+      if (broken.length) console.error([...broken.map(formatProblem), `以上 ${broken.length} 处错误所在的课没有导出。`].join('\n'));
+      const rows = lessonRows(library, opts.track);
+      await writeLessonSheet(out, rows);
+      console.log(`已导出 ${rows.length - 1} 课到 ${out}`);
     });
 
   return lessons;

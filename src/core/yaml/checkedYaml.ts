@@ -162,7 +162,7 @@ export class CheckedYaml {
 
 const kb = (bytes: number) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
 
-function decodePointer(s: string): string | number {
+export function decodePointer(s: string): string | number {
   const key = s.replace(/~1/g, '/').replace(/~0/g, '~');
   return /^\d+$/.test(key) ? Number(key) : key;
 }
