@@ -93,13 +93,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Until the roster import exists, the page lists the people the group already knows.
   const answers = new AnswerPage({ store, org, clock, tokens: new RedisAnswerTokens(redis, store.keys), roster: knownMembers(store), publicUrl: config.web.publicUrl });
   const bot = new Banqian({
-    store, channel: chat, queue, clock, log, owner, account, org, roster: new RedisRoster(store),
+    store, channel: chat, queue, clock, log, owner, account, org, roster: new RedisRoster(store), hooks: [],
     answerLink: answerLinkFor(chat.caps.hears, config.web.publicUrl, answers),
     library: () => lessons.library,
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: config.quiz.windowMinutes, workDays: config.schedule.workDays,
       graceMinutes: config.schedule.graceMinutes, calendar: config.schedule, pace: queue.pace, leaders: config.leaders,
-      ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse,
+      ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse, engagement: config.engagement,
     },
   });
   // A send-only channel can't hear 报名: its groups are enrolled as the settings list them.

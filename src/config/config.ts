@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
 import { CheckedYaml } from '../core/yaml/checkedYaml.ts';
 import { formatProblem, type Problem } from '../core/problems.ts';
+import type { EngagementSettings } from '../core/engage/features.ts';
 import { isRealDate } from '../core/time.ts';
 
 export interface Config {
@@ -29,6 +30,7 @@ export interface Config {
   };
   send: { perMinute: number; roomGapSeconds: [number, number] };
   quiz: { windowMinutes: number; ackEveryMinutes: number };
+  engagement: EngagementSettings;
   schedule: { graceMinutes: number; workDays: number[]; restDays: string[]; extraWorkDays: string[] };
   /** Points per question: correct on time, answered on time but wrong, answered late (补学). */
   points: { correct: number; answered: number; late: number };

@@ -38,6 +38,8 @@ export interface Group {
   team: string;
   /** When the group was last enrolled or resumed: days due before it were never missed. */
   activeSince: number;
+  /** The leader's settings beyond the schedule (e.g. engage.reminder = "off", reminderMinutes = "20"). */
+  options: Record<string, string>;
 }
 
 export type PushStatus = 'claimed' | 'sending' | 'sent' | 'closed' | 'skipped';
@@ -110,6 +112,10 @@ export interface Store {
   getGroup(gid: number): Promise<Group | undefined>;
   saveGroup(group: Group): Promise<void>;
   activeGroups(): Promise<Group[]>;
+  /** Takes one of the group's engagement messages for the day; false when the day's cap is reached. */
+  spendBudget(gid: number, day: string, cap: number): Promise<boolean>;
+  /** Sets one of the group's options (see Group.options). */
+  setGroupOption(gid: number, name: string, value: string): Promise<void>;
   addLeader(gid: number, wid: number): Promise<void>;
   isLeader(gid: number, wid: number): Promise<boolean>;
 

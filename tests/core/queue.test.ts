@@ -52,16 +52,17 @@ describe('send queue', () => {
     for (let i = 20; i < times.length; i++) expect(times[i] - times[i - 20]).toBeGreaterThanOrEqual(60_000);
   });
 
-  test('replies go first, then lessons, then everything else; a batch whose claim is lost is dropped; hooks see the send times', async () => {
+  test('replies go first, then lessons, then everything else, rankings last; a batch whose claim is lost is dropped; hooks see the send times', async () => {
     const q = new SendQueue({ perMinute: 60, roomGapSeconds: [0, 0] });
     const events: string[] = [];
+    q.enqueue({ target: room('e'), messages: [text('ranking')], priority: 'ranking' });
     q.enqueue({ target: room('d'), messages: [text('summary')], priority: 'other' });
     q.enqueue({ target: room('a'), messages: [text('lesson-a')], priority: 'lesson', afterLast: async (at) => void events.push(`a done at ${at}`) });
     q.enqueue({ target: room('b'), messages: [text('lesson-b')], priority: 'lesson', beforeEach: async () => false });
     q.enqueue({ target: room('c'), messages: [text('reply')], priority: 'reply' });
     expect(q.pending('lesson')).toBe(2);
     const sent = await drain(q, 10_000);
-    expect(sent.map(([, , m]) => m)).toEqual(['reply', 'lesson-a', 'summary']);
+    expect(sent.map(([, , m]) => m)).toEqual(['reply', 'lesson-a', 'summary', 'ranking']);
     expect(events).toEqual(['a done at 11000']);
     expect(q.pending('lesson')).toBe(0);
   });

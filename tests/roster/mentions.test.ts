@@ -25,7 +25,7 @@ function atOnlyBot(prefix: string, leaders: string[]) {
   lessons.refresh();
   let now = Date.parse('2026-12-07T07:00:00+08:00');
   const bot = new Banqian({
-    store, queue, log: silentLog, owner: 'test', account: 'bot1', org: loadOrg('config/org.yaml'), roster,
+    store, queue, log: silentLog, owner: 'test', account: 'bot1', org: loadOrg('config/org.yaml'), roster, hooks: [],
     // Only what the bot's logic reads of an @-only platform: its capabilities and a member list it can't give.
     channel: {
       caps: { ...wechatyCaps, hears: 'mentions', listMembers: false, senderNames: false },
@@ -35,7 +35,7 @@ function atOnlyBot(prefix: string, leaders: string[]) {
     library: () => lessons.library,
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: 120, workDays: [1, 2, 3, 4, 5], graceMinutes: 30,
-      calendar: config.schedule, pace: queue.pace, leaders, ackEveryMinutes: 0, defaultCourse: 'zonghe',
+      calendar: config.schedule, pace: queue.pace, leaders, ackEveryMinutes: 0, defaultCourse: 'zonghe', engagement: config.engagement,
     },
   });
   /** One @-message from a user id in chat "c1"; returns the bot's replies. */

@@ -67,7 +67,7 @@ describe('answer records', () => {
     const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
     try {
       const gid = await store.resolveGroup('r@chatroom', '一班', '张班长');
-      const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, current: '', activeSince: 0, team: '' };
+      const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '' };
       await store.saveGroup(g);
       const ref = { gid, day: '2026-12-07', kind: 'lesson' as const };
       await claimAndOpen(store, g, ref);
@@ -120,6 +120,21 @@ describe('the durable outbox', () => {
       expect(await store.outboxPending('a', 10)).toEqual([]);
       expect(await store.outboxLease('a', item.id, 'p3', 900_000, 600_000)).toBe(false);
       expect(await store.outboxAdd('a', item)).toBe(false); // a repeated close never posts it again
+    } finally {
+      store.redis.disconnect();
+    }
+  });
+});
+
+describe('engagement budget', () => {
+  redisTest('a group spends at most the cap of engagement messages a day; the next day starts afresh', async ({ prefix }) => {
+    const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
+    try {
+      const spent = [];
+      for (let i = 0; i < 5; i++) spent.push(await store.spendBudget(7, '2026-12-07', 3));
+      expect(spent).toEqual([true, true, true, false, false]);
+      expect(await store.spendBudget(7, '2026-12-08', 3)).toBe(true);
+      expect(await store.spendBudget(8, '2026-12-07', 3)).toBe(true);
     } finally {
       store.redis.disconnect();
     }

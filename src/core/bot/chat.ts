@@ -282,7 +282,7 @@ async function saveEnrolment(deps: BotDeps, gid: number, room: { id: string; top
     gid, roomId: room.id, topic: room.topic || existing?.topic || '', track: course.id, courseTitle: course.title, time, status: 'active',
     days: existing?.days ?? deps.settings.workDays,
     windowMinutes: existing?.windowMinutes ?? deps.settings.windowMinutes,
-    cycleSince: existing?.cycleSince ?? '', cycle: existing?.cycle ?? 1, lessons: existing?.lessons ?? 0, current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
+    cycleSince: existing?.cycleSince ?? '', cycle: existing?.cycle ?? 1, lessons: existing?.lessons ?? 0, options: existing?.options ?? {}, current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
   };
   await deps.store.saveGroup(g);
   return g;

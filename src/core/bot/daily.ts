@@ -9,6 +9,7 @@ import { planStarts, type DuePush } from '../schedule/plan.ts';
 import { secondsPerBatch, type Target } from '../send/queue.ts';
 import { splitText } from '../send/text.ts';
 import { addDays, instantOf, minuteMs, wallClock } from '../time.ts';
+import type { EngagementHook } from '../engage/hooks.ts';
 import type { BotDeps } from './deps.ts';
 import { renderAck, renderMissed, renderRoundDone, renderSummary } from './texts.ts';
 
@@ -115,7 +116,22 @@ export class Daily {
     await this.pushDue();
     await this.acknowledge();
     await this.closeDue();
+    await this.runHooks('tick', (h) => h.tick?.(this.d.clock.now()));
     await this.pullOutbox();
+  }
+
+  /** Each engagement hook in turn; one that fails is logged and the others still run. */
+  private async runHooks<T>(stage: string, call: (h: EngagementHook) => Promise<T> | undefined): Promise<T[]> {
+    const out: T[] = [];
+    for (const h of this.d.hooks) {
+      try {
+        const r = await call(h);
+        if (r !== undefined) out.push(r);
+      } catch (err) {
+        this.d.log.error({ err, hook: h.name, stage }, 'engagement hook failed');
+      }
+    }
+    return out;
   }
 
   /** Pushes left by a process that died before finishing them are taken over and resumed. */
@@ -200,6 +216,7 @@ export class Daily {
       // The summary goes into the durable outbox before the quiz leaves the open list: a crash at any
       // point here repeats these steps on the next tick, and the outbox takes the summary only once.
       await this.queueSummary(g, closed.push);
+      await this.runHooks('afterClose', (h) => h.afterClose?.(g, closed.push));
       await store.syncRollup(ref.gid, ref.day, this.d.org.teamPaths(g.team));
       await store.forgetQuiz(ref);
       if (closed.closedNow) this.d.log.info({ gid: ref.gid, day: ref.day, answered: closed.push.answered, expected: closed.push.expected, correct: closed.push.correct }, 'quiz closed');
@@ -216,8 +233,9 @@ export class Daily {
       .sort((a, b) => b.streak - a.streak || a.wid - b.wid)
       .slice(0, 3)
       .map((m) => ({ name: m.name, streak: m.streak }));
-    // The end of a round rides on the summary: one message, not two.
-    const parts = [renderSummary(lesson, { push, firstCorrect, streaks, viaPage: !!this.d.answerLink }), push.completesRound ? renderRoundDone(this.d.library(), g) : ''];
+    // The end of a round and the hooks' lines (badges) ride on the summary: one message, not two.
+    const extra = (await this.runHooks('summaryLines', (h) => h.summaryLines?.(g, push))).flat();
+    const parts = [renderSummary(lesson, { push, firstCorrect, streaks, viaPage: !!this.d.answerLink }), ...extra, push.completesRound ? renderRoundDone(this.d.library(), g) : ''];
     await this.notify(`summary:${refKey(push)}`, roomTarget(g), parts.filter(Boolean).join('\n\n'));
   }
 

@@ -1,3 +1,5 @@
+import type { EngagementSettings } from '../engage/features.ts';
+import type { EngagementHook } from '../engage/hooks.ts';
 import type { Library } from '../lessons/types.ts';
 import type { OrgTree } from '../org.ts';
 import type { Channel } from '../channel.ts';
@@ -21,6 +23,7 @@ export interface BotSettings {
   ackEveryMinutes: number;
   /** What "报名 07:50" without a course gives (a plan or track id). */
   defaultCourse: string;
+  engagement: EngagementSettings;
 }
 
 /** Everything the bot's logic uses, handed in by the composition root. */
@@ -43,4 +46,6 @@ export interface BotDeps {
   answerLink?: (ref: QuizRef) => Promise<string>;
   /** Who a user id is and which team they are in; one-time enrolment codes. */
   roster: Roster & EnrolCodes;
+  /** The parts of the engagement loop, in the order the daily loop calls them. */
+  hooks: EngagementHook[];
 }

@@ -8,8 +8,11 @@ export interface Target {
   label: string;
 }
 
-/** Replies to people first, then the lessons due, then everything else (summaries, notices, acks). */
-export const priorities = ['reply', 'lesson', 'other'] as const;
+/**
+ * Replies to people first, then the lessons due, then everything else (summaries, notices, acks, reminders,
+ * reviews), and rankings last: nothing the engagement loop sends can hold a lesson past its time.
+ */
+export const priorities = ['reply', 'lesson', 'other', 'ranking'] as const;
 export type Priority = (typeof priorities)[number];
 
 export interface Batch {
@@ -74,7 +77,7 @@ interface InFlight {
  * Messages are spaced at least 60/perMinute seconds apart, with a random pause between chats.
  */
 export class SendQueue {
-  private readonly waiting: Record<Priority, Batch[]> = { reply: [], lesson: [], other: [] };
+  private readonly waiting: Record<Priority, Batch[]> = { reply: [], lesson: [], other: [], ranking: [] };
   private readonly keys = new Set<string>();
   private current?: InFlight;
   /**

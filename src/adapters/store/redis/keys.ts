@@ -92,6 +92,8 @@ export function keyBuilder(prefix: string) {
     pushDays: (gid: number) => g(gid, 'pushes'),
     /** Lessons the group has had: hash lesson id -> day of its latest push. */
     history: (gid: number) => g(gid, 'history'),
+    /** Engagement messages a group was sent on a day (reminders, reviews, rankings), against the daily cap. */
+    engageBudget: (gid: number, day: string) => g(gid, 'budget', dayPart(day)),
     member: (gid: number, wid: number) => g(gid, 'member', idPart(wid)),
     push: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind),
     firsts: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'firsts'),

@@ -5,6 +5,9 @@ import type { Target } from '../../../core/send/queue.ts';
 import { keyBuilder, parsePushMember, pushMember, type Keys } from './keys.ts';
 import type { ScriptedRedis } from './scripts.ts';
 
+/** Group-hash fields that hold the leader's options (Group.options). */
+const optionPrefix = 'opt:';
+
 export interface StoreOptions {
   prefix: string;
   /** People and groups are keyed by (platform, account, platform id); see README "Identity". */
@@ -77,6 +80,7 @@ export class RedisStore implements Store {
       current: h.current ?? '',
       team: h.team ?? '',
       activeSince: Number(h.activeSince ?? 0),
+      options: Object.fromEntries(Object.entries(h).filter(([k]) => k.startsWith(optionPrefix)).map(([k, v]) => [k.slice(optionPrefix.length), v])),
     };
   }
 
@@ -90,6 +94,14 @@ export class RedisStore implements Store {
     const ids = (await this.redis.smembers(this.keys.activeGroups)).map(Number).sort((a, b) => a - b);
     const groups = await Promise.all(ids.map((gid) => this.getGroup(gid)));
     return groups.filter((g): g is Group => !!g);
+  }
+
+  async spendBudget(gid: number, day: string, cap: number): Promise<boolean> {
+    return Number(await this.redis.spend_budget(this.keys.engageBudget(gid, day), cap)) === 1;
+  }
+
+  async setGroupOption(gid: number, name: string, value: string): Promise<void> {
+    await this.redis.hset(this.keys.group(gid), `${optionPrefix}${name}`, value);
   }
 
   async addLeader(gid: number, wid: number): Promise<void> {

@@ -1,0 +1,15 @@
+import type { Group, Push } from '../ports.ts';
+
+/**
+ * How a part of the engagement loop joins the daily loop (each is optional). The daily loop calls them in
+ * order; one that throws is logged and the others still run.
+ */
+export interface EngagementHook {
+  name: string;
+  /** Lines added to a closed quiz's summary (e.g. a streak milestone): one message, not two. */
+  summaryLines?(g: Group, push: Push): Promise<string[]>;
+  /** After a quiz closed and its summary was queued (e.g. the leader's digest, the weekly review). */
+  afterClose?(g: Group, push: Push): Promise<void>;
+  /** Each pass of the daily loop, after the lessons (e.g. reminders, repetitions, rankings, reports). */
+  tick?(now: number): Promise<void>;
+}
