@@ -112,6 +112,8 @@ export interface Store {
   getGroup(gid: number): Promise<Group | undefined>;
   saveGroup(group: Group): Promise<void>;
   activeGroups(): Promise<Group[]>;
+  /** The platform id a private message to this worker goes to (the id they last spoke as), if known here. */
+  contactOf(wid: number): Promise<string | undefined>;
   /** Takes one of the group's engagement messages for the day; false when the day's cap is reached. */
   spendBudget(gid: number, day: string, cap: number): Promise<boolean>;
   /** Sets one of the group's options (see Group.options). */

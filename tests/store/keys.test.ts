@@ -140,3 +140,20 @@ describe('engagement budget', () => {
     }
   });
 });
+
+describe('private contacts', () => {
+  redisTest('a worker is reached privately at the id they last spoke as, on this platform and account only', async ({ prefix }) => {
+    const opts = { prefix, unstableIds: false, points };
+    const wechat = new RedisStore(connectRedis(redisUrl()), { ...opts, platform: 'wechaty', account: 'a' });
+    const other = new RedisStore(connectRedis(redisUrl()), { ...opts, platform: 'wecom', account: 'b' });
+    try {
+      const wid = await wechat.resolveWorker(1, 'wxid_li', '李明');
+      expect(await wechat.contactOf(wid)).toBe('wxid_li');
+      expect(await other.contactOf(wid)).toBeUndefined();
+      expect(await wechat.contactOf(wid + 1)).toBeUndefined();
+    } finally {
+      wechat.redis.disconnect();
+      other.redis.disconnect();
+    }
+  });
+});

@@ -70,6 +70,8 @@ export function keyBuilder(prefix: string) {
     workerIds: k('idmap', 'worker'),
     workerNames: k('namemap', 'worker'),
     workerDisplayNames: k('names', 'worker'),
+    /** Worker id -> the identity ("<platform>:<account>:<id>") it last spoke as: where a private message goes. */
+    workerContacts: k('contacts', 'worker'),
     roomDisplayNames: k('names', 'room'),
     activeGroups: k('groups', 'active'),
     /** Every group ever enrolled: gid -> the org path it is bound to ('' for none). */

@@ -44,7 +44,16 @@ export class RedisStore implements Store {
 
   async resolveWorker(gid: number | undefined, contactId: string, name: string): Promise<number> {
     const k = this.keys;
-    return Number(await this.redis.resolve_id(k.workerIds, k.workerNames, k.workerSeq, k.workerDisplayNames, this.identity(contactId), `${gid ?? ''}\u0000${name}`, this.fallback, name));
+    const wid = Number(await this.redis.resolve_id(k.workerIds, k.workerNames, k.workerSeq, k.workerDisplayNames, this.identity(contactId), `${gid ?? ''}\u0000${name}`, this.fallback, name));
+    await this.redis.hset(k.workerContacts, wid, this.identity(contactId));
+    return wid;
+  }
+
+  /** The platform id a private message to this worker goes to, on this bot's platform and account. */
+  async contactOf(wid: number): Promise<string | undefined> {
+    const identity = await this.redis.hget(this.keys.workerContacts, String(wid));
+    const mine = this.identity('');
+    return identity?.startsWith(mine) ? identity.slice(mine.length) : undefined;
   }
 
   async lookupWorkers(gid: number, contactIds: string[], names: string[]): Promise<(number | undefined)[]> {
