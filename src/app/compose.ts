@@ -10,6 +10,7 @@ import { RedisRoster } from '../adapters/store/redis/roster.ts';
 import type { Config } from '../config/config.ts';
 import { loadOrg } from '../config/org.ts';
 import { Banqian } from '../core/bot/bot.ts';
+import { Outbox } from '../core/bot/outbox.ts';
 import { enrolListed } from '../core/bot/chat.ts';
 import type { Channel, ChannelStatus } from '../core/channel.ts';
 import { LibraryWatcher } from '../core/lessons/load.ts';
@@ -92,8 +93,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const org = loadOrg(config.orgFile);
   // Until the roster import exists, the page lists the people the group already knows.
   const answers = new AnswerPage({ store, org, clock, tokens: new RedisAnswerTokens(redis, store.keys), roster: knownMembers(store), publicUrl: config.web.publicUrl });
+  const outbox = new Outbox({ store, queue, clock, account, owner, channel: chat });
   const bot = new Banqian({
-    store, channel: chat, queue, clock, log, owner, account, org, roster: new RedisRoster(store), hooks: [],
+    store, channel: chat, queue, clock, log, owner, account, org, roster: new RedisRoster(store), outbox, hooks: [],
     answerLink: answerLinkFor(chat.caps.hears, config.web.publicUrl, answers),
     library: () => lessons.library,
     settings: {

@@ -209,6 +209,8 @@ export interface OutboxItem {
   target: Target;
   messages: OutMessage[];
   createdAt: number;
+  /** Rankings go after everything else; the rest as 'other' (the default). */
+  priority?: 'other' | 'ranking';
 }
 
 export interface RoomMember {

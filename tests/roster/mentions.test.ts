@@ -5,6 +5,7 @@ import { RedisStore } from '../../src/adapters/store/redis/store.ts';
 import { loadOrg } from '../../src/config/org.ts';
 import { wechatyCaps } from '../../src/adapters/chat/wechaty/caps.ts';
 import { Banqian } from '../../src/core/bot/bot.ts';
+import { Outbox } from '../../src/core/bot/outbox.ts';
 import type { Channel } from '../../src/core/channel.ts';
 import type { Incoming } from '../../src/core/bot/context.ts';
 import { LibraryWatcher } from '../../src/core/lessons/load.ts';
@@ -24,14 +25,17 @@ function atOnlyBot(prefix: string, leaders: string[]) {
   const lessons = new LibraryWatcher(fixtureLessons, () => {});
   lessons.refresh();
   let now = Date.parse('2026-12-07T07:00:00+08:00');
+  const channel = {
+    caps: { ...wechatyCaps, hears: 'mentions', listMembers: false, senderNames: false },
+    members: async () => Promise.reject(new Error('this platform cannot list members')),
+  } as unknown as Channel;
+  const clock = { now: () => now };
   const bot = new Banqian({
     store, queue, log: silentLog, owner: 'test', account: 'bot1', org: loadOrg('config/org.yaml'), roster, hooks: [],
+    outbox: new Outbox({ store, queue, clock, account: 'bot1', owner: 'test', channel }),
     // Only what the bot's logic reads of an @-only platform: its capabilities and a member list it can't give.
-    channel: {
-      caps: { ...wechatyCaps, hears: 'mentions', listMembers: false, senderNames: false },
-      members: async () => Promise.reject(new Error('this platform cannot list members')),
-    } as unknown as Channel,
-    clock: { now: () => now },
+    channel,
+    clock,
     library: () => lessons.library,
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: 120, workDays: [1, 2, 3, 4, 5], graceMinutes: 30,

@@ -17,8 +17,6 @@ import { renderAck, renderMissed, renderRoundDone, renderSummary } from './texts
 const maxLeadMs = 45 * minuteMs;
 /** An instance that has not ticked for this long is dead; its unsent claims are taken over. */
 const deadAfterMs = 3 * minuteMs;
-/** How long one instance holds an outbox item it is sending before another may take it over. */
-const outboxLeaseMs = 10 * minuteMs;
 
 const roomTarget = (g: Group): Target => ({ kind: 'room', id: g.roomId, label: g.topic });
 
@@ -117,7 +115,7 @@ export class Daily {
     await this.acknowledge();
     await this.closeDue();
     await this.runHooks('tick', (h) => h.tick?.(this.d.clock.now()));
-    await this.pullOutbox();
+    await this.d.outbox.pull();
   }
 
   /** Each engagement hook in turn; one that fails is logged and the others still run. */
@@ -164,7 +162,7 @@ export class Daily {
       if (now > p.due + settings.graceMinutes * minuteMs) {
         if (await this.d.store.skipPush(p.gid, p.day, now, 'missed')) {
           this.d.log.warn({ gid: p.gid, day: p.day, time: p.g.time, graceMinutes: settings.graceMinutes }, 'push missed beyond the grace window; skipped');
-          if (p.day === today) await this.notify(`missed:${p.gid}:${p.day}`, roomTarget(p.g), renderMissed(p.day, p.g.time));
+          if (p.day === today) await this.d.outbox.notify(`missed:${p.gid}:${p.day}`, roomTarget(p.g), renderMissed(p.day, p.g.time));
         }
       } else if (starts.get(p)! < now + minuteMs) {
         // Claimed a tick ahead so the queue never idles mid-wave; the queue holds it until its start.
@@ -196,7 +194,7 @@ export class Daily {
     for (const ref of await store.openQuizzes()) {
       const answered = await store.ackDue(ref, now, settings.ackEveryMinutes * minuteMs);
       const g = answered && (await store.getGroup(ref.gid));
-      if (g) await this.notify(`ack:${refKey(ref)}:${answered}`, roomTarget(g), renderAck(answered));
+      if (g) await this.d.outbox.notify(`ack:${refKey(ref)}:${answered}`, roomTarget(g), renderAck(answered));
     }
   }
 
@@ -236,32 +234,6 @@ export class Daily {
     // The end of a round and the hooks' lines (badges) ride on the summary: one message, not two.
     const extra = (await this.runHooks('summaryLines', (h) => h.summaryLines?.(g, push))).flat();
     const parts = [renderSummary(lesson, { push, firstCorrect, streaks, viaPage: !!this.d.answerLink }), ...extra, push.completesRound ? renderRoundDone(this.d.library(), g) : ''];
-    await this.notify(`summary:${refKey(push)}`, roomTarget(g), parts.filter(Boolean).join('\n\n'));
-  }
-
-  /** A notice to a group through the durable outbox, once per id, in as many messages as the channel needs. */
-  private notify(id: string, target: Target, message: string): Promise<void> {
-    return this.queueItem({ id, target, messages: splitText(message, this.d.channel.caps).map(text), createdAt: this.d.clock.now() });
-  }
-
-  private async queueItem(item: OutboxItem): Promise<void> {
-    if (await this.d.store.outboxAdd(this.d.account, item)) this.enqueueItem(item);
-  }
-
-  /** Waiting outbox items (from this run, or left by a crash) go into the send queue once each. */
-  private async pullOutbox(): Promise<void> {
-    for (const item of await this.d.store.outboxPending(this.d.account, 50)) this.enqueueItem(item);
-  }
-
-  private enqueueItem(item: OutboxItem): void {
-    const { store, owner, clock, account } = this.d;
-    this.d.queue.enqueue({
-      key: `outbox:${item.id}`,
-      priority: 'other',
-      target: item.target,
-      messages: item.messages,
-      beforeEach: async (i) => i > 0 || store.outboxLease(account, item.id, owner, clock.now(), outboxLeaseMs),
-      afterLast: () => store.outboxDone(account, item.id, clock.now()),
-    });
+    await this.d.outbox.notify(`summary:${refKey(push)}`, roomTarget(g), parts.filter(Boolean).join('\n\n'));
   }
 }

@@ -1,6 +1,7 @@
 import type { EngagementSettings } from '../engage/features.ts';
 import type { EngagementHook } from '../engage/hooks.ts';
 import type { Library } from '../lessons/types.ts';
+import type { Outbox } from './outbox.ts';
 import type { OrgTree } from '../org.ts';
 import type { Channel } from '../channel.ts';
 import type { Logger, QuizRef, Store } from '../ports.ts';
@@ -46,6 +47,8 @@ export interface BotDeps {
   answerLink?: (ref: QuizRef) => Promise<string>;
   /** Who a user id is and which team they are in; one-time enrolment codes. */
   roster: Roster & EnrolCodes;
+  /** The account's durable outbox, for anything sent that is not a lesson or a reply. */
+  outbox: Outbox;
   /** The parts of the engagement loop, in the order the daily loop calls them. */
   hooks: EngagementHook[];
 }
