@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { lessonFor, type CourseState, type LessonDays } from '../../src/core/lessons/course.ts';
+import { lessonDaysOf, lessonFor, type CourseState, type LessonDays } from '../../src/core/lessons/course.ts';
+import { previewCourse } from '../../src/core/lessons/preview.ts';
 import { trackCourse, type Course, type Lesson, type Track } from '../../src/core/lessons/types.ts';
-import { isLessonDay } from '../../src/core/schedule/calendar.ts';
-import { addDays } from '../../src/core/time.ts';
 
 const lesson = (trackId: string, n: number, dates?: string[]): Lesson => ({
   id: `${trackId}-${String(n).padStart(3, '0')}`, title: `${trackId} ${n}`, kind: 'expert', body: '正文', trackId, file: '', ...(dates && { dates }),
@@ -13,20 +12,13 @@ const track = (id: string, size: number, dated: Record<number, string[]> = {}): 
 });
 
 const noOverrides = { restDays: [], extraWorkDays: [] };
-const weekdays: LessonDays = { key: '1-5', isLessonDay: (d) => isLessonDay(d, [1, 2, 3, 4, 5], noOverrides) };
+const weekdays: LessonDays = lessonDaysOf([1, 2, 3, 4, 5], noOverrides);
 
-/** Runs a course day by day like the bot does, recording each lesson in the history. */
-function run(course: Course, from: string, days: number, state: CourseState = { history: new Map(), cycleSince: '' }) {
-  const out: { day: string; id: string; newCycle: boolean; completesRound: boolean; dated: boolean }[] = [];
-  for (let i = 0, day = from; i < days; i++, day = addDays(day, 1)) {
-    if (!weekdays.isLessonDay(day)) continue;
-    const next = lessonFor(course, day, state, weekdays)!;
-    if (next.newCycle) state.cycleSince = day;
-    state.history.set(next.lesson.id, day);
-    out.push({ day, id: next.lesson.id, newCycle: next.newCycle, completesRound: next.completesRound, dated: next.dated });
-  }
-  return out;
-}
+/** Runs a course day by day like the bot does (the preview's loop), recording each lesson in the history. */
+const run = (course: Course, from: string, days: number, state?: CourseState) =>
+  previewCourse(course, from, days, [1, 2, 3, 4, 5], noOverrides, state)
+    .filter((d) => d.next)
+    .map(({ day, next }) => ({ day, id: next!.lesson.id, newCycle: next!.newCycle, completesRound: next!.completesRound, dated: next!.dated }));
 
 describe('plans', () => {
   test('a weighted plan takes each track in proportion to its size and never repeats within a round', () => {

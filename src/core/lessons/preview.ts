@@ -17,10 +17,16 @@ export interface PreviewDay {
 
 /**
  * What a group that enrols on `from` would get each day for `days` days, with holidays and 调休 applied:
- * the same choice the bot makes, fed its own history.
+ * the same choice the bot makes, fed its own history (`state`, a new group's by default; updated in place).
  */
-export function previewCourse(course: Course, from: string, days: number, workDays: number[], calendar: CalendarOverrides): PreviewDay[] {
-  const state: CourseState = { history: new Map(), cycleSince: '' };
+export function previewCourse(
+  course: Course,
+  from: string,
+  days: number,
+  workDays: number[],
+  calendar: CalendarOverrides,
+  state: CourseState = { history: new Map(), cycleSince: '' },
+): PreviewDay[] {
   const lessonDays = lessonDaysOf(workDays, calendar);
   const out: PreviewDay[] = [];
   for (let i = 0, day = from; i < days; i++, day = addDays(day, 1)) {
