@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadLibrary } from '../../src/core/lessons/load.ts';
 import { formatProblem } from '../../src/core/problems.ts';
+import { runCli } from '../helpers/cli.ts';
 import { lesson, lessonTree, track } from './fixtures.ts';
 
 const shown = (dir: string) => loadLibrary(dir).problems.map((p) => formatProblem(p).replace(/^.*banqian-lessons-[^/]+\//, ''));
@@ -22,6 +23,7 @@ describe('plans under lessons/plans/', () => {
     expect(library.course('week')?.weekdays?.get(2)?.id).toBe('b');
     expect([...library.course('偏重')!.weights!]).toEqual([['a', 3], ['b', 1]]);
     expect(library.course('测试课程 a')?.id).toBe('a');
+    expect(runCli(['lessons', 'validate', dir]).stdout.trim()).toBe('2 门课程、3 个计划，2 课可用，0 个错误，0 个提醒');
   });
 
   test('mistakes in a plan are reported as file:line:col, and the good parts still load', () => {

@@ -26,7 +26,8 @@ export function lessonsCommand(): Command {
       for (const p of problems) console.log(formatProblem(p));
       const errors = problems.filter((p) => p.severity === 'error').length;
       const lessonCount = library.tracks.reduce((n, t) => n + t.lessons.length, 0);
-      console.log(`${library.tracks.length} 门课程，${lessonCount} 课可用，${errors} 个错误，${problems.length - errors} 个提醒`);
+      const plans = library.plans.length ? `、${library.plans.length} 个计划` : '';
+      console.log(`${library.tracks.length} 门课程${plans}，${lessonCount} 课可用，${errors} 个错误，${problems.length - errors} 个提醒`);
       process.exitCode = hasErrors(problems) ? 1 : 0;
     });
 
