@@ -104,7 +104,8 @@ export interface Child {
 export interface StatsReport {
   from: string;
   to: string;
-  teams: ({ room: string; team: string | null; gid: number } & Figures)[];
+  /** `leave`: member-lessons excused by 请假 (one worker on leave for three lesson days counts 3), not in `expected`. */
+  teams: ({ room: string; team: string | null; gid: number } & Figures & { leave: number })[];
   workers: { name: string; room: string; answered: number; correct: number; points: number; streak: number }[];
   lessons: ({ lessonId: string; title: string } & Figures & { questions: { question: string; answer: string; options: { letter: string; text: string; count: number }[] }[] })[];
 }
@@ -252,7 +253,8 @@ export class Stats {
     const perTeam = await Promise.all(
       groups.map(async (g) => {
         const { counts, pushes } = await this.teamCounts(g.gid, days);
-        const team = { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())) };
+        const leave = pushes.reduce((n, p) => n + (p.status === 'closed' ? (p.leave ?? 0) : 0), 0);
+        const team = { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())), leave };
         return { team, workers: await this.workers(g, pushes) };
       }),
     );
