@@ -40,7 +40,7 @@ export function parseLeave(word: string | undefined, today: string): LeaveSpec {
   const parts = w.split(/\.\.|~|～|至|到/);
   if (!w || parts.length > 2) return { error: leaveUsage };
   const from = dateOf(parts[0], today);
-  const to = parts.length === 2 ? dateOf(parts[1], from ?? today) : from;
+  const to = from && parts.length === 2 ? endOf(parts[1], from) : from;
   if (!from || !to) return { error: `“${w}”不是有效日期。${leaveUsage}` };
   if (from < today) return { error: `${from} 已经过去了，只能为今天以后的日子请假。${leaveUsage}` };
   if (to < from) return { error: `结束日期 ${to} 早于开始日期 ${from}。${leaveUsage}` };
@@ -65,6 +65,13 @@ function dateOf(text: string, since: string): string | undefined {
     if (isRealDate(day) && day >= since) return day;
   }
   return undefined;
+}
+
+/** A range's end: "12-28..01-03" runs into the next year, but "12-10..12-08" is reversed, not a year long. */
+function endOf(text: string, from: string): string | undefined {
+  const sameYear = dateOf(text, `${from.slice(0, 4)}-01-01`);
+  const next = dateOf(text, from);
+  return sameYear && sameYear < from && next && next >= addDays(from, maxRangeDays) ? sameYear : next;
 }
 
 /** The first day leave can still be taken for: today until today's quiz has closed, else tomorrow. */
@@ -93,17 +100,17 @@ export function describeLeave(days: string[]): string {
   return `${shown}共 ${days.length} 个学习日`;
 }
 
-/** Puts a worker on leave in one group (or cancels it) and says what was done, without the reason. */
-async function applyLeave(deps: BotDeps, g: Group, wid: number, spec: LeaveSpec, reason: string): Promise<string> {
-  if ('error' in spec) return spec.error;
+/** Puts a worker on leave in one group (or cancels it) and says what was done (for `name`, in a group), without the reason. */
+async function applyLeave(deps: BotDeps, g: Group, wid: number, spec: { count: number } | { from: string; to: string } | { cancel: true }, reason: string, name?: string): Promise<string> {
+  const forWhom = name ? `为 ${name} ` : '';
   if ('cancel' in spec) {
     const cancelled = await deps.store.cancelLeave(g.gid, wid, await firstOpenDay(deps, g));
-    return cancelled.length ? `已销假，取消了 ${describeLeave(cancelled)}的请假。` : '没有可以取消的请假。';
+    return cancelled.length ? `已${forWhom}销假，取消了 ${describeLeave(cancelled)}的请假。` : '没有可以取消的请假。';
   }
   const days = await leaveDays(deps, g, spec);
   if (!days.length) return '这段时间本群没有课（休息日或节假日），不用请假。';
   await deps.store.addLeave(g.gid, wid, days, reason);
-  return `请假 ${describeLeave(days)}。这几天不算在应参与人数里，连续学习也不会中断。`;
+  return `已${forWhom}登记请假 ${describeLeave(days)}。这几天不算在应参与人数里，连续学习也不会中断。`;
 }
 
 const reasonOf = (words: string[]): string => words.join(' ').trim().slice(0, maxReason);
@@ -132,13 +139,8 @@ export async function absence(ctx: ChatContext, cancel = false): Promise<void> {
   }
   const on = groups.filter((g) => featureOn('leave', g, deps.settings.engagement));
   if (!on.length) return ctx.reply(leaveOff);
-  const name = await ctx.senderName();
-  if (ctx.inRoom) {
-    const done = await applyLeave(deps, on[0], wid, spec, reason);
-    const prefix = 'cancel' in spec ? '' : `已为 ${name} 登记`;
-    return ctx.reply(`${prefix}${done}${reason ? '事由只有班长能看到。' : ''}`);
-  }
-  const lines = await Promise.all(on.map(async (g) => `${g.topic}：${(await applyLeave(deps, g, wid, spec, reason)).replace(/^请假 /, '已登记请假 ')}`));
+  if (ctx.inRoom) return ctx.reply(`${await applyLeave(deps, on[0], wid, spec, reason, await ctx.senderName())}${reason ? '事由只有班长能看到。' : ''}`);
+  const lines = await Promise.all(on.map(async (g) => `${g.topic}：${await applyLeave(deps, g, wid, spec, reason)}`));
   if (reason) lines.push(`事由：${reason}（只有你和班长能看到）`);
   ctx.reply(lines.join('\n'));
 }
@@ -156,19 +158,20 @@ export async function leaderAbsence(ctx: ChatContext, g: Group): Promise<void> {
   const person = people[0];
   if (!person) return ctx.reply(`群里没有找到“${name}”。${leaderLeaveUsage}`);
   const wid = await deps.store.resolveWorker(g.gid, person.id, person.name);
-  const done = await applyLeave(deps, g, wid, spec, reasonOf(rest));
-  ctx.reply('cancel' in spec ? `${person.name}：${done}` : `已为 ${person.name} 登记${done}`);
+  ctx.reply(await applyLeave(deps, g, wid, spec, reasonOf(rest), person.name));
 }
 
 /**
  * Who is expected to answer on a day: the participants (quiz/participants.ts) less the workers on leave
- * that day who would have been counted. A roster or the room's members name people, so those of them on
+ * that day who would have been counted and did not answer on time. A roster or the room's members name people, so those of them on
  * leave are left out; a head count names nobody, so everyone on leave is taken off it; the group's
  * answerers lose those on leave among them. `leave` is how many were left out.
  */
 export async function expectedOn(deps: BotDeps, g: Group, day: string): Promise<Expected & { leave: number; away: Map<number, string> }> {
   const e = await expectedParticipants(deps, g);
   const away = featureOn('leave', g, deps.settings.engagement) ? await deps.store.onLeave(g.gid, day) : new Map<number, string>();
+  // Whoever answers on time anyway was there that day: counted, as expected and as answered.
+  for (const wid of away.size ? await deps.store.onTimeWorkers(g.gid, day) : []) away.delete(wid);
   if (!away.size) return { ...e, leave: 0, away };
   if (e.people) {
     const wids = await deps.store.lookupWorkers(g.gid, e.people.map((m) => m.id), e.people.map((m) => m.name));
