@@ -114,6 +114,26 @@ describe('请假 in the chat', () => {
     expect(lines.some((l) => l.text.includes('病假'))).toBe(false);
   });
 
+  test('a leader switches leave off and on for the group; a worker may not', async () => {
+    const lines = await runScenario(
+      scenario('07T07:30', [
+        say('07T07:01', '李明', '请假 关'),
+        say('07T07:02', '张班长', '请假 关'),
+        say('07T07:03', '李明', '请假 3'),
+        say('07T07:04', '张班长', '请假 开'),
+        say('07T07:05', '李明', '请假 1'),
+      ]),
+      { config },
+    );
+    expect(brief(lines).slice(1)).toEqual([
+      '12-07T07:01 总装车间一班: 抱歉，只有群主或班长可以开关请假功能。',
+      '12-07T07:02 总装车间一班: 本群已关闭请假功能。',
+      '12-07T07:03 总装车间一班: 本群没有启用请假功能，请假请直接和班长说。',
+      '12-07T07:04 总装车间一班: 本群已开启请假：工友可以发送“请假 3”。',
+      '12-07T07:05 总装车间一班: 已为 李明 登记请假 12月7日（周一）共 1 个学习日。这几天不算在应参与人数里，连续学习也不会中断。',
+    ]);
+  });
+
   test('switched off for the group by config, 请假 says leave is not used here', async () => {
     const off = testConfig((c) => {
       c.orgFile = 'config/org.yaml';
@@ -163,6 +183,15 @@ describe('leave in the figures', () => {
     } finally {
       close();
     }
+  });
+
+  test('with a head count, which names nobody, everyone on leave is taken off it', async () => {
+    const lines = await runScenario(
+      scenario('07T12:00', [say('07T07:01', '张班长', '人数 10'), say('07T07:02', '李明', '请假 1'), say('07T07:03', '周丽', '请假 1'), say('07T08:00', '孙伟', 'B')]),
+      { config },
+    );
+    const summary = lines.find((l) => l.text.startsWith('【小测揭晓】'))!.text;
+    expect(summary).toContain('参与：1/8 人（13%，按班长设定人数，请假 2 人不计），全部答对 1 人。');
   });
 
   test('a leave day neither breaks nor lengthens a streak; a day missed without leave breaks it', async () => {

@@ -75,7 +75,7 @@ const shapes: Record<CommandName, (args: string[], v: CommandVocabulary) => bool
   me: (args) => !args.length,
   help: (args) => !args.length,
   // "请假 3 回老家", "请假 12-08..12-10", "请假 取消"; "请假 的事" is talk.
-  absence: ([first]) => /^(\d|取消$|cancel$)/i.test(first ?? ''),
+  absence: ([first]) => /^(\d|(取消|cancel|开|关|on|off)$)/i.test(first ?? ''),
   cancelAbsence: (args) => !args.length,
 };
 

@@ -1,12 +1,12 @@
 import type { BotDeps } from '../bot/deps.ts';
 import type { ChatContext } from '../bot/context.ts';
 import { peopleNamed } from '../bot/people.ts';
-import { describeDay, enrolHint, leftHint } from '../bot/texts.ts';
+import { describeDay, enrolHint, leaderOnly, leftHint } from '../bot/texts.ts';
 import type { Group } from '../ports.ts';
 import { expectedParticipants, type Expected } from '../quiz/participants.ts';
 import { isLessonDay } from '../schedule/calendar.ts';
 import { addDays, isRealDate, wallClock } from '../time.ts';
-import { featureOn } from './features.ts';
+import { featureOn, optionOf } from './features.ts';
 import { sendPrivately } from './send.ts';
 import type { EngagementHook } from './hooks.ts';
 
@@ -21,6 +21,7 @@ export const leaveOff = '本群没有启用请假功能，请假请直接和班�
 /** The second word of `班长 请假 @李明 3`: the leader command's leave form. */
 export const isLeaveVerb = (word: string | undefined): boolean => /^(请假|absence)$/i.test(word ?? '');
 const cancelWord = /^(取消|cancel)$/i;
+const switchWord = /^(开|关|on|off)$/i;
 
 /** What a 请假 asks for: the next N lesson days, a range of days, or cancelling; or why it can't be read. */
 export type LeaveSpec = { count: number } | { from: string; to: string } | { cancel: true } | { error: string };
@@ -122,6 +123,7 @@ const reasonOf = (words: string[]): string => words.join(' ').trim().slice(0, ma
 export async function absence(ctx: ChatContext, cancel = false): Promise<void> {
   const { deps } = ctx;
   const [word, ...rest] = ctx.command!.args;
+  if (!cancel && switchWord.test(word ?? '')) return switchLeave(ctx, /^(开|on)$/i.test(word!));
   const today = wallClock(deps.clock.now(), deps.settings.timezone).day;
   const spec: LeaveSpec = cancel ? { cancel: true } : parseLeave(word, today);
   if ('error' in spec) return ctx.reply(spec.error);
@@ -143,6 +145,16 @@ export async function absence(ctx: ChatContext, cancel = false): Promise<void> {
   const lines = await Promise.all(on.map(async (g) => `${g.topic}：${await applyLeave(deps, g, wid, spec, reason)}`));
   if (reason) lines.push(`事由：${reason}（只有你和班长能看到）`);
   ctx.reply(lines.join('\n'));
+}
+
+/** `请假 开` / `请假 关` from a leader: the group's own switch (the org's settings still win). */
+async function switchLeave(ctx: ChatContext, on: boolean): Promise<void> {
+  const g = ctx.inRoom ? await ctx.group() : undefined;
+  if (!g) return ctx.reply(ctx.inRoom ? enrolHint : '这个指令请在班组群里发送。');
+  if (!(await ctx.isLeader())) return ctx.reply(leaderOnly('开关请假功能'));
+  await ctx.deps.store.setGroupOption(g.gid, optionOf('leave'), on ? 'on' : 'off');
+  const now = featureOn('leave', { ...g, options: { ...g.options, [optionOf('leave')]: on ? 'on' : 'off' } }, ctx.deps.settings.engagement);
+  ctx.reply(on ? (now ? '本群已开启请假：工友可以发送“请假 3”。' : '本群已开启请假，但工会的设置关闭了请假功能，暂时用不了。') : '本群已关闭请假功能。');
 }
 
 /** `班长 请假 @李明 3 回老家`: a leader puts a worker of the group on leave, or cancels it (… 取消). */
