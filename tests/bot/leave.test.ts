@@ -180,6 +180,10 @@ describe('leave in the figures', () => {
     try {
       const report = await stats.report(stats.org.root, '2026-12-07', '2026-12-08');
       expect(report.teams.map((t) => [t.room, t.lessons, t.expected, t.answered, t.leave])).toEqual([['总装车间一班', 2, 8, 3, 2]]);
+      // The dashboard's team page: who is on leave today, with the reason, and not among those who haven't answered.
+      const g = (await stats.group(report.teams[0].gid))!;
+      const team = await stats.team(g, '2026-12-07', '2026-12-08', '2026-12-08');
+      expect([team.onLeaveToday, team.notAnsweredToday]).toEqual([[{ name: '李明', reason: '回老家' }], []]);
     } finally {
       close();
     }
