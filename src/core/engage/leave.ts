@@ -160,9 +160,15 @@ async function switchLeave(ctx: ChatContext, on: boolean): Promise<void> {
 /** `班长 请假 @李明 3 回老家`: a leader puts a worker of the group on leave, or cancels it (… 取消). */
 export async function leaderAbsence(ctx: ChatContext, g: Group): Promise<void> {
   const { deps } = ctx;
-  const [, who, word, ...rest] = ctx.command!.args;
-  const name = (who ?? '').replace(/^@/, '');
-  if (!name || !word) return ctx.reply(leaderLeaveUsage);
+  const words = ctx.command!.args.slice(1);
+  // The person is the "@name" (else the first word); where the platform lists whom a message @-mentions, its
+  // text may lack the name.
+  const mentioned = !!ctx.msg.mentions?.length;
+  const at = words.findIndex((w) => w.startsWith('@'));
+  const who = at >= 0 ? at : mentioned ? -1 : 0;
+  const name = who >= 0 ? words[who].replace(/^@/, '') : '';
+  const [word, ...rest] = words.filter((_, i) => i !== who);
+  if ((!name && !mentioned) || !word) return ctx.reply(leaderLeaveUsage);
   if (!featureOn('leave', g, deps.settings.engagement)) return ctx.reply(leaveOff);
   const spec = parseLeave(word, wallClock(deps.clock.now(), deps.settings.timezone).day);
   if ('error' in spec) return ctx.reply(spec.error.replace(leaveUsage, leaderLeaveUsage));
