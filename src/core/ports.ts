@@ -72,6 +72,8 @@ export interface Push extends QuizRef {
   expected?: number;
   /** Where `expected` came from: roster, headcount, room or answerers. */
   expectedSource?: string;
+  /** People left out of `expected` because they were on leave (请假) that day. */
+  leave?: number;
   answered: number;
   correct: number;
   late: number;
@@ -164,13 +166,21 @@ export interface Store {
   /** Open quizzes; with `now`, only those whose window has ended. */
   openQuizzes(now?: number): Promise<QuizRef[]>;
   /** Closes the quiz once; `closedNow` is true only for the caller that closed it. */
-  closeQuiz(ref: QuizRef, now: number, expected: number, source?: string): Promise<{ push: Push; closedNow: boolean } | undefined>;
+  closeQuiz(ref: QuizRef, now: number, expected: number, source?: string, leave?: number): Promise<{ push: Push; closedNow: boolean } | undefined>;
   /** Takes a closed quiz off the list of open quizzes (after its rollup and summary are safe). */
   forgetQuiz(ref: QuizRef): Promise<void>;
   firstCorrect(gid: number, day: string, limit: number): Promise<string[]>;
   onTimeWorkers(gid: number, day: string): Promise<number[]>;
 
   recordAnswer(a: AnswerInput): Promise<AnswerOutcome>;
+  /** Puts a worker on leave (请假) on these days of the group, with the reason ('' for none). */
+  addLeave(gid: number, wid: number, days: string[], reason: string): Promise<void>;
+  /** Cancels a worker's leave (销假) from this day on; the days that were cancelled. */
+  cancelLeave(gid: number, wid: number, fromDay: string): Promise<string[]>;
+  /** Who is on leave in the group on a day: wid -> reason. */
+  onLeave(gid: number, day: string): Promise<Map<number, string>>;
+  /** After a close: workers on leave who did not answer keep their streak (neither reset nor lengthened). */
+  keepStreaks(ref: QuizRef, wids: number[]): Promise<void>;
   /** Remembers that this worker was told how to answer this quiz; true the first time only. */
   markHinted(ref: QuizRef, wid: number): Promise<boolean>;
   /** Re-counts one push into the org rollups of these nodes (paths, root first); idempotent. */

@@ -104,7 +104,8 @@ export interface Child {
 export interface StatsReport {
   from: string;
   to: string;
-  teams: ({ room: string; team: string | null; gid: number } & Figures)[];
+  /** `leave`: member-lessons excused by 请假 (one worker on leave for three lesson days counts 3), not in `expected`. */
+  teams: ({ room: string; team: string | null; gid: number } & Figures & { leave: number })[];
   workers: { name: string; room: string; answered: number; correct: number; points: number; streak: number }[];
   lessons: ({ lessonId: string; title: string } & Figures & { questions: { question: string; answer: string; options: { letter: string; text: string; count: number }[] }[] })[];
 }
@@ -174,15 +175,20 @@ export class Stats {
     const lessons = sent.map((p, i) => ({ day: p.day, lessonId: p.lessonId, title: snapshots[i]?.title ?? p.lessonId, figures: figures(pushCounts(p)) }));
     const workers = await this.workers(g, pushes);
     const todays = await this.store.getPush(g.gid, today);
-    const notAnsweredToday = todays && todays.status !== 'skipped' ? await this.notAnswered(g, today) : null;
+    const lessonToday = todays && todays.status !== 'skipped';
+    // Who is on leave today, with the reason, for the officers (the group sees no reasons).
+    const away = lessonToday ? await this.store.onLeave(g.gid, today) : new Map<number, string>();
+    const names = await this.store.workerNames([...away.keys()]);
+    const onLeaveToday = [...away.values()].map((reason, i) => ({ name: names[i], reason }));
+    const notAnsweredToday = lessonToday ? (await this.notAnswered(g, today, away)) : null;
     const course = { id: g.track, title: g.courseTitle || g.track, cycle: g.cycle, lessons: g.lessons };
-    return { from, to, team: { gid: g.gid, room: g.topic, path: g.team || null }, course, figures: figures(counts.reduce(add, zero())), ...series(days, counts), lessons, workers, notAnsweredToday };
+    return { from, to, team: { gid: g.gid, room: g.topic, path: g.team || null }, course, figures: figures(counts.reduce(add, zero())), ...series(days, counts), lessons, workers, notAnsweredToday, onLeaveToday };
   }
 
-  private async notAnswered(g: Group, day: string): Promise<string[]> {
+  private async notAnswered(g: Group, day: string, away: Map<number, string>): Promise<string[]> {
     const answered = new Set(await this.store.onTimeWorkers(g.gid, day));
-    // Workers who have answered in this group before: the dashboard may run without the chat platform.
-    const missing = (await this.store.members(g.gid)).filter((m) => !answered.has(m.wid));
+    // Workers who have answered in this group before (the dashboard may run without the chat platform), less those on leave.
+    const missing = (await this.store.members(g.gid)).filter((m) => !answered.has(m.wid) && !away.has(m.wid));
     // Display names, which a roster import updates (a member's own record keeps the name of their last answer).
     return (await this.store.workerNames(missing.map((m) => m.wid))).sort((a, b) => a.localeCompare(b, 'zh'));
   }
@@ -252,7 +258,8 @@ export class Stats {
     const perTeam = await Promise.all(
       groups.map(async (g) => {
         const { counts, pushes } = await this.teamCounts(g.gid, days);
-        const team = { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())) };
+        const leave = pushes.reduce((n, p) => n + (p.status === 'closed' ? (p.leave ?? 0) : 0), 0);
+        const team = { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())), leave };
         return { team, workers: await this.workers(g, pushes) };
       }),
     );

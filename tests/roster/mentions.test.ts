@@ -72,4 +72,17 @@ describe('leaders by platform user id', () => {
       close();
     }
   });
+
+  redisTest('班长 请假 takes the worker from the mention, with or without the name in the text', async ({ prefix }) => {
+    const { say, close } = atOnlyBot(prefix, ['boss01']);
+    try {
+      await say('boss01', '报名 demo 07:50');
+      const done = '已为 孙伟 登记请假 12月7日（周一）、12月8日（周二）共 2 个学习日。这几天不算在应参与人数里，连续学习也不会中断。';
+      expect(await say('boss01', '班长 请假 @孙伟 2 出差')).toEqual([`群里没有找到“孙伟”。用法：班长 请假 @名字 天数或日期 事由，如：班长 请假 @李明 3 回老家（取消：班长 请假 @李明 取消）`]);
+      expect(await say('boss01', '班长 请假 @孙伟 2 出差', [{ id: 'u7', name: '孙伟' }])).toEqual([done]);
+      expect(await say('boss01', '班长 请假 2', [{ id: 'u7', name: '孙伟' }])).toEqual([done]);
+    } finally {
+      close();
+    }
+  });
 });

@@ -20,6 +20,8 @@ import type { Daily } from './daily.ts';
 import type { BotDeps } from './deps.ts';
 import { answerHint, codeRefusal, describeDay, describeDays, enrolHint, enrolUsage, headcountUsage, helpText, leaderOnly, leaveQuestion, leftHint, percent, shortHelp } from './texts.ts';
 import { Router, type Middleware } from './router.ts';
+import { peopleNamed } from './people.ts';
+import { absence, expectedOn, isLeaveVerb, leaderAbsence, leaveLines } from '../engage/leave.ts';
 
 type Handler = (ctx: ChatContext) => Promise<void>;
 
@@ -78,32 +80,16 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       const said = n ? `好的，本群应参与人数设为 ${n} 人。` : '已取消设定的人数。';
       ctx.reply(now.source === 'headcount' ? said : `${said}统计的应参与人数现在${sourceLabels[now.source]}：${now.count} 人。`);
     }),
-    leader: leaderOf('添加班长', async (ctx, g) => {
+    leader: leaderOf((ctx) => (isLeaveVerb(ctx.command!.args[0]) ? '为工友请假' : '添加班长'), async (ctx, g) => {
       const [verb, ...rest] = ctx.command!.args;
+      if (isLeaveVerb(verb)) return leaderAbsence(ctx, g);
       // "@孙伟 @周丽" names several people; without "@" the rest is one name (names may contain spaces).
       const joined = rest.join(' ');
       const names = (joined.includes('@') ? joined.split('@') : [joined]).map((n) => n.trim()).filter(Boolean);
       if (!/^(add|添加)$/i.test(verb ?? '') || !names.length) return ctx.reply('用法：班长 添加 @名字（可以一次写几个人，或 /leader add @name）');
-      // Where the platform says whom a message @-mentions, that id decides; names are looked up only on Wechaty.
-      const mentioned = ctx.msg.mentions ?? [];
-      if (mentioned.length) {
-        const shown = await ctx.deps.roster.names(mentioned.map((m) => m.id));
-        const people = mentioned.map((m, i) => ({ id: m.id, name: shown[i] ?? m.name ?? m.id }));
-        for (const p of people) await ctx.deps.store.addLeader(g.gid, await ctx.deps.store.resolveWorker(g.gid, p.id, p.name));
-        return ctx.reply(`已添加 ${people.map((p) => p.name).join('、')} 为班长，可以设置本群。`);
-      }
-      // A platform that can't list members finds nobody by name (the reply says so) rather than failing silently.
-      const members = await ctx.deps.channel.members(g.roomId).catch(() => []);
-      const added: string[] = [];
-      const missing: string[] = [];
-      for (const name of names) {
-        const member = members.find((m) => m.name === name);
-        if (!member) missing.push(name);
-        else {
-          await ctx.deps.store.addLeader(g.gid, await ctx.deps.store.resolveWorker(g.gid, member.id, member.name));
-          added.push(name);
-        }
-      }
+      const { people, missing } = await peopleNamed(ctx, g, names);
+      for (const p of people) await ctx.deps.store.addLeader(g.gid, await ctx.deps.store.resolveWorker(g.gid, p.id, p.name));
+      const added = people.map((p) => p.name);
       const lines = [added.length ? `已添加 ${added.join('、')} 为班长，可以设置本群。` : '', missing.length ? `群里没有找到“${missing.join('”“')}”。` : ''];
       ctx.reply(lines.filter(Boolean).join('\n'));
     }),
@@ -122,6 +108,8 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       ctx.reply(`已归属：${node.path}`);
     }),
     me: (ctx) => me(ctx),
+    absence: (ctx) => absence(ctx),
+    cancelAbsence: (ctx) => absence(ctx, true),
   };
 
   const clean: Middleware<ChatContext> = async (ctx, next) => {
@@ -208,12 +196,12 @@ export async function bindTeam(store: Store, org: OrgTree, g: Group, path: strin
 }
 
 /** Wraps a handler that needs an enrolled group and a leader; everyone else gets a polite no naming what they tried. */
-function leaderOf(what: string, handler: (ctx: ChatContext, g: Group) => Promise<void>): Handler {
+function leaderOf(what: string | ((ctx: ChatContext) => string), handler: (ctx: ChatContext, g: Group) => Promise<void>): Handler {
   return async (ctx) => {
     if (!ctx.inRoom) return ctx.reply('这个指令请在班组群里发送。');
     const g = await ctx.group();
     if (!g) return ctx.reply(enrolHint);
-    if (!(await ctx.isLeader())) return ctx.reply(leaderOnly(what));
+    if (!(await ctx.isLeader())) return ctx.reply(leaderOnly(typeof what === 'string' ? what : what(ctx)));
     if (g.status === 'left') return ctx.reply(leftHint);
     await handler(ctx, g);
   };
@@ -367,8 +355,8 @@ async function status(ctx: ChatContext, g: Group): Promise<void> {
   const today = wallClock(clock.now(), settings.timezone).day;
   const monday = addDays(today, 1 - isoWeekday(today));
   const pushes = await store.pushesBetween(g.gid, monday, today);
-  const expectedNow = await expectedParticipants(ctx.deps, g);
-  const lines = [`【本周参与】${g.topic}`, `应参与：${expectedNow.count} 人（${sourceLabels[expectedNow.source]}）`];
+  const expectedNow = await expectedOn(ctx.deps, g, today);
+  const lines = [`【本周参与】${g.topic}`, `应参与：${expectedNow.count} 人（${sourceLabels[expectedNow.source]}${expectedNow.leave ? `，请假 ${expectedNow.leave} 人不计` : ''}）`];
   if (!pushes.length) lines.push('本周还没有推送。');
   for (const p of pushes) {
     if (p.status === 'skipped') {
@@ -399,6 +387,7 @@ async function status(ctx: ChatContext, g: Group): Promise<void> {
       if (lateNames.length) lines.push(`今天补学（${lateNames.length} 人）：${lateNames.join('、')}`);
       lines.push(missing.length ? `今天还没作答（${missing.length} 人）：${missing.join('、')}` : '今天全员已作答 👍');
     }
+    lines.push(...(await leaveLines(ctx, g, today, expectedNow.away)));
   }
   const library = ctx.deps.library();
   const course = library.course(g.track);

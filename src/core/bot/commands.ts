@@ -22,6 +22,8 @@ export const commandWords = {
   team: ['/team', '班组'],
   me: ['/me', '我的'],
   help: ['/help', '帮助'],
+  absence: ['/absence', '请假'],
+  cancelAbsence: ['销假'],
 } as const;
 
 export type CommandName = keyof typeof commandWords;
@@ -68,10 +70,13 @@ const shapes: Record<CommandName, (args: string[], v: CommandVocabulary) => bool
   push: (args) => !args.length,
   status: (args) => !args.length,
   headcount: (args) => args.length === 1 && /^\d+\s*人?$/.test(args[0]),
-  leader: ([verb]) => /^(add|添加)$/i.test(verb ?? ''),
+  leader: ([verb]) => /^(add|添加|请假|absence)$/i.test(verb ?? ''),
   team: (args, v) => args.length > 0 && (v.isOrgNode(args.join(' ')) || teamShaped.test(args.join(' '))),
   me: (args) => !args.length,
   help: (args) => !args.length,
+  // "请假 3 回老家", "请假 12-08..12-10", "请假 取消"; "请假 的事" is talk.
+  absence: ([first]) => /^(\d|(取消|cancel|开|关|on|off)$)/i.test(first ?? ''),
+  cancelAbsence: (args) => !args.length,
 };
 
 const noVocabulary: CommandVocabulary = { isCourse: () => false, isOrgNode: () => false };

@@ -3,13 +3,13 @@ import { renderLesson, type PushInfo } from '../lessons/render.ts';
 import { snapshotOf } from '../lessons/snapshot.ts';
 import { text } from '../messages.ts';
 import type { Group, OutboxItem, Push, QuizRef } from '../ports.ts';
-import { expectedParticipants } from '../quiz/participants.ts';
 import { isLessonDay } from '../schedule/calendar.ts';
 import { planStarts, type DuePush } from '../schedule/plan.ts';
 import { secondsPerBatch, type Target } from '../send/queue.ts';
 import { splitText } from '../send/text.ts';
 import { addDays, instantOf, minuteMs, wallClock } from '../time.ts';
 import type { EngagementHook } from '../engage/hooks.ts';
+import { expectedOn } from '../engage/leave.ts';
 import type { BotDeps } from './deps.ts';
 import { renderAck, renderMissed, renderRoundDone, renderSummary } from './texts.ts';
 
@@ -208,8 +208,9 @@ export class Daily {
         await store.forgetQuiz(ref);
         continue;
       }
-      const expected = before.status === 'sent' ? await expectedParticipants(this.d, g) : undefined;
-      const closed = await store.closeQuiz(ref, clock.now(), expected?.count ?? 0, expected?.source);
+      // Those on leave that day are not expected (engage/leave.ts).
+      const expected = before.status === 'sent' ? await expectedOn(this.d, g, ref.day) : undefined;
+      const closed = await store.closeQuiz(ref, clock.now(), expected?.count ?? 0, expected?.source, expected?.leave);
       if (!closed || closed.push.status !== 'closed') continue;
       // The summary goes into the durable outbox before the quiz leaves the open list: a crash at any
       // point here repeats these steps on the next tick, and the outbox takes the summary only once.

@@ -32,6 +32,7 @@ export const helpText = [
   '【班前十分钟 · 使用说明】',
   '答题：课后直接在群里回复，如 “B”、“1B 2C”、“答案：AC”，以第一次回复为准。',
   '我的 — 查看积分、连续学习次数、本月参与和排名（群里或私聊都可以）',
+  '请假 3 — 接下来 3 个学习日请假，或 请假 12-08..12-10；事由写在后面，只有班长看得到；销假 — 取消（群里或私聊都可以）',
   '班长/群主：',
   '报名 时间 — 学综合课程（各门课轮流、节日的课按日子），如：报名 07:50',
   '报名 课程 时间 — 指定课程或计划，如：报名 safety 07:50 或 报名 安全生产 07:50',
@@ -41,7 +42,8 @@ export const helpText = [
   '报名 课程 时间 报名码 — 用工会发的 6 位报名码报名，报名的人成为班长',
   '班长 添加 @名字 — 让同事也能设置本群（可一次添加多人）',
   '班组 总装车间一班 — 把本群归到工会组织架构里的班组',
-  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /help',
+  '班长 请假 @名字 3 — 替工友请假（取消：班长 请假 @名字 取消）',
+  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /absence /help',
 ].join('\n');
 
 /** The polite no for someone who is not the owner or a leader; it names what they tried, not "设置" for a read. */
@@ -94,7 +96,8 @@ export function renderSummary(lesson: Pick<LessonSnapshot, 'title' | 'quiz'>, f:
     const shown = letters.map((l) => `${l}. ${q.options[l.charCodeAt(0) - 65]}`).join('；');
     lines.push('', `${lesson.quiz.length > 1 ? `${i + 1}. ` : ''}正确答案：${shown}${letters.length > 1 ? '（多选）' : ''}`, `解析：${q.explain.trim()}`);
   });
-  lines.push('', `参与：${push.answered}/${expected} 人（${percent(push.answered, expected)}${sourceNote(push.expectedSource)}），全部答对 ${push.correct} 人。`);
+  const leave = push.leave ? `，请假 ${push.leave} 人不计` : '';
+  lines.push('', `参与：${push.answered}/${expected} 人（${percent(push.answered, expected)}${sourceNote(push.expectedSource)}${leave}），全部答对 ${push.correct} 人。`);
   if (f.firstCorrect.length) lines.push(`👏 最先全对：${f.firstCorrect.join('、')}`);
   const long = f.streaks.filter((s) => s.streak >= 3);
   if (long.length) lines.push(`🔥 连续学习：${long.map((s) => `${s.name} ${s.streak} 次`).join('、')}`);

@@ -97,6 +97,10 @@ export function keyBuilder(prefix: string) {
     /** Engagement messages a group was sent on a day (reminders, reviews, rankings), against the daily cap. */
     engageBudget: (gid: number, day: string) => g(gid, 'budget', dayPart(day)),
     member: (gid: number, wid: number) => g(gid, 'member', idPart(wid)),
+    /** Workers on leave (请假) on a day: hash wid -> reason ('' for none). */
+    leave: (gid: number, day: string) => g(gid, 'leave', dayPart(day)),
+    /** Days with anyone on leave: sorted set of days (score 0, ordered by the day), to find future leave. */
+    leaveDays: (gid: number) => g(gid, 'leavedays'),
     push: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind),
     firsts: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'firsts'),
     onTime: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'ontime'),

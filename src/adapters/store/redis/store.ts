@@ -256,8 +256,8 @@ export class RedisStore implements Store {
     return (await this.redis.zrangebyscore(this.keys.openQuizzes, '-inf', now ?? '+inf')).map(parsePushMember);
   }
 
-  async closeQuiz(ref: QuizRef, now: number, expected: number, source = ''): Promise<{ push: Push; closedNow: boolean } | undefined> {
-    const closedNow = Number(await this.redis.close_quiz(this.keys.push(ref.gid, ref.day, ref.kind), now, expected, source)) === 1;
+  async closeQuiz(ref: QuizRef, now: number, expected: number, source = '', leave = 0): Promise<{ push: Push; closedNow: boolean } | undefined> {
+    const closedNow = Number(await this.redis.close_quiz(this.keys.push(ref.gid, ref.day, ref.kind), now, expected, source, leave)) === 1;
     const push = await this.getPush(ref.gid, ref.day, ref.kind);
     return push ? { push, closedNow } : undefined;
   }
@@ -288,6 +288,29 @@ export class RedisStore implements Store {
     // A global index, so written apart from the group's slot; idempotent.
     await this.redis.sadd(k.workerGroups(a.wid), a.gid);
     return { kind: 'recorded', onTime: r[1] === 1, points: r[2], streak: r[3] };
+  }
+
+  async addLeave(gid: number, wid: number, days: string[], reason: string): Promise<void> {
+    if (!days.length) return;
+    const k = this.keys;
+    await this.redis.add_leave(1 + days.length, k.leaveDays(gid), ...days.map((d) => k.leave(gid, d)), wid, reason, ...days);
+  }
+
+  async cancelLeave(gid: number, wid: number, fromDay: string): Promise<string[]> {
+    const k = this.keys;
+    const days = await this.redis.zrangebylex(k.leaveDays(gid), `[${fromDay}`, '+');
+    if (!days.length) return [];
+    return (await this.redis.cancel_leave(1 + days.length, k.leaveDays(gid), ...days.map((d) => k.leave(gid, d)), wid, ...days)) as string[];
+  }
+
+  async onLeave(gid: number, day: string): Promise<Map<number, string>> {
+    return new Map(Object.entries(await this.redis.hgetall(this.keys.leave(gid, day))).map(([wid, reason]) => [Number(wid), reason]));
+  }
+
+  async keepStreaks(ref: QuizRef, wids: number[]): Promise<void> {
+    if (!wids.length) return;
+    const k = this.keys;
+    await this.redis.keep_streaks(3 + wids.length, k.push(ref.gid, ref.day, ref.kind), k.onTime(ref.gid, ref.day, ref.kind), k.lateSet(ref.gid, ref.day, ref.kind), ...wids.map((w) => k.member(ref.gid, w)), ...wids);
   }
 
   async markHinted(ref: QuizRef, wid: number): Promise<boolean> {
@@ -380,7 +403,7 @@ function toPush(ref: QuizRef, h: Record<string, string>): Push {
   const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
   return {
     ...ref, lessonId: h.lessonId, lessonHash: h.lessonHash ?? '', next: Number(h.next ?? 0), reason: h.reason ?? '', completesRound: h.completesRound === '1', seq: Number(h.seq), status: h.status as Push['status'], owner: h.owner, claimedAt: Number(h.claimedAt),
-    sentAt: num(h.sentAt), closesAt: num(h.closesAt), closedAt: num(h.closedAt), expected: num(h.expected), expectedSource: h.expectedSource || undefined,
+    sentAt: num(h.sentAt), closesAt: num(h.closesAt), closedAt: num(h.closedAt), expected: num(h.expected), expectedSource: h.expectedSource || undefined, leave: num(h.leave),
     answered: Number(h.answered), correct: Number(h.correct), late: Number(h.late),
   };
 }

@@ -627,6 +627,16 @@ function teamPage(data, after) {
     );
   }
 
+  const away = Array.isArray(data.onLeaveToday) ? data.onLeaveToday : [];
+  const leaveBox = away.length
+    ? h(
+        'section',
+        { class: 'today today-leave', 'data-testid': 'on-leave-today' },
+        h('strong', {}, `今天请假（${away.length} 人）：`),
+        h('span', { class: 'names' }, away.map((w, i) => [i > 0 ? '、' : null, h('span', { class: 'name' }, `${String(w.name ?? '')}${w.reason ? `（${String(w.reason)}）` : ''}`)])),
+      )
+    : null;
+
   const course = data.course ? `课程：${data.course.title}，第 ${data.course.cycle} 轮，已学 ${data.course.lessons} 课` : '';
   const meta = [team.path ? `所属：${team.path}` : '所属：未归属', course, rangeText(data)].filter(Boolean).join('　·　');
   return h(
@@ -634,6 +644,7 @@ function teamPage(data, after) {
     { class: 'page page-team' },
     pageHead(room, meta, exportLinks(`/export${teamPath(gid)}`, { from: data.from, to: data.to })),
     todayBox,
+    leaveBox,
     figureCards(data.figures),
     trendSection(data, after),
     h(
