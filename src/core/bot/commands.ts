@@ -22,6 +22,8 @@ export const commandWords = {
   team: ['/team', '班组'],
   me: ['/me', '我的'],
   help: ['/help', '帮助'],
+  remind: ['/remind', '提醒'],
+  digest: ['/digest', '日报'],
 } as const;
 
 export type CommandName = keyof typeof commandWords;
@@ -72,6 +74,8 @@ const shapes: Record<CommandName, (args: string[], v: CommandVocabulary) => bool
   team: (args, v) => args.length > 0 && (v.isOrgNode(args.join(' ')) || teamShaped.test(args.join(' '))),
   me: (args) => !args.length,
   help: (args) => !args.length,
+  remind: (args) => args.length === 1 && /^(\d+\s*(分钟?|min)?|开|关|开启|关闭|on|off)$/i.test(args[0]),
+  digest: (args) => args.length === 1 && /^(开|关|开启|关闭|on|off)$/i.test(args[0]),
 };
 
 const noVocabulary: CommandVocabulary = { isCourse: () => false, isOrgNode: () => false };

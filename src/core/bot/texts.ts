@@ -41,7 +41,9 @@ export const helpText = [
   '报名 课程 时间 报名码 — 用工会发的 6 位报名码报名，报名的人成为班长',
   '班长 添加 @名字 — 让同事也能设置本群（可一次添加多人）',
   '班组 总装车间一班 — 把本群归到工会组织架构里的班组',
-  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /help',
+  '提醒 30 · 提醒 关 · 提醒 开 — 答题截止前 30 分钟在群里提醒还有几人没作答（不点名），名单私聊发给班长',
+  '日报 开 · 日报 关 — 每课答题结束后私聊发给班长：参与情况、未作答和补学的人、错得最多的选项',
+  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /help /remind /digest',
 ].join('\n');
 
 /** The polite no for someone who is not the owner or a leader; it names what they tried, not "设置" for a read. */
