@@ -9,7 +9,7 @@ import { readFirst } from '../stats.ts';
 import { featureOn } from './features.ts';
 import type { EngagementHook } from './hooks.ts';
 import { sendPrivately } from './send.ts';
-import { leaderMayTurnOn, parseSwitch, setSwitch, switchedOffByUnion } from './switch.ts';
+import { groupLabel, leaderMayTurnOn, parseSwitch, setSwitch, switchedOffByUnion } from './switch.ts';
 
 /** After each lesson quiz closes, the group's leaders get a private summary, where they turned it on (`日报 开`). */
 export function digestHook(deps: BotDeps): EngagementHook {
@@ -31,7 +31,7 @@ export async function renderDigest(deps: BotDeps, g: Group, push: Push): Promise
   const expected = push.expected ?? roll.expected.count;
   const source = sourceLabels[(push.expectedSource as keyof typeof sourceLabels) ?? roll.expected.source] ?? '';
   const lines = [
-    `【班长日报】${g.topic} ${describeDay(push.day)}${lesson ? `《${lesson.title}》` : ''}`,
+    `【班长日报】${groupLabel(g)} ${describeDay(push.day)}${lesson ? `《${lesson.title}》` : ''}`,
     `参与：${push.answered}/${expected} 人（${percent(push.answered, expected)}${source ? `，${source}` : ''}），全部答对 ${push.correct} 人`,
   ];
   if (!roll.missing) lines.push('未作答：无，全员已作答 👍');

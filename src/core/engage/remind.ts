@@ -6,7 +6,7 @@ import { minuteMs } from '../time.ts';
 import { featureOn } from './features.ts';
 import type { EngagementHook } from './hooks.ts';
 import { postToGroup, sendPrivately } from './send.ts';
-import { leaderMayTurnOn, noPrivateMessages, parseSwitch, setSwitch, switchedOffByUnion } from './switch.ts';
+import { groupLabel, leaderMayTurnOn, noPrivateMessages, parseSwitch, setSwitch, switchedOffByUnion } from './switch.ts';
 
 /** The group option that holds the leader's `提醒 20`. */
 const minutesOption = 'reminderMinutes';
@@ -38,7 +38,7 @@ export function reminderHook(deps: BotDeps): EngagementHook {
         const id = `remind:${ref.gid}:${ref.day}:${ref.kind}`;
         if (!(await postToGroup(deps, g, id, reminderText(roll.missing, left)))) continue;
         if (!roll.missingNames) continue;
-        const names = `【答题提醒】${g.topic}：还剩 ${left} 分钟，还有 ${roll.missing} 位没作答：${roll.missingNames.join('、')}\n（群里只说了人数，没有点名。）`;
+        const names = `【答题提醒】${groupLabel(g)}：还剩 ${left} 分钟，还有 ${roll.missing} 位没作答：${roll.missingNames.join('、')}\n（群里只说了人数，没有点名。）`;
         for (const wid of await deps.store.leaders(g.gid)) {
           const sent = await sendPrivately(deps, wid, `${id}:${wid}`, names);
           if (sent !== 'sent') deps.log.info({ gid: g.gid, wid, sent }, 'reminder names not sent to a leader');

@@ -26,3 +26,6 @@ export async function setSwitch(ctx: ChatContext, g: Group, f: Feature, value: '
 export const noPrivateMessages = '本平台的机器人不能私聊，名单不会私发给班长（也不会在群里点名），可随时在群里发送“统计”查看。';
 /** Where the org or the settings switched a feature off for this group. */
 export const switchedOffByUnion = (what: string) => `工会已在本单位关闭${what}，班长不能单独开启。`;
+
+/** How a private message names the group: WeCom gives groups no name until they are bound to a team. */
+export const groupLabel = (g: Group): string => g.topic || g.team.split('/').pop() || '班组群';
