@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import type { SentLine } from '../../src/app/simulate.ts';
-import { brief, runScenario, testConfig } from '../helpers/sim.ts';
+import { createApp } from '../../src/app/compose.ts';
+import { DemoClock, simControl } from '../../src/app/demo.ts';
+import type { SimEvent } from '../../src/adapters/web/chatPage.ts';
+import { newPrefix, redisUrl } from '../helpers/redis.ts';
+import { brief, runScenario, silentLog, testConfig } from '../helpers/sim.ts';
 
 const config = testConfig((c) => (c.orgFile = 'config/org.yaml'));
 const room = `
@@ -146,5 +150,32 @@ describe("the leader's daily digest", () => {
       '张班长 【答题提醒】总装车间一班：还剩 30 分钟，还有 3 位没作答：张班长、孙伟、周丽',
       '张班长 【班长日报】总装车间一班 12月7日（周一）《第一课》',
     ]);
+  });
+});
+
+describe('on the simulator chat page', () => {
+  test("the leader's private messages show in the leader's private chat with the bot", async () => {
+    const clock = new DemoClock();
+    clock.set(Date.parse('2026-12-07T07:00:00+08:00'));
+    const app = await createApp({ config: testConfig(), clock, redisUrl: redisUrl(), prefix: newPrefix(), log: silentLog });
+    try {
+      app.world!.addRoom({ topic: '一班', owner: '张班长', members: ['李明', '王芳'] });
+      const sim = simControl(app, clock, 'Asia/Shanghai', () => {});
+      const events: SimEvent[] = [];
+      sim.watch((e) => events.push(e));
+      sim.say('张班长', '报名 demo 07:50', '一班');
+      sim.say('张班长', '日报 开', '一班');
+      await app.chat.idle();
+      await sim.advance(60);
+      sim.say('李明', 'B', '一班');
+      await app.chat.idle();
+      await sim.advance(180);
+      // The page's private chat shows the events whose `to` is the member picked (static/chat.js inView).
+      const toLeader = events.filter((e) => e.self && e.room === null && e.to === '张班长').map((e) => e.text.split('\n')[0]);
+      expect(toLeader).toEqual(['【答题提醒】一班：还剩 30 分钟，还有 2 位没作答：张班长、王芳', expect.stringMatching(/^【班长日报】一班 12月7日/)]);
+      expect(events.filter((e) => e.room === '一班' && e.text.startsWith('还有 2 位工友没作答'))).toHaveLength(1);
+    } finally {
+      await app.stop();
+    }
   });
 });
