@@ -5,6 +5,7 @@ import { DemoClock, simControl } from '../../src/app/demo.ts';
 import type { SimEvent } from '../../src/adapters/web/chatPage.ts';
 import { newPrefix, redisUrl } from '../helpers/redis.ts';
 import { brief, runScenario, silentLog, testConfig } from '../helpers/sim.ts';
+import { parseCommand } from '../../src/core/bot/commands.ts';
 
 const config = testConfig((c) => (c.orgFile = 'config/org.yaml'));
 const room = `
@@ -177,5 +178,16 @@ describe('on the simulator chat page', () => {
     } finally {
       await app.stop();
     }
+  });
+});
+
+describe('提醒 and 日报 as commands', () => {
+  test('count only with their arguments; talk about reminders and reports is chat', () => {
+    expect(parseCommand('提醒 30', false)).toEqual({ name: 'remind', args: ['30'], explicit: false });
+    expect(parseCommand('提醒 20分钟', false)?.name).toBe('remind');
+    expect(parseCommand('提醒 关', false)?.name).toBe('remind');
+    expect(parseCommand('日报 开', false)).toEqual({ name: 'digest', args: ['开'], explicit: false });
+    expect(parseCommand('/digest on', false)).toEqual({ name: 'digest', args: ['on'], explicit: true });
+    for (const chat of ['提醒 一下大家', '提醒', '日报 呢', '日报', '日报 30']) expect(parseCommand(chat, false), chat).toBeUndefined();
   });
 });
