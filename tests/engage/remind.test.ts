@@ -3,7 +3,9 @@ import type { SentLine } from '../../src/app/simulate.ts';
 import { createApp } from '../../src/app/compose.ts';
 import { DemoClock, simControl } from '../../src/app/demo.ts';
 import type { SimEvent } from '../../src/adapters/web/chatPage.ts';
-import { newPrefix, redisUrl } from '../helpers/redis.ts';
+import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
+import { RedisStore } from '../../src/adapters/store/redis/store.ts';
+import { newPrefix, redisTest, redisUrl } from '../helpers/redis.ts';
 import { brief, runScenario, silentLog, testConfig } from '../helpers/sim.ts';
 import { parseCommand } from '../../src/core/bot/commands.ts';
 
@@ -26,14 +28,24 @@ const privately = (lines: SentLine[]) => lines.filter((l) => l.to !== null);
 const inGroup = (lines: SentLine[]) => lines.filter((l) => l.room !== null);
 
 describe('the reminder before the close', () => {
-  test('comes once, the set time before the close, with how many have not answered; names only privately, to each leader', async () => {
-    const lines = await runScenario(scenario([say('07:02', '张班长', '班长 添加 @王芳'), ...twoAnswer]), { config });
+  redisTest('comes once, the set time before the close, with how many have not answered; names only privately, to each leader', async ({ prefix }) => {
+    const lines = await runScenario(scenario([say('07:02', '张班长', '班长 添加 @王芳'), ...twoAnswer]), { config, prefix });
     expect(reminders(lines)).toEqual(['12-07T09:20 总装车间一班: 还有 3 位工友没作答，还剩 30 分钟']);
     const names = privately(lines).filter((l) => l.text.startsWith('【答题提醒】'));
     expect(names.map((l) => l.to).sort()).toEqual(['张班长', '王芳']);
     for (const l of names) expect(l.text).toContain('还有 3 位没作答：张班长、孙伟、周丽');
     // Nobody who hasn't answered is named in the group, by the reminder or anything else.
     expect(inGroup(lines).filter((l) => /孙伟|周丽/.test(l.text))).toEqual([]);
+    // It took one message of the group's daily cap, once: a second would not fit in a cap of 1, it fits in 2.
+    const redis = connectRedis(redisUrl());
+    try {
+      const store = new RedisStore(redis, { prefix, platform: 'wechaty', account: 'mock', unstableIds: false, points: { correct: 2, answered: 1, late: 1 } });
+      const [g] = await store.activeGroups();
+      expect(await store.spendBudget(g.gid, '2026-12-07', 1)).toBe(false);
+      expect(await store.spendBudget(g.gid, '2026-12-07', 2)).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   test('says nothing when everyone has answered', async () => {
