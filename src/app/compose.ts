@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { reminderHook } from '../core/engage/remind.ts';
+import { digestHook } from '../core/engage/digest.ts';
 import { createChannel, type ChannelContext, type ChannelSetup, type ChatEvent } from '../adapters/chat/index.ts';
 import type { MockWorld } from '../adapters/chat/wechaty/mockWorld.ts';
 import { connectRedis } from '../adapters/store/redis/connect.ts';
@@ -106,6 +108,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   });
   bot.deps.hooks.push(leaveHook(bot.deps));
+  bot.deps.hooks.push(reminderHook(bot.deps));
+  bot.deps.hooks.push(digestHook(bot.deps));
   // A send-only channel can't hear 报名: its groups are enrolled as the settings list them.
   if (setup.listed) await enrolListed(bot.deps, setup.listed);
   chat.onMessage((msg) => bot.handle(msg));

@@ -4,6 +4,8 @@ import type { Config } from '../config/config.ts';
 import type { OutMessage } from '../core/messages.ts';
 import type { Logger } from '../core/ports.ts';
 import type { Target } from '../core/send/queue.ts';
+import type { ChannelCapabilities } from '../core/channel.ts';
+import { createChannel, type ChannelContext, type ChannelSetup } from '../adapters/chat/index.ts';
 import { isoInZone } from '../core/time.ts';
 import { scanKeys } from '../adapters/store/redis/connect.ts';
 import { createApp, type App } from './compose.ts';
@@ -35,6 +37,8 @@ export interface SimulateOptions {
   log?: Logger;
   /** The platform people speak on: the WeChat simulator (default), or a real robot adapter against its local protocol server. */
   channel?: SimChannel;
+  /** Caps that differ from the channel's own, to see how the bot behaves where a platform can't do something. */
+  caps?: Partial<ChannelCapabilities>;
   onLine: (line: SentLine) => void;
 }
 
@@ -73,7 +77,7 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
     opts.onLine(toLine(target, m, at));
   };
   const boot = async (): Promise<App> => {
-    const app = await createApp({ config, clock, redisUrl: opts.redisUrl, prefix, log, random, onSent, channel: platform.factory });
+    const app = await createApp({ config, clock, redisUrl: opts.redisUrl, prefix, log, random, onSent, channel: withCaps(platform.factory ?? createChannel, opts.caps) });
     await platform.ready(app.world);
     return app;
   };
@@ -112,6 +116,17 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
 async function loadRoster(app: App, s: Scenario, org: OrgTree): Promise<void> {
   const entries = s.rooms.flatMap((r) => [...new Set([r.owner, ...r.members])].map((name) => ({ id: name, name, team: org.find(r.topic).node?.path ?? r.topic })));
   await new RedisRoster(app.store).replace(entries);
+}
+
+/** The channel as built, with some caps replaced (everything else is the channel itself). */
+function withCaps(factory: (ctx: ChannelContext) => Promise<ChannelSetup>, caps?: Partial<ChannelCapabilities>): (ctx: ChannelContext) => Promise<ChannelSetup> {
+  if (!caps) return factory;
+  return async (ctx) => {
+    const setup = await factory(ctx);
+    const changed = { ...setup.channel.caps, ...caps };
+    const channel = new Proxy(setup.channel, { get: (c, p) => (p === 'caps' ? changed : typeof Reflect.get(c, p) === 'function' ? Reflect.get(c, p).bind(c) : Reflect.get(c, p)) });
+    return { ...setup, channel };
+  };
 }
 
 async function removeKeys(app: App): Promise<void> {

@@ -122,6 +122,10 @@ export interface Store {
   setGroupOption(gid: number, name: string, value: string): Promise<void>;
   addLeader(gid: number, wid: number): Promise<void>;
   isLeader(gid: number, wid: number): Promise<boolean>;
+  /** The group's leaders the store knows (added with 班长 添加, by a code, or who enrolled or set it up). */
+  leaders(gid: number): Promise<number[]>;
+  /** Marks the quiz as reminded before its close; true the first time only (across instances). */
+  markReminded(ref: QuizRef): Promise<boolean>;
 
   /** Stores a lesson as sent, once per content hash. */
   saveSnapshot(snapshot: LessonSnapshot): Promise<void>;

@@ -71,6 +71,9 @@ events:
       '07:10 今天的课已经推送过了。',
       '08:00 已有 1 人作答，还没答的工友抓紧时间，截止后公布答案。',
       '08:30 已有 3 人作答，还没答的工友抓紧时间，截止后公布答案。',
+      // The reminder counts who is missing; only the leader, privately, gets their names.
+      '08:36 还有 3 位工友没作答，还剩 30 分钟',
+      '08:36 【答题提醒】总装车间一班：还剩 30 分钟，还有 3 位没作答：张班长、陈静、孙伟\n（群里只说了人数，没有点名。）',
     ]);
     expect(summary.text).toBe(
       [

@@ -36,7 +36,7 @@ ${chatter}
 `);
     // The flood got no replies, the long chat none either (the @-mention only a short help); the bot still pushed and closed.
     expect(brief(lines).map((l) => l.replace(/: (.).*/, ': $1'))).toEqual([
-      '12-08T07:05 总装车间一班: 已', '12-08T07:06 总装车间一班: 【', '12-08T08:00 总装车间一班: 我', '12-08T08:10 总装车间一班: 已', '12-08T08:40 总装车间一班: 已', '12-08T09:06 总装车间一班: 【',
+      '12-08T07:05 总装车间一班: 已', '12-08T07:06 总装车间一班: 【', '12-08T08:00 总装车间一班: 我', '12-08T08:10 总装车间一班: 已', '12-08T08:36 总装车间一班: 还', '12-08T08:36 →张班长: 【', '12-08T08:40 总装车间一班: 已', '12-08T09:06 总装车间一班: 【',
     ]);
     expect(lines[2].text).toMatch(/^我是班前小助手/);
     // 李明's first "B" counts once among a thousand messages; the late joiner is counted in X and Y.

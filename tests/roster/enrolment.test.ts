@@ -113,8 +113,10 @@ events:
       '好的，本群应参与人数设为 12 人。',
     ]);
     expect(said[4].text.split('\n').slice(0, 4)).toEqual(['【本周参与】总装车间一班', '应参与：12 人（按班长设定人数）', '12月7日（周一）：1/12（8%）（答题中）', '今天已作答 1 人。']);
-    expect(said[5].text).toContain('参与：1/12 人（8%，按班长设定人数），全部答对 1 人。');
-    expect(said[6].text).toBe('已取消设定的人数。统计的应参与人数现在按群成员：3 人。');
+    // The reminder counts against the head count; a head count names nobody, so no private list goes out.
+    expect(said[5].text).toBe('还有 11 位工友没作答，还剩 30 分钟');
+    expect(said[6].text).toContain('参与：1/12 人（8%，按班长设定人数），全部答对 1 人。');
+    expect(said[7].text).toBe('已取消设定的人数。统计的应参与人数现在按群成员：3 人。');
     const { roster, close } = simStore(prefix);
     try {
       expect(await roster.names(['wxid-1', 'wxid-2', 'wxid-3'])).toEqual(['张班长', '李明', undefined]); // 王芳 never spoke
@@ -150,7 +152,9 @@ events:
       const said = lines.filter((l) => !/^(【班前十分钟】|已有 \d+ 人作答)/.test(l.text)).map((l) => l.text);
       expect(said[2]).toBe('好的，本群应参与人数设为 30 人。统计的应参与人数现在按花名册：4 人。');
       expect(said[3].split('\n').slice(0, 4)).toEqual(['【本周参与】总装车间一班', '应参与：4 人（按花名册）', '12月7日（周一）：1/4（25%）（答题中）', '今天还没作答（3 人）：张班长、李明、赵强']);
-      expect(said[4]).toContain('参与：1/4 人（25%，按花名册），全部答对 1 人。\n👏 最先全对：王芳芳');
+      expect(said[4]).toBe('还有 3 位工友没作答，还剩 30 分钟');
+      expect(said[5]).toBe('【答题提醒】总装车间一班：还剩 30 分钟，还有 3 位没作答：张班长、李明、赵强\n（群里只说了人数，没有点名。）');
+      expect(said[6]).toContain('参与：1/4 人（25%，按花名册），全部答对 1 人。\n👏 最先全对：王芳芳');
       const { stats, close: closeStats } = openStats(testConfig(), redisUrl(), prefix);
       try {
         const g = (await store.activeGroups())[0];

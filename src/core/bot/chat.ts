@@ -10,7 +10,9 @@ import { expectedParticipants, sourceLabels } from '../quiz/participants.ts';
 import { recordSheet } from '../quiz/record.ts';
 import { isTeam, resolveTeam } from '../roster/import.ts';
 import { codePattern } from '../roster/roster.ts';
-import { readFirst } from '../stats.ts';
+import { rollOf } from '../quiz/roll.ts';
+import { remindCommand } from '../engage/remind.ts';
+import { digestCommand } from '../engage/digest.ts';
 import { roomsPerMinute } from '../schedule/plan.ts';
 import { secondsPerBatch } from '../send/queue.ts';
 import { addDays, instantOf, isoWeekday, parseHhmm, wallClock } from '../time.ts';
@@ -110,6 +112,8 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     me: (ctx) => me(ctx),
     absence: (ctx) => absence(ctx),
     cancelAbsence: (ctx) => absence(ctx, true),
+    remind: leaderOf('设置答题提醒', remindCommand),
+    digest: leaderOf('设置班长日报', digestCommand),
   };
 
   const clean: Middleware<ChatContext> = async (ctx, next) => {
@@ -243,6 +247,8 @@ async function enroll(ctx: ChatContext): Promise<void> {
   if (used && !team) return ctx.reply(`报名码对应的班组“${used.team}”已不在组织架构里，请找工会干部重新生成报名码。`);
   const existing = await deps.store.getGroup(gid);
   const g = await saveEnrolment(deps, gid, ctx.msg.room!, track, time, existing);
+  // Whoever enrols is a leader the store knows, so private notices (reminders, the digest) reach them.
+  await deps.store.addLeader(gid, await ctx.wid());
   let bound = '';
   if (team) {
     await bindTeam(deps.store, deps.org, g, team.path);
@@ -355,7 +361,9 @@ async function status(ctx: ChatContext, g: Group): Promise<void> {
   const today = wallClock(clock.now(), settings.timezone).day;
   const monday = addDays(today, 1 - isoWeekday(today));
   const pushes = await store.pushesBetween(g.gid, monday, today);
-  const expectedNow = await expectedOn(ctx.deps, g, today);
+  const todays = pushes.find((p) => p.day === today && p.status !== 'skipped');
+  const roll = todays && (await rollOf(ctx.deps, g, today));
+  const expectedNow = roll?.expected ?? (await expectedOn(ctx.deps, g, today));
   const lines = [`【本周参与】${g.topic}`, `应参与：${expectedNow.count} 人（${sourceLabels[expectedNow.source]}${expectedNow.leave ? `，请假 ${expectedNow.leave} 人不计` : ''}）`];
   if (!pushes.length) lines.push('本周还没有推送。');
   for (const p of pushes) {
@@ -367,25 +375,11 @@ async function status(ctx: ChatContext, g: Group): Promise<void> {
     const open = p.status !== 'closed' ? '（答题中）' : '';
     lines.push(`${describeDay(p.day)}：${p.answered}/${expected}（${percent(p.answered, expected)}）${open}`);
   }
-  const todays = pushes.find((p) => p.day === today && p.status !== 'skipped');
-  if (todays) {
-    // After the close, an answer is 补学: those workers did answer, just late, so they are listed apart.
-    const onTime = new Set<number>();
-    const late = new Set<number>();
-    for (const [field, value] of Object.entries(await store.firstAnswers(g.gid, today))) {
-      const first = readFirst(field, value);
-      (first.onTime ? onTime : late).add(first.wid);
-    }
-    const people = expectedNow.people;
-    if (!people) lines.push(`今天已作答 ${onTime.size} 人${late.size ? `，补学 ${[...late].filter((w) => !onTime.has(w)).length} 人` : ''}。`);
+  if (roll) {
+    if (!roll.missingNames) lines.push(`今天已作答 ${roll.onTime} 人${roll.late ? `，补学 ${roll.late} 人` : ''}。`);
     else {
-      // A roster lists user ids and roster names; the store knows people by platform id (or name, on wechat4u).
-      const wids = await store.lookupWorkers(g.gid, people.map((m) => m.id), people.map((m) => m.name));
-      const names = (pick: (wid: number | undefined) => boolean) => people.filter((_, i) => pick(wids[i])).map((m) => m.name);
-      const lateNames = names((w) => w !== undefined && late.has(w) && !onTime.has(w));
-      const missing = names((w) => w === undefined || (!onTime.has(w) && !late.has(w)));
-      if (lateNames.length) lines.push(`今天补学（${lateNames.length} 人）：${lateNames.join('、')}`);
-      lines.push(missing.length ? `今天还没作答（${missing.length} 人）：${missing.join('、')}` : '今天全员已作答 👍');
+      if (roll.lateNames?.length) lines.push(`今天补学（${roll.late} 人）：${roll.lateNames.join('、')}`);
+      lines.push(roll.missing ? `今天还没作答（${roll.missing} 人）：${roll.missingNames.join('、')}` : '今天全员已作答 👍');
     }
     lines.push(...(await leaveLines(ctx, g, today, expectedNow.away)));
   }

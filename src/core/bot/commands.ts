@@ -24,6 +24,8 @@ export const commandWords = {
   help: ['/help', '帮助'],
   absence: ['/absence', '请假'],
   cancelAbsence: ['销假'],
+  remind: ['/remind', '提醒'],
+  digest: ['/digest', '日报'],
 } as const;
 
 export type CommandName = keyof typeof commandWords;
@@ -77,6 +79,8 @@ const shapes: Record<CommandName, (args: string[], v: CommandVocabulary) => bool
   // "请假 3 回老家", "请假 12-08..12-10", "请假 取消"; "请假 的事" is talk.
   absence: ([first]) => /^(\d|(取消|cancel|开|关|on|off)$)/i.test(first ?? ''),
   cancelAbsence: (args) => !args.length,
+  remind: (args) => args.length === 1 && /^(\d+\s*(分钟?|min)?|开|关|开启|关闭|on|off)$/i.test(args[0]),
+  digest: (args) => args.length === 1 && /^(开|关|开启|关闭|on|off)$/i.test(args[0]),
 };
 
 const noVocabulary: CommandVocabulary = { isCourse: () => false, isOrgNode: () => false };

@@ -43,7 +43,9 @@ export const helpText = [
   '班长 添加 @名字 — 让同事也能设置本群（可一次添加多人）',
   '班组 总装车间一班 — 把本群归到工会组织架构里的班组',
   '班长 请假 @名字 3 — 替工友请假（取消：班长 请假 @名字 取消）',
-  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /absence /help',
+  '提醒 30 · 提醒 关 · 提醒 开 — 答题截止前 30 分钟在群里提醒还有几人没作答（不点名），名单私聊发给班长',
+  '日报 开 · 日报 关 — 每课答题结束后私聊发给班长：参与情况、未作答和补学的人、错得最多的选项',
+  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /absence /remind /digest /help',
 ].join('\n');
 
 /** The polite no for someone who is not the owner or a leader; it names what they tried, not "设置" for a read. */

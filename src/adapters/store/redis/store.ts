@@ -121,6 +121,15 @@ export class RedisStore implements Store {
     return (await this.redis.sismember(this.keys.leaders(gid), wid)) === 1;
   }
 
+  async leaders(gid: number): Promise<number[]> {
+    return (await this.redis.smembers(this.keys.leaders(gid))).map(Number).sort((a, b) => a - b);
+  }
+
+  /** A field of the push's own hash, so it goes wherever the push goes and costs no key. */
+  async markReminded(ref: QuizRef): Promise<boolean> {
+    return (await this.redis.hsetnx(this.keys.push(ref.gid, ref.day, ref.kind), 'reminded', '1')) === 1;
+  }
+
   private readonly snapshots = new Map<string, LessonSnapshot>();
 
   async saveSnapshot(snapshot: LessonSnapshot): Promise<void> {
