@@ -228,11 +228,14 @@ export function officerReports(deps: BotDeps, opts: ReportOptions): EngagementHo
     }
   }
 
+  // Redis decides once across instances; this only spares it a question at every pass of the day.
+  let done = '';
   return {
     name: 'officer-reports',
     async tick(now) {
       const { day, hhmm } = wallClock(now, settings.timezone);
-      if (hhmm < reportTime) return;
+      if (hhmm < reportTime || done === day) return;
+      done = day;
       if (settings.engagement.dropAlerts && (await store.takeAlertCheck(day))) await checkAlerts(day);
       if (settings.engagement.weeklyReport && isoWeekday(day) === 1) await sendReports(day);
     },
