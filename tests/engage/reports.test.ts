@@ -9,10 +9,15 @@ import { loadScenario } from '../../src/app/scenario.ts';
 import { simulate, type SentLine } from '../../src/app/simulate.ts';
 import { openStats } from '../../src/app/stats.ts';
 import { loadOfficers } from '../../src/config/officers.ts';
-import { parseWeek, responsibleOfficers, weeklyReport } from '../../src/core/engage/reports.ts';
+import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
+import { RedisStore } from '../../src/adapters/store/redis/store.ts';
+import { parseWeek, responsibleOfficers, teamAlerts, weeklyReport } from '../../src/core/engage/reports.ts';
+import type { Group } from '../../src/core/ports.ts';
+import { figures } from '../../src/core/stats.ts';
 import { addDays, isoWeekday } from '../../src/core/time.ts';
 import { runCli } from '../helpers/cli.ts';
-import { newPrefix, redisUrl } from '../helpers/redis.ts';
+import { claimAndOpen } from '../helpers/push.ts';
+import { newPrefix, redisTest, redisUrl } from '../helpers/redis.ts';
 import { silentLog, testConfig } from '../helpers/sim.ts';
 
 const company = '江都区总工会/江都机械有限公司';
@@ -255,5 +260,31 @@ describe('weekly reports and drop alerts from a three-week run', () => {
     } finally {
       close();
     }
+  });
+});
+
+describe('the likely cause of missed pushes', () => {
+  redisTest('paused, left, skipped as missed, never claimed; a push among the last 3 lesson days is no alert', async ({ prefix }) => {
+    const conn = connectRedis(redisUrl());
+    const store = new RedisStore(conn, { prefix, platform: 'wechaty', account: 'mock', unstableIds: false, points: { correct: 2, answered: 1, late: 1 } });
+    const schedule = { calendar: { restDays: [], extraWorkDays: [] }, timezone: 'Asia/Shanghai' };
+    const causeOf = async (status: Group['status'], setup: (g: Group) => Promise<void> = async () => {}, activeSince = 0) => {
+      const gid = await store.resolveGroup(`${status}-${Math.random()}@chatroom`, '一班', '张');
+      const group: Group = { gid, roomId: 'r', topic: '一班', track: 'demo', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 120, status, cycleSince: '', cycle: 1, lessons: 0, current: '', team: zongzhuang, activeSince, options: {} };
+      await store.saveGroup(group);
+      await setup(group);
+      const team = { kind: 'team' as const, path: zongzhuang, name: '一班', gid, figures: figures({ lessons: 0, expected: 0, answered: 0, correct: 0, late: 0 }), trend: { last2w: null, prev2w: null }, dropped: false, group };
+      // As of Monday 12-14: the lesson days 12-10, 12-11 and 12-14.
+      return (await teamAlerts(store, team, '2026-12-14', schedule)).map((a) => a.text);
+    };
+    expect(await causeOf('paused')).toEqual(['一班：连续 3 次没有推送（12-10、12-11、12-14），可能原因：班组暂停了推送']);
+    expect(await causeOf('left')).toEqual([expect.stringMatching(/可能原因：机器人已不在群里/)]);
+    expect(await causeOf('active')).toEqual([expect.stringMatching(/可能原因：没有推送记录/)]);
+    const skipped = (g: Group) => store.skipPush(g.gid, '2026-12-11', 0, 'missed').then(() => {});
+    expect(await causeOf('active', skipped)).toEqual([expect.stringMatching(/可能原因：到点时聊天通道断开或机器人没有运行/)]);
+    expect(await causeOf('active', (g) => claimAndOpen(store, g, { gid: g.gid, day: '2026-12-10', kind: 'lesson' }))).toEqual([]);
+    // Enrolled on Thursday 12-10 after its push time: only 12-11 and 12-14 were due, not yet 3.
+    expect(await causeOf('active', async () => {}, Date.parse('2026-12-10T09:00:00+08:00'))).toEqual([]);
+    conn.disconnect();
   });
 });
