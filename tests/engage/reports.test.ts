@@ -93,6 +93,11 @@ function scenario(): string {
     `{at: "2026-11-23T06:44:00+08:00", room: 总装车间一班, from: 张班长, text: "人数 3"}`,
     `{at: "2026-11-23T06:45:00+08:00", room: 机加车间二班, from: 刘组长, text: "人数 2"}`,
     `{at: "2026-12-07T06:00:00+08:00", room: 机加车间二班, from: 刘组长, text: "暂停"}`,
+    // 总装车间二班 (no one answers) is paused too, but drop alerts are switched off for it in the settings.
+    `{at: "2026-11-23T06:46:00+08:00", room: 总装车间二班, from: 赵班长, text: "报名 demo 07:50"}`,
+    `{at: "2026-11-23T06:47:00+08:00", room: 总装车间二班, from: 赵班长, text: "班组 总装车间二班"}`,
+    `{at: "2026-11-23T06:48:00+08:00", room: 总装车间二班, from: 赵班长, text: "人数 2"}`,
+    `{at: "2026-12-07T06:01:00+08:00", room: 总装车间二班, from: 赵班长, text: "暂停"}`,
     // A restart on a Monday after the reports went: nothing is sent twice.
     `{at: "2026-12-14T09:00:00+08:00", offline_until: "2026-12-14T09:20:00+08:00"}`,
   ];
@@ -111,6 +116,7 @@ until: "2026-12-15T09:00:00+08:00"
 rooms:
   - {topic: 总装车间一班, owner: 张班长, members: [张班长, 李明, 王芳]}
   - {topic: 机加车间二班, owner: 刘组长, members: [刘组长, 孙伟]}
+  - {topic: 总装车间二班, owner: 赵班长, members: [赵班长, 钱工]}
 events:
 ${events.sort((a, b) => a.slice(5, 30).localeCompare(b.slice(5, 30))).map((e) => `  - ${e}`).join('\n')}
 `;
@@ -140,6 +146,7 @@ describe('weekly reports and drop alerts from a three-week run', () => {
       c.officersFile = officersFile;
       c.engagement.reportsDir = reportsDir;
       c.engagement.smtp = { url: `smtp://127.0.0.1:${smtp.port}`, from: 'banqian@example.com' };
+      c.engagement.off = { [`${company}/总装车间/总装车间二班`]: ['dropAlerts'] };
     });
     const file = join(dir, 'scenario.yaml');
     writeFileSync(file, scenario());
@@ -164,13 +171,16 @@ describe('weekly reports and drop alerts from a three-week run', () => {
       ['2026-12-07T08:30', '【周报】江都区总工会 2026-W49（11-30 至 12-06）'],
       ['2026-12-14T08:30', '【周报】江都区总工会 2026-W50（12-07 至 12-13）'],
     ]);
-    // Week 48: 5 lessons each, everyone answered (3 + 2 people a day).
-    expect(reports[1].text).toContain('参与率 100.0%（参与 25 / 应参与 25 人次）');
+    // Week 48: 5 lessons each; in two teams everyone answered (3 + 2 people a day), in the third (2 people) nobody.
+    // demo-002, had twice (Tue, Fri), is the lesson "1A 2C" gets all right: 2 of 5 lessons.
+    expect(reports[1].text).toContain('参与率 71.4%（参与 25 / 应参与 35 人次），正确率 40.0%，共 15 课次，补学 0 人次，3 个班组');
+    expect(reports[1].text).toContain('参与率最低：总装车间二班 0.0%');
     const w50 = reports[3].text;
     // Week 50: 总装车间一班 had 5 lessons with nobody answering; 机加车间二班 was paused.
     expect(w50).toContain('参与率 0.0%（参与 0 / 应参与 15 人次）');
     expect(w50).toContain('总装车间一班：参与率下降');
     expect(w50).toMatch(/机加车间二班：连续 3 次没有推送（12-09、12-10、12-11），可能原因：班组暂停了推送/);
+    expect(w50).not.toContain('总装车间二班：'); // its alerts are switched off
     expect(w50).toContain(`完整报表（Excel）：${join(reportsDir, '2026-W50', '张主席.xlsx')}`);
     // 李主任 turned the weekly report off; 王经理 has no contact: neither gets one privately.
     expect(to('李主任').some((l) => l.text.startsWith('【周报】'))).toBe(false);
@@ -221,12 +231,16 @@ describe('weekly reports and drop alerts from a three-week run', () => {
     const text = files.map((f) => readFileSync(f, 'utf8')).join('');
     expect(text.match(/总装车间一班：参与率下降/g)).toHaveLength(1);
     expect(text).not.toContain('机加车间二班');
+    expect(text).not.toContain('总装车间二班'); // switched off
   });
 
   test('`banqian report` makes the same report by hand, and says what is wrong with a bad week or org', async () => {
     const out = join(dir, 'by-hand.xlsx');
     const env = { REDIS_URL: redisUrl() };
-    const args = ['report', '-c', '/nonexistent', '--prefix', prefix, '--week', '2026-W50', '--org', '江都机械有限公司', '--out', out];
+    // The bot's settings: the same switch for 总装车间二班's alerts.
+    const config = join(dir, 'banqian.yaml');
+    writeFileSync(config, `orgFile: config/org.yaml\nengagement:\n  off: {"${company}/总装车间/总装车间二班": [dropAlerts]}\n`);
+    const args = ['report', '-c', config, '--prefix', prefix, '--week', '2026-W50', '--org', '江都机械有限公司', '--out', out];
     const r = runCli(args, { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -250,11 +264,11 @@ describe('weekly reports and drop alerts from a three-week run', () => {
     try {
       const week = parseWeek('2026-W48');
       if ('error' in week) throw new Error(week.error);
-      const r = await weeklyReport(stats, store, stats.org.get(company)!, week, { calendar: { restDays: [], extraWorkDays: [] }, timezone: 'Asia/Shanghai' });
-      // Week 48: 总装车间一班 answered Mon–Fri (15 of 15), 机加车间二班 too (10 of 10).
-      expect(r.figures).toMatchObject({ lessons: 10, expected: 25, answered: 25 });
+      const r = await weeklyReport(stats, store, stats.org.get(company)!, week, { calendar: { restDays: [], extraWorkDays: [] }, timezone: 'Asia/Shanghai', engagement: testConfig().engagement });
+      // Week 48: 总装车间一班 answered Mon–Fri (15 of 15), 机加车间二班 too (10 of 10), 总装车间二班 never (0 of 10).
+      expect(r.figures).toMatchObject({ lessons: 15, expected: 35, answered: 25 });
       expect(r.top.map((t) => [t.name, t.figures.participationRate]).sort()).toEqual([['总装车间一班', 1], ['机加车间二班', 1]].sort());
-      expect(r.bottom).toEqual([]); // two teams: both are at the top
+      expect(r.bottom.map((t) => [t.name, t.figures.participationRate])).toEqual([['总装车间二班', 0]]);
       expect(r.alerts).toEqual([]);
       expect(loadOfficers(join(dir, 'officers.yaml')).find((o) => o.name === '李主任')?.contact).toEqual({ wecom: '李主任', dingtalk: '0123' });
     } finally {
@@ -267,7 +281,7 @@ describe('the likely cause of missed pushes', () => {
   redisTest('paused, left, skipped as missed, never claimed; a push among the last 3 lesson days is no alert', async ({ prefix }) => {
     const conn = connectRedis(redisUrl());
     const store = new RedisStore(conn, { prefix, platform: 'wechaty', account: 'mock', unstableIds: false, points: { correct: 2, answered: 1, late: 1 } });
-    const schedule = { calendar: { restDays: [], extraWorkDays: [] }, timezone: 'Asia/Shanghai' };
+    const schedule = { calendar: { restDays: [], extraWorkDays: [] }, timezone: 'Asia/Shanghai', engagement: testConfig().engagement };
     const causeOf = async (status: Group['status'], setup: (g: Group) => Promise<void> = async () => {}, activeSince = 0) => {
       const gid = await store.resolveGroup(`${status}-${Math.random()}@chatroom`, '一班', '张');
       const group: Group = { gid, roomId: 'r', topic: '一班', track: 'demo', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 120, status, cycleSince: '', cycle: 1, lessons: 0, current: '', team: zongzhuang, activeSince, options: {} };

@@ -20,7 +20,7 @@ export function reportCommand(): Command {
       if ('error' in week) throw new Error(week.error);
       await withStore(config, opts.prefix, async ({ stats, store }) => {
         const node = resolveOrg(stats.org, opts.org);
-        const report = await weeklyReport(stats, store, node, week, { calendar: config.schedule, timezone: config.timezone });
+        const report = await weeklyReport(stats, store, node, week, { calendar: config.schedule, timezone: config.timezone, engagement: config.engagement });
         const out = opts.out ?? `report-${week.week}.xlsx`;
         writeFileSync(out, await reportXlsx(report));
         process.stdout.write(`${reportSummary(report, out)}\n`);

@@ -5,7 +5,7 @@ import type { Group, Push, Store } from '../ports.ts';
 import { isLessonDay, type CalendarOverrides } from '../schedule/calendar.ts';
 import { isoWeek, type Child, type Figures, type Stats } from '../stats.ts';
 import { addDays, instantOf, isoWeekday, wallClock } from '../time.ts';
-import { featureOn, orgFeatureOn } from './features.ts';
+import { featureOn, orgFeatureOn, type EngagementSettings } from './features.ts';
 import type { EngagementHook } from './hooks.ts';
 
 /** What the reports need of an officer (config/officers.yaml). */
@@ -69,10 +69,11 @@ export interface WeeklyReport {
 const pct = (rate: number | null) => cellText({ rate }) || '—';
 const points = (a: number, b: number) => ((b - a) * 100).toFixed(1);
 
-/** Where the drop alerts and reports read the schedule: which days a team was due a lesson. */
+/** What alerts read besides the store: which days a team was due a lesson, and where alerts are switched off. */
 export interface Schedule {
   calendar: CalendarOverrides;
   timezone: string;
+  engagement: EngagementSettings;
 }
 
 /** Why a team that missed its last lesson days missed them, from what the store knows. */
@@ -84,17 +85,19 @@ function missedCause(g: Group, pushes: (Push | undefined)[]): string {
 }
 
 /**
- * A team's alerts as of `day`: its participation dropped the way the dashboard marks 下降 (last two weeks
- * more than 10 points below the two before), or its last 3 lesson days up to `day` all went without a push.
+ * A team's alerts as of `day` (none where drop alerts are switched off for it): its participation dropped the
+ * way the dashboard marks 下降 (last two weeks more than 10 points below the two before), or its last 3 lesson
+ * days up to `day` all went without a push.
  */
 export async function teamAlerts(store: Store, t: ReportTeam, day: string, schedule: Schedule): Promise<Alert[]> {
   const g = t.group;
+  if (!featureOn('dropAlerts', g, schedule.engagement)) return [];
   const base = { gid: g.gid, room: g.topic, path: t.path };
   const alerts: Alert[] = [];
   if (t.dropped) {
     alerts.push({ ...base, kind: 'drop', text: `${g.topic}：参与率下降，近两周 ${pct(t.trend.last2w)}，前两周 ${pct(t.trend.prev2w)}，少了 ${points(t.trend.last2w!, t.trend.prev2w!)} 个百分点` });
   }
-  // The team's lesson days before `day` (its own work days and the holiday calendar), since it enrolled.
+  // The team's last lesson days up to `day` (its own work days and the holiday calendar), since it enrolled or resumed.
   const due: string[] = [];
   for (let d = day; due.length < missedRun && d > addDays(day, -60) && instantOf(d, g.time, schedule.timezone) >= g.activeSince; d = addDays(d, -1)) {
     if (isLessonDay(d, g.days, schedule.calendar)) due.push(d);
@@ -117,7 +120,8 @@ export async function weeklyReport(stats: Stats, store: Store, node: OrgNode, we
   const ranked = teams
     .filter((t) => t.figures.participationRate !== null)
     .sort((a, b) => b.figures.participationRate! - a.figures.participationRate! || (b.figures.correctRate ?? 0) - (a.figures.correctRate ?? 0));
-  const top = ranked.slice(0, 3);
+  // At most three each way, and no team in both lists.
+  const top = ranked.slice(0, Math.min(3, Math.ceil(ranked.length / 2)));
   const bottom = ranked.slice(top.length).slice(-3).reverse();
   const alerts = (await Promise.all(teams.map((t) => teamAlerts(store, t, week.to, schedule)))).flat();
   return { week: week.week, from: week.from, to: week.to, scope: { path: node.path, name: node.name }, figures: overview.figures, teams, top, bottom, alerts };
@@ -184,7 +188,7 @@ export interface ReportOptions {
  */
 export function officerReports(deps: BotDeps, opts: ReportOptions): EngagementHook {
   const { settings, store, log } = deps;
-  const schedule = { calendar: settings.calendar, timezone: settings.timezone };
+  const schedule = { calendar: settings.calendar, timezone: settings.timezone, engagement: settings.engagement };
   const privateId = (o: ReportOfficer) => (deps.channel.caps.privateMessages ? o.contact?.[opts.platform] : undefined);
   const tell = (id: string, o: ReportOfficer, contact: string, message: string) => deps.outbox.notify(id, { kind: 'contact', id: contact, label: o.name }, message);
 
@@ -192,7 +196,7 @@ export function officerReports(deps: BotDeps, opts: ReportOptions): EngagementHo
     const asOf = addDays(day, -1); // today's lesson may still be due
     const officers = opts.officers();
     for (const t of await opts.stats.teamsWithin(deps.org.root, asOf, asOf)) {
-      const found = featureOn('dropAlerts', t.group, settings.engagement) ? await teamAlerts(store, t, asOf, schedule) : [];
+      const found = await teamAlerts(store, t, asOf, schedule);
       for (const kind of ['drop', 'missed'] as const) {
         const alert = found.find((a) => a.kind === kind);
         if (!alert) await store.endAlert(t.group.gid, kind);
@@ -216,6 +220,7 @@ export function officerReports(deps: BotDeps, opts: ReportOptions): EngagementHo
     const range = { week: week.week, from: week.monday, to: addDays(week.monday, 6) };
     for (const o of opts.officers()) {
       const node = deps.org.get(o.scope);
+      if (!node) log.warn({ officer: o.name, scope: o.scope }, 'officer scope not in the org tree; no weekly report');
       if (o.weeklyReport === false || !node || !orgFeatureOn('weeklyReport', node.path, settings.engagement)) continue;
       if (!(await store.markReportSent(range.week, o.name))) continue;
       const report = await weeklyReport(opts.stats, store, node, range, schedule);
