@@ -249,7 +249,7 @@ describe('weekly reports and drop alerts from a three-week run', () => {
     expect(r.stdout).toContain(`完整报表（Excel）：${out}`);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(out);
-    expect(book.getWorksheet('班组')!.rowCount).toBe(3);
+    expect(book.getWorksheet('班组')!.rowCount).toBe(4); // the header and the company's three teams
 
     const badWeek = runCli(['report', '-c', '/nonexistent', '--prefix', prefix, '--week', '2026-W60'], { env });
     expect(badWeek.code).toBe(1);
