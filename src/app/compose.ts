@@ -13,6 +13,7 @@ import type { Config } from '../config/config.ts';
 import { loadOrg } from '../config/org.ts';
 import { Banqian } from '../core/bot/bot.ts';
 import { leaveHook } from '../core/engage/leave.ts';
+import { officerReportsFor } from './reports.ts';
 import { Outbox } from '../core/bot/outbox.ts';
 import { enrolListed } from '../core/bot/chat.ts';
 import type { Channel, ChannelStatus } from '../core/channel.ts';
@@ -110,6 +111,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   bot.deps.hooks.push(leaveHook(bot.deps));
   bot.deps.hooks.push(reminderHook(bot.deps));
   bot.deps.hooks.push(digestHook(bot.deps));
+  bot.deps.hooks.push(officerReportsFor(bot.deps, config, store, setup.platform));
   // A send-only channel can't hear 报名: its groups are enrolled as the settings list them.
   if (setup.listed) await enrolListed(bot.deps, setup.listed);
   chat.onMessage((msg) => bot.handle(msg));

@@ -61,6 +61,7 @@ export function loadConfig(file = defaultConfigFile, env: NodeJS.ProcessEnv = pr
   const config = parsed as Config;
   if (env.REDIS_URL) config.redis.url = env.REDIS_URL;
   if (env.WECHATY_PUPPET) config.puppet.name = env.WECHATY_PUPPET;
+  if (env.BANQIAN_SMTP_URL) config.engagement.smtp.url = env.BANQIAN_SMTP_URL;
   if (env.WECHATY_PUPPET_SERVICE_TOKEN) config.puppet.token = env.WECHATY_PUPPET_SERVICE_TOKEN;
   config.puppet.name = puppetPackage(config.puppet.name.trim());
   applySecrets(config, env);

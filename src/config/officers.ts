@@ -13,7 +13,15 @@ export interface Officer {
   scope: string;
   /** scrypt$N$r$p$salt$hash (base64); never the password itself. */
   password: string;
+  /** The officer's user id per chat platform (wecom, dingtalk, wechaty): where reports and alerts reach them privately. */
+  contact?: Partial<Record<OfficerPlatform, string>>;
+  email?: string;
+  /** false: no Monday report for this officer (default on). */
+  weeklyReport?: boolean;
 }
+
+export const officerPlatforms = ['wecom', 'dingtalk', 'wechaty'] as const;
+export type OfficerPlatform = (typeof officerPlatforms)[number];
 
 const validate = new Ajv({ allErrors: true, strict: true }).compile(officersSchema);
 const N = 16384;

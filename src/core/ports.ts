@@ -118,6 +118,14 @@ export interface Store {
   contactOf(wid: number): Promise<string | undefined>;
   /** Takes one of the group's engagement messages for the day; false when the day's cap is reached. */
   spendBudget(gid: number, day: string, cap: number): Promise<boolean>;
+  /** Starts a group's drop-alert episode; true only when it was not already going (the officer is told once). */
+  startAlert(gid: number, kind: 'drop' | 'missed'): Promise<boolean>;
+  /** Ends the episode: the next drop is a new one. */
+  endAlert(gid: number, kind: 'drop' | 'missed'): Promise<void>;
+  /** Records that an officer's weekly report went out; true the first time for that week. */
+  markReportSent(week: string, officer: string): Promise<boolean>;
+  /** Takes the day's drop-alert check; true for one caller a day. */
+  takeAlertCheck(day: string): Promise<boolean>;
   /** Sets one of the group's options (see Group.options). */
   setGroupOption(gid: number, name: string, value: string): Promise<void>;
   addLeader(gid: number, wid: number): Promise<void>;

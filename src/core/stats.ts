@@ -101,6 +101,11 @@ export interface Child {
   dropped: boolean;
 }
 
+function child(kind: Child['kind'], path: string, name: string, range: Counts[], recent: Counts[], gid?: number): Child {
+  const t = trend(recent);
+  return { kind, path, name, gid, figures: figures(range.reduce(add, zero())), trend: { last2w: t.last2w, prev2w: t.prev2w }, dropped: t.dropped };
+}
+
 export interface StatsReport {
   from: string;
   to: string;
@@ -152,10 +157,6 @@ export class Stats {
     const placed = await this.placement();
     const at = (n: OrgNode) => placed.filter((p) => p.at === n.path).map((p) => p.gid);
     const trendDays = daysBetween(addDays(to, -27), to);
-    const child = (kind: Child['kind'], path: string, name: string, range: Counts[], recent: Counts[], gid?: number): Child => {
-      const t = trend(recent);
-      return { kind, path, name, gid, figures: figures(range.reduce(add, zero())), trend: { last2w: t.last2w, prev2w: t.prev2w }, dropped: t.dropped };
-    };
     const orgChildren = node.children.filter((c) => c !== this.org.unbound || at(c).length);
     const children: Child[] = await Promise.all([
       ...orgChildren.map(async (c) => child('org', c.path, c.name, ...(await Promise.all([this.nodeCounts(c.path, days), this.nodeCounts(c.path, trendDays)])))),
@@ -165,6 +166,23 @@ export class Stats {
       }),
     ]);
     return { from, to, node: { path: node.path, name: node.name }, figures: figures(counts.reduce(add, zero())), ...series(days, counts), children };
+  }
+
+  /**
+   * Every team within the node, wherever below it: its figures over the range and the dashboard's trend
+   * (so a team is "dropped" here exactly when the dashboard marks it 下降 for a range ending `to`).
+   */
+  async teamsWithin(node: OrgNode, from: string, to: string): Promise<(Child & { group: Group })[]> {
+    const days = daysBetween(from, to);
+    const trendDays = daysBetween(addDays(to, -27), to);
+    const within = (await this.placement()).filter((p) => OrgTree.within(p.at, node.path));
+    const at = new Map(within.map((p) => [p.gid, p.at]));
+    return Promise.all(
+      (await this.store.groups([...at.keys()])).map(async (g) => {
+        const [range, recent] = await Promise.all([this.teamCounts(g.gid, days), this.teamCounts(g.gid, trendDays)]);
+        return { ...child('team', at.get(g.gid)!, g.topic, range.counts, recent.counts, g.gid), group: g };
+      }),
+    );
   }
 
   async team(g: Group, from: string, to: string, today: string) {

@@ -7,6 +7,7 @@ import { statsCommand } from './stats.ts';
 import { teamCommand } from './team.ts';
 import { rosterCommand } from './roster.ts';
 import { officerCommand } from './officers.ts';
+import { reportCommand } from './report.ts';
 import { dashboardCommand } from './dashboard.ts';
 
 const program = new Command('banqian')
@@ -22,6 +23,7 @@ program.addCommand(teamCommand());
 program.addCommand(rosterCommand());
 program.addCommand(officerCommand());
 program.addCommand(dashboardCommand());
+program.addCommand(reportCommand());
 
 try {
   await program.parseAsync(process.argv);

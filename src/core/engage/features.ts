@@ -22,15 +22,17 @@ const groupDefaults: Record<Feature, boolean> = { ...(Object.fromEntries(feature
 /** The group option that holds a leader's switch for a feature. */
 export const optionOf = (f: Feature) => `engage.${f}`;
 
+/** Whether a feature is on in the settings and not switched off for the org node at `path` or any node above it. */
+export function orgFeatureOn(feature: Feature, path: string, settings: EngagementSettings): boolean {
+  return settings[feature] && !Object.entries(settings.off).some(([node, off]) => off.includes(feature) && (path === node || path.startsWith(`${node}/`)));
+}
+
 /**
  * Whether a feature runs for a group: on in the settings, not switched off for the group's org node or any
  * node above it, and not switched off (or, for the digest, switched on) by the group's leader.
  */
 export function featureOn(feature: Feature, g: Group, settings: EngagementSettings): boolean {
-  if (!settings[feature]) return false;
-  const path = g.team;
-  const offHere = Object.entries(settings.off).some(([node, off]) => off.includes(feature) && (path === node || path.startsWith(`${node}/`)));
-  if (offHere) return false;
+  if (!orgFeatureOn(feature, g.team, settings)) return false;
   const chosen = g.options[optionOf(feature)];
   return chosen === undefined ? groupDefaults[feature] : chosen === 'on';
 }

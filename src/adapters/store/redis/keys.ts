@@ -40,6 +40,11 @@ const safePart = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_') || '_'
 
 export const isToken = (token: string): boolean => /^[A-Za-z0-9_-]{32,64}$/.test(token);
 
+function weekPart(week: string): string {
+  if (!/^\d{4}-W\d{2}$/.test(week)) throw new Error(`not an ISO week: ${week}`);
+  return week;
+}
+
 function codePart(code: string): string {
   if (!/^\d{6}$/.test(code)) throw new Error('not an enrolment code');
   return code;
@@ -131,6 +136,14 @@ export function keyBuilder(prefix: string) {
     // --- web dashboard ---
     /** An officer's dashboard session, by its random token (base64url, checked). */
     session: (token: string) => k('session', tokenPart(token)),
+
+    // --- officers' reports and alerts ---
+    /** A drop alert's episode for a group ("drop" or "missed"): set while it lasts, so it is told once. */
+    alertEpisode: (gid: number, kind: 'drop' | 'missed') => g(gid, 'alert', kind),
+    /** Officers (hash fields, by name) whose weekly report for this ISO week went out. */
+    reportsSent: (week: string) => k('reports', weekPart(week)),
+    /** The day's drop-alert check, taken by one instance. */
+    alertsChecked: (day: string) => k('alerts', 'checked', dayPart(day)),
 
     // --- answer page ---
     /** The quiz an answer-page link opens, by the link's random token (base64url, checked). */

@@ -109,6 +109,24 @@ export class RedisStore implements Store {
     return Number(await this.redis.spend_budget(this.keys.engageBudget(gid, day), cap)) === 1;
   }
 
+  async startAlert(gid: number, kind: 'drop' | 'missed'): Promise<boolean> {
+    return (await this.redis.set(this.keys.alertEpisode(gid, kind), '1', 'NX')) === 'OK';
+  }
+
+  async endAlert(gid: number, kind: 'drop' | 'missed'): Promise<void> {
+    await this.redis.del(this.keys.alertEpisode(gid, kind));
+  }
+
+  async markReportSent(week: string, officer: string): Promise<boolean> {
+    const key = this.keys.reportsSent(week);
+    const [[, first]] = (await this.redis.multi().hsetnx(key, officer, '1').expire(key, 60 * 86_400).exec()) as [[unknown, number]];
+    return first === 1;
+  }
+
+  async takeAlertCheck(day: string): Promise<boolean> {
+    return (await this.redis.set(this.keys.alertsChecked(day), '1', 'EX', 3 * 86_400, 'NX')) === 'OK';
+  }
+
   async setGroupOption(gid: number, name: string, value: string): Promise<void> {
     await this.redis.hset(this.keys.group(gid), `${optionPrefix}${name}`, value);
   }
