@@ -22,6 +22,8 @@ import { warnMissingHolidays } from '../core/schedule/calendar.ts';
 import { SendQueue, type Target } from '../core/send/queue.ts';
 import type { OutMessage } from '../core/messages.ts';
 import type { Clock } from '../core/time.ts';
+import { reviewHook } from '../core/engage/review.ts';
+import { repetitionHook } from '../core/engage/repetition.ts';
 
 export interface AppOptions {
   config: Config;
@@ -104,6 +106,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse, engagement: config.engagement,
     },
   });
+  bot.deps.hooks.push(reviewHook(bot.deps));
+  bot.deps.hooks.push(repetitionHook(bot.deps));
   // A send-only channel can't hear 报名: its groups are enrolled as the settings list them.
   if (setup.listed) await enrolListed(bot.deps, setup.listed);
   chat.onMessage((msg) => bot.handle(msg));

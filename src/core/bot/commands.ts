@@ -22,6 +22,7 @@ export const commandWords = {
   team: ['/team', '班组'],
   me: ['/me', '我的'],
   help: ['/help', '帮助'],
+  mistakes: ['/mistakes', '我的错题'],
 } as const;
 
 export type CommandName = keyof typeof commandWords;
@@ -72,6 +73,7 @@ const shapes: Record<CommandName, (args: string[], v: CommandVocabulary) => bool
   team: (args, v) => args.length > 0 && (v.isOrgNode(args.join(' ')) || teamShaped.test(args.join(' '))),
   me: (args) => !args.length,
   help: (args) => !args.length,
+  mistakes: (args) => !args.length,
 };
 
 const noVocabulary: CommandVocabulary = { isCourse: () => false, isOrgNode: () => false };

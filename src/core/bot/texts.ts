@@ -32,6 +32,8 @@ export const helpText = [
   '【班前十分钟 · 使用说明】',
   '答题：课后直接在群里回复，如 “B”、“1B 2C”、“答案：AC”，以第一次回复为准。',
   '我的 — 查看积分、连续学习次数、本月参与和排名（群里或私聊都可以）',
+  '我的错题 — 私聊发送，查看自己近 30 天答错的题和解析（不在群里列出）',
+  '周复习：每周最后一个上课日小测揭晓后，再做本群近四周错得最多的 3 道题；答错的题 3 天和 10 天后私聊再问一次，回复字母作答。',
   '班长/群主：',
   '报名 时间 — 学综合课程（各门课轮流、节日的课按日子），如：报名 07:50',
   '报名 课程 时间 — 指定课程或计划，如：报名 safety 07:50 或 报名 安全生产 07:50',
@@ -41,7 +43,7 @@ export const helpText = [
   '报名 课程 时间 报名码 — 用工会发的 6 位报名码报名，报名的人成为班长',
   '班长 添加 @名字 — 让同事也能设置本群（可一次添加多人）',
   '班组 总装车间一班 — 把本群归到工会组织架构里的班组',
-  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /help',
+  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /mistakes /help',
 ].join('\n');
 
 /** The polite no for someone who is not the owner or a leader; it names what they tried, not "设置" for a read. */
@@ -82,7 +84,12 @@ export interface SummaryFigures {
   streaks: { name: string; streak: number }[];
   /** Answers come through the answer page's link (a channel that hears nothing), not replies in the group. */
   viaPage?: boolean;
+  /** The weekly review: no 补学 after it, and its figures are apart from the daily ones. */
+  review?: boolean;
 }
+
+/** "A. 安全帽；C. 防护眼镜": a question's right options with their texts. */
+export const rightAnswer = (q: Question): string => [...q.answer].map((l) => `${l}. ${q.options[l.charCodeAt(0) - 65]}`).join('；');
 
 /** The one message posted when a quiz closes: answers, explanations, participation, recognition. */
 export function renderSummary(lesson: Pick<LessonSnapshot, 'title' | 'quiz'>, f: SummaryFigures): string {
@@ -91,14 +98,14 @@ export function renderSummary(lesson: Pick<LessonSnapshot, 'title' | 'quiz'>, f:
   const lines = [`【小测揭晓】《${lesson.title}》`];
   lesson.quiz.forEach((q, i) => {
     const letters = [...q.answer];
-    const shown = letters.map((l) => `${l}. ${q.options[l.charCodeAt(0) - 65]}`).join('；');
-    lines.push('', `${lesson.quiz.length > 1 ? `${i + 1}. ` : ''}正确答案：${shown}${letters.length > 1 ? '（多选）' : ''}`, `解析：${q.explain.trim()}`);
+    lines.push('', `${lesson.quiz.length > 1 ? `${i + 1}. ` : ''}正确答案：${rightAnswer(q)}${letters.length > 1 ? '（多选）' : ''}`, `解析：${q.explain.trim()}`);
   });
   lines.push('', `参与：${push.answered}/${expected} 人（${percent(push.answered, expected)}${sourceNote(push.expectedSource)}），全部答对 ${push.correct} 人。`);
   if (f.firstCorrect.length) lines.push(`👏 最先全对：${f.firstCorrect.join('、')}`);
   const long = f.streaks.filter((s) => s.streak >= 3);
   if (long.length) lines.push(`🔥 连续学习：${long.map((s) => `${s.name} ${s.streak} 次`).join('、')}`);
-  lines.push(f.viaPage ? '没赶上的同事，下一课推送前点开小测的答题链接提交，仍记为补学。' : '没赶上的同事，下一课推送前回复答案仍记为补学。');
+  if (f.review) lines.push('周复习的积分已计入，不计入每日参与率。');
+  else lines.push(f.viaPage ? '没赶上的同事，下一课推送前点开小测的答题链接提交，仍记为补学。' : '没赶上的同事，下一课推送前回复答案仍记为补学。');
   return lines.join('\n');
 }
 

@@ -10,7 +10,7 @@
 export type Keys = ReturnType<typeof keyBuilder>;
 
 /** A quiz is (group, day, kind): the day's lesson quiz now; reviews and private repetition later. */
-export const quizKinds = ['lesson'] as const;
+export const quizKinds = ['lesson', 'review'] as const;
 export type QuizKind = (typeof quizKinds)[number];
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
@@ -28,6 +28,11 @@ function dayPart(day: string): string {
 function kindPart(kind: string): QuizKind {
   if (!(quizKinds as readonly string[]).includes(kind)) throw new Error(`not a quiz kind: ${kind}`);
   return kind as QuizKind;
+}
+
+function weekPart(week: string): string {
+  if (!/^\d{4}-W\d{2}$/.test(week)) throw new Error(`not an ISO week: ${week}`);
+  return week;
 }
 
 function hashPart(hash: string): string {
@@ -127,6 +132,20 @@ export function keyBuilder(prefix: string) {
     // --- web dashboard ---
     /** An officer's dashboard session, by its random token (base64url, checked). */
     session: (token: string) => k('session', tokenPart(token)),
+
+    // --- 错题本 and spaced repetition ---
+    /** A group's wrong first answers to lesson questions in one ISO week: sorted set "<snapshot hash>:<question>" -> count. */
+    missed: (gid: number, week: string) => g(gid, 'missed', weekPart(week)),
+    /** A group's weekly reviews: sorted set day -> 0. */
+    reviewDays: (gid: number) => g(gid, 'reviews'),
+    /** A worker's recent wrong answers (我的错题): sorted set JSON record -> time of the answer. */
+    mistakes: (wid: number) => k(`{w:${idPart(wid)}}`, 'mistakes'),
+    /** A worker's questions to ask again privately: sorted set "<gid>|<hash>|<question>|<day missed>" -> due (epoch day). */
+    repeats: (wid: number) => k(`{w:${idPart(wid)}}`, 'repeats'),
+    /** The repetition a worker was last asked and has not answered yet. */
+    repeatAsked: (wid: number) => k(`{w:${idPart(wid)}}`, 'asked'),
+    /** Workers with a repetition due: sorted set wid -> the earliest day (epoch day) one may be sent. */
+    repeatsDue: k('repeats', 'due'),
 
     // --- answer page ---
     /** The quiz an answer-page link opens, by the link's random token (base64url, checked). */
