@@ -104,9 +104,22 @@ export interface Child {
 export interface StatsReport {
   from: string;
   to: string;
-  teams: ({ room: string; team: string | null; gid: number } & Figures)[];
+  /** `review`: the team's weekly reviews (周复习), apart from the daily figures. */
+  teams: ({ room: string; team: string | null; gid: number } & Figures & { review: ReviewFigures })[];
   workers: { name: string; room: string; answered: number; correct: number; points: number; streak: number }[];
   lessons: ({ lessonId: string; title: string } & Figures & { questions: { question: string; answer: string; options: { letter: string; text: string; count: number }[] }[] })[];
+}
+
+/** A team's closed weekly reviews: how many, members who answered them on time, members with all right. */
+export interface ReviewFigures {
+  quizzes: number;
+  answered: number;
+  correct: number;
+}
+
+export function reviewFigures(reviews: Push[]): ReviewFigures {
+  const closed = reviews.filter((p) => p.status === 'closed');
+  return { quizzes: closed.length, answered: closed.reduce((n, p) => n + p.answered, 0), correct: closed.reduce((n, p) => n + p.correct, 0) };
 }
 
 export interface Points {
@@ -252,7 +265,8 @@ export class Stats {
     const perTeam = await Promise.all(
       groups.map(async (g) => {
         const { counts, pushes } = await this.teamCounts(g.gid, days);
-        const team = { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())) };
+        const review = reviewFigures(await this.store.reviewsBetween(g.gid, from, to));
+        const team = { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())), review };
         return { team, workers: await this.workers(g, pushes) };
       }),
     );

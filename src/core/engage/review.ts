@@ -3,7 +3,7 @@ import type { BotDeps } from '../bot/deps.ts';
 import { questionBlock } from '../lessons/render.ts';
 import type { LessonSnapshot } from '../lessons/snapshot.ts';
 import type { Question } from '../lessons/types.ts';
-import type { Group, Push, QuizRef } from '../ports.ts';
+import type { Group, QuizRef } from '../ports.ts';
 import { answerExample } from '../quiz/answers.ts';
 import { isLessonDay, type CalendarOverrides } from '../schedule/calendar.ts';
 import { isoWeek } from '../stats.ts';
@@ -88,10 +88,4 @@ export function renderReview(quiz: Question[], o: Pick<BotDeps, 'channel' | 'set
       : `${o.windowMinutes} 分钟内在群里直接回复答案，如 “${example}”。`;
   const head = `【周复习】近四周本群错得最多的 ${quiz.length} 道题，再做一遍（计入积分，不计入每日参与率）。${how}`;
   return [head, ...quiz.map((q, i) => questionBlock(q, i, quiz.length))].join('\n\n');
-}
-
-/** Reviews of a group between two days, as the figures show them (closed ones only). */
-export function reviewFigures(reviews: Push[]): { quizzes: number; answered: number; correct: number } {
-  const closed = reviews.filter((p) => p.status === 'closed');
-  return { quizzes: closed.length, answered: closed.reduce((n, p) => n + p.answered, 0), correct: closed.reduce((n, p) => n + p.correct, 0) };
 }
