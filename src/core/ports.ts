@@ -184,7 +184,7 @@ export interface Store {
   /** Per day, the org node's rollup: totals and the per-lesson breakdown ("L:<lesson>:<figure>"). */
   rollups(nodePath: string, days: string[], fields?: string[]): Promise<Record<string, number>[]>;
   /** First answers of a push: "wid:question" -> "choice|correct(1/0)|onTime(1/0)". */
-  firstAnswers(gid: number, day: string): Promise<Record<string, string>>;
+  firstAnswers(gid: number, day: string, kind?: QuizKind): Promise<Record<string, string>>;
   workerNames(wids: number[]): Promise<string[]>;
   memberStats(gid: number, wid: number): Promise<MemberStats | undefined>;
   /** Everyone who has answered in the group, by points. */

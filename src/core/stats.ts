@@ -185,7 +185,7 @@ export class Stats {
     const sent = pushes.filter((p) => p.status !== 'skipped');
     const snapshots = await Promise.all(sent.map((p) => this.store.snapshot(p.lessonHash)));
     const lessons = sent.map((p, i) => ({ day: p.day, lessonId: p.lessonId, title: snapshots[i]?.title ?? p.lessonId, figures: figures(pushCounts(p)) }));
-    const workers = await this.workers(g, pushes);
+    const workers = await this.workers(g, pushes, await this.store.reviewsBetween(g.gid, from, to));
     const todays = await this.store.getPush(g.gid, today);
     const notAnsweredToday = todays && todays.status !== 'skipped' ? await this.notAnswered(g, today) : null;
     const course = { id: g.track, title: g.courseTitle || g.track, cycle: g.cycle, lessons: g.lessons };
@@ -200,12 +200,12 @@ export class Stats {
     return (await this.store.workerNames(missing.map((m) => m.wid))).sort((a, b) => a.localeCompare(b, 'zh'));
   }
 
-  /** Per worker over these pushes: lessons answered on time, lessons all right, points; current streak. */
-  async workers(g: Group, pushes: Push[]) {
+  /** Per worker over these pushes: lessons answered on time, lessons all right, points (reviews' too); current streak. */
+  async workers(g: Group, pushes: Push[], reviews: Push[] = []) {
     const acc = new Map<number, { answered: number; correct: number; points: number }>();
-    const sent = pushes.filter((x) => x.status !== 'skipped');
+    const sent = [...pushes.filter((x) => x.status !== 'skipped'), ...reviews];
     const [firsts, snapshots] = await Promise.all([
-      Promise.all(sent.map((p) => this.store.firstAnswers(g.gid, p.day))),
+      Promise.all(sent.map((p) => this.store.firstAnswers(g.gid, p.day, p.kind))),
       Promise.all(sent.map((p) => this.store.snapshot(p.lessonHash))),
     ]);
     for (const i of sent.keys()) {
@@ -221,10 +221,12 @@ export class Stats {
         } else w.points += this.points.late;
         perWorker.set(wid, w);
       }
+      // A review earns points but is not a lesson answered.
+      const lesson = sent[i].kind === 'lesson';
       for (const [wid, w] of perWorker) {
         const a = acc.get(wid) ?? { answered: 0, correct: 0, points: 0 };
-        a.answered += w.onTime > 0 ? 1 : 0;
-        a.correct += w.right === questions ? 1 : 0;
+        a.answered += lesson && w.onTime > 0 ? 1 : 0;
+        a.correct += lesson && w.right === questions ? 1 : 0;
         a.points += w.points;
         acc.set(wid, a);
       }
@@ -265,9 +267,9 @@ export class Stats {
     const perTeam = await Promise.all(
       groups.map(async (g) => {
         const { counts, pushes } = await this.teamCounts(g.gid, days);
-        const review = reviewFigures(await this.store.reviewsBetween(g.gid, from, to));
-        const team = { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())), review };
-        return { team, workers: await this.workers(g, pushes) };
+        const reviews = await this.store.reviewsBetween(g.gid, from, to);
+        const team = { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())), review: reviewFigures(reviews) };
+        return { team, workers: await this.workers(g, pushes, reviews) };
       }),
     );
     return { from, to, teams: perTeam.map((t) => t.team), workers: perTeam.flatMap((t) => t.workers), lessons: await this.lessonReport(node.path, days) };

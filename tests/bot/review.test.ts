@@ -71,6 +71,7 @@ describe('周复习, 我的错题 and spaced repetition over several weeks', () 
       const gid = team.gid;
       const wid = (await store.members(gid)).find((m) => m.name === '李明')!.wid;
       expect(await store.memberStats(gid, wid)).toMatchObject({ points: 12, answered: 2, correct: 2, streak: 2 });
+      expect(report.workers.find((w) => w.name === '李明')).toMatchObject({ points: 12, answered: 2, correct: 2 });
     } finally {
       close();
     }

@@ -424,8 +424,8 @@ export class RedisStore implements Store {
     });
   }
 
-  async firstAnswers(gid: number, day: string): Promise<Record<string, string>> {
-    return this.redis.hgetall(this.keys.firsts(gid, day));
+  async firstAnswers(gid: number, day: string, kind: QuizKind = 'lesson'): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.firsts(gid, day, kind));
   }
 
   async workerNames(wids: number[]): Promise<string[]> {
