@@ -88,7 +88,7 @@ async function seedTeam(t: number, wids: number[]): Promise<number> {
       const late = (t + d + w) % 23 === 0;
       writes.push(
         store.recordAnswer({
-          ...ref, wid, name: `职工${w + 1}`, lessonId: lesson.id, question: q, choice, correct: right, questionCount: 1,
+          ...ref, wid, name: `职工${w + 1}`, lessonId: lesson.id, lessonHash: plan.snapshot.hash, question: q, choice, correct: right, questionCount: 1,
           at: sentAt + (late ? 200 : 30) * minuteMs,
         }),
       );

@@ -26,6 +26,8 @@ import { warnMissingHolidays } from '../core/schedule/calendar.ts';
 import { SendQueue, type Target } from '../core/send/queue.ts';
 import type { OutMessage } from '../core/messages.ts';
 import type { Clock } from '../core/time.ts';
+import { reviewHook } from '../core/engage/review.ts';
+import { repetitionHook } from '../core/engage/repetition.ts';
 
 export interface AppOptions {
   config: Config;
@@ -112,6 +114,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   bot.deps.hooks.push(reminderHook(bot.deps));
   bot.deps.hooks.push(digestHook(bot.deps));
   bot.deps.hooks.push(officerReportsFor(bot.deps, config, store, setup.platform));
+  bot.deps.hooks.push(reviewHook(bot.deps));
+  bot.deps.hooks.push(repetitionHook(bot.deps));
   // A send-only channel can't hear 报名: its groups are enrolled as the settings list them.
   if (setup.listed) await enrolListed(bot.deps, setup.listed);
   chat.onMessage((msg) => bot.handle(msg));

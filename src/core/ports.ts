@@ -7,7 +7,8 @@ import type { LessonSnapshot } from './lessons/snapshot.ts';
 import type { OutMessage } from './messages.ts';
 import type { Target } from './send/queue.ts';
 
-export type QuizKind = 'lesson';
+/** The day's lesson quiz, or the group's weekly review (周复习) of its most-missed questions. */
+export type QuizKind = 'lesson' | 'review';
 
 export type GroupStatus = 'active' | 'paused' | 'left';
 
@@ -83,6 +84,8 @@ export interface AnswerInput extends QuizRef {
   wid: number;
   name: string;
   lessonId: string;
+  /** The snapshot the question comes from: wrong answers are remembered by it (错题本, repetition). */
+  lessonHash: string;
   question: number;
   choice: string;
   correct: boolean;
@@ -181,7 +184,7 @@ export interface Store {
   closeQuiz(ref: QuizRef, now: number, expected: number, source?: string, leave?: number): Promise<{ push: Push; closedNow: boolean } | undefined>;
   /** Takes a closed quiz off the list of open quizzes (after its rollup and summary are safe). */
   forgetQuiz(ref: QuizRef): Promise<void>;
-  firstCorrect(gid: number, day: string, limit: number): Promise<string[]>;
+  firstCorrect(gid: number, day: string, limit: number, kind?: QuizKind): Promise<string[]>;
   onTimeWorkers(gid: number, day: string): Promise<number[]>;
 
   recordAnswer(a: AnswerInput): Promise<AnswerOutcome>;
@@ -203,12 +206,56 @@ export interface Store {
   /** Per day, the org node's rollup: totals and the per-lesson breakdown ("L:<lesson>:<figure>"). */
   rollups(nodePath: string, days: string[], fields?: string[]): Promise<Record<string, number>[]>;
   /** First answers of a push: "wid:question" -> "choice|correct(1/0)|onTime(1/0)". */
-  firstAnswers(gid: number, day: string): Promise<Record<string, string>>;
+  firstAnswers(gid: number, day: string, kind?: QuizKind): Promise<Record<string, string>>;
   workerNames(wids: number[]): Promise<string[]>;
   memberStats(gid: number, wid: number): Promise<MemberStats | undefined>;
   /** Everyone who has answered in the group, by points. */
   members(gid: number): Promise<MemberStats[]>;
   rank(gid: number, wid: number): Promise<{ rank: number; of: number }>;
+
+  // --- 错题本 and spaced repetition (engage/review.ts, engage/repetition.ts) ---
+  /** The group's wrong first answers to lesson questions over these ISO weeks, most-missed first. */
+  missedQuestions(gid: number, weeks: string[]): Promise<MissedQuestion[]>;
+  /** Opens a review quiz on (group, day) with its own snapshot and window; false when it already exists. */
+  openReview(ref: QuizRef, snapshot: LessonSnapshot, now: number, closesAt: number): Promise<boolean>;
+  /** The group's reviews between two days (inclusive). */
+  reviewsBetween(gid: number, fromDay: string, toDay: string): Promise<Push[]>;
+  /** A worker's wrong answers since `since` (ms), newest first. */
+  mistakes(wid: number, since: number, limit: number): Promise<Mistake[]>;
+  /** Workers with a repetition due on or before this epoch day. */
+  repetitionsDue(epochDay: number, limit: number): Promise<number[]>;
+  /** Takes the worker's earliest due repetition (at most one a day) and remembers it as asked. */
+  takeRepetition(wid: number, epochDay: number): Promise<Repetition | undefined>;
+  /** The repetition the worker was asked and has not answered. */
+  askedRepetition(wid: number): Promise<Repetition | undefined>;
+  /** Settles an asked repetition once: a right answer clears it, a wrong one keeps its schedule. */
+  settleRepetition(wid: number, r: Repetition, correct: boolean): Promise<boolean>;
+}
+
+export interface MissedQuestion {
+  hash: string;
+  question: number;
+  wrong: number;
+}
+
+/** One wrong first answer of a worker (我的错题). */
+export interface Mistake {
+  gid: number;
+  day: string;
+  kind: QuizKind;
+  hash: string;
+  question: number;
+  choice: string;
+  at: number;
+}
+
+/** A question a worker got wrong, asked again privately 3 and 10 days after `missed`. */
+export interface Repetition {
+  gid: number;
+  hash: string;
+  question: number;
+  /** The day of the wrong answer. */
+  missed: string;
 }
 
 /** What a push stores when it is claimed. */

@@ -109,10 +109,23 @@ function child(kind: Child['kind'], path: string, name: string, range: Counts[],
 export interface StatsReport {
   from: string;
   to: string;
-  /** `leave`: member-lessons excused by 请假 (one worker on leave for three lesson days counts 3), not in `expected`. */
-  teams: ({ room: string; team: string | null; gid: number } & Figures & { leave: number })[];
+  /** `leave`: member-lessons excused by 请假 (one worker on leave for three lesson days counts 3), not in `expected`.
+   * `review`: the team's weekly reviews (周复习), apart from the daily figures. */
+  teams: ({ room: string; team: string | null; gid: number } & Figures & { leave: number; review: ReviewFigures })[];
   workers: { name: string; room: string; answered: number; correct: number; points: number; streak: number }[];
   lessons: ({ lessonId: string; title: string } & Figures & { questions: { question: string; answer: string; options: { letter: string; text: string; count: number }[] }[] })[];
+}
+
+/** A team's closed weekly reviews: how many, members who answered them on time, members with all right. */
+export interface ReviewFigures {
+  quizzes: number;
+  answered: number;
+  correct: number;
+}
+
+export function reviewFigures(reviews: Push[]): ReviewFigures {
+  const closed = reviews.filter((p) => p.status === 'closed');
+  return { quizzes: closed.length, answered: closed.reduce((n, p) => n + p.answered, 0), correct: closed.reduce((n, p) => n + p.correct, 0) };
 }
 
 export interface Points {
@@ -191,7 +204,7 @@ export class Stats {
     const sent = pushes.filter((p) => p.status !== 'skipped');
     const snapshots = await Promise.all(sent.map((p) => this.store.snapshot(p.lessonHash)));
     const lessons = sent.map((p, i) => ({ day: p.day, lessonId: p.lessonId, title: snapshots[i]?.title ?? p.lessonId, figures: figures(pushCounts(p)) }));
-    const workers = await this.workers(g, pushes);
+    const workers = await this.workers(g, pushes, await this.store.reviewsBetween(g.gid, from, to));
     const todays = await this.store.getPush(g.gid, today);
     const lessonToday = todays && todays.status !== 'skipped';
     // Who is on leave today, with the reason, for the officers (the group sees no reasons).
@@ -211,12 +224,12 @@ export class Stats {
     return (await this.store.workerNames(missing.map((m) => m.wid))).sort((a, b) => a.localeCompare(b, 'zh'));
   }
 
-  /** Per worker over these pushes: lessons answered on time, lessons all right, points; current streak. */
-  async workers(g: Group, pushes: Push[]) {
+  /** Per worker over these pushes: lessons answered on time, lessons all right, points (reviews' too); current streak. */
+  async workers(g: Group, pushes: Push[], reviews: Push[] = []) {
     const acc = new Map<number, { answered: number; correct: number; points: number }>();
-    const sent = pushes.filter((x) => x.status !== 'skipped');
+    const sent = [...pushes.filter((x) => x.status !== 'skipped'), ...reviews];
     const [firsts, snapshots] = await Promise.all([
-      Promise.all(sent.map((p) => this.store.firstAnswers(g.gid, p.day))),
+      Promise.all(sent.map((p) => this.store.firstAnswers(g.gid, p.day, p.kind))),
       Promise.all(sent.map((p) => this.store.snapshot(p.lessonHash))),
     ]);
     for (const i of sent.keys()) {
@@ -232,10 +245,12 @@ export class Stats {
         } else w.points += this.points.late;
         perWorker.set(wid, w);
       }
+      // A review earns points but is not a lesson answered.
+      const lesson = sent[i].kind === 'lesson';
       for (const [wid, w] of perWorker) {
         const a = acc.get(wid) ?? { answered: 0, correct: 0, points: 0 };
-        a.answered += w.onTime > 0 ? 1 : 0;
-        a.correct += w.right === questions ? 1 : 0;
+        a.answered += lesson && w.onTime > 0 ? 1 : 0;
+        a.correct += lesson && w.right === questions ? 1 : 0;
         a.points += w.points;
         acc.set(wid, a);
       }
@@ -277,8 +292,9 @@ export class Stats {
       groups.map(async (g) => {
         const { counts, pushes } = await this.teamCounts(g.gid, days);
         const leave = pushes.reduce((n, p) => n + (p.status === 'closed' ? (p.leave ?? 0) : 0), 0);
-        const team = { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())), leave };
-        return { team, workers: await this.workers(g, pushes) };
+        const reviews = await this.store.reviewsBetween(g.gid, from, to);
+        const team = { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())), leave, review: reviewFigures(reviews) };
+        return { team, workers: await this.workers(g, pushes, reviews) };
       }),
     );
     return { from, to, teams: perTeam.map((t) => t.team), workers: perTeam.flatMap((t) => t.workers), lessons: await this.lessonReport(node.path, days) };

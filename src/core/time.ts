@@ -80,3 +80,7 @@ export function isoInZone(at: number, tz: string): string {
   const mm = String(abs % 60).padStart(2, '0');
   return `${w.day}T${w.hhmm}:${String(w.seconds).padStart(2, '0')}${sign}${hh}:${mm}`;
 }
+
+/** Days since 1970-01-01 for a "YYYY-MM-DD" day: a sorted set's score for "due on this day". */
+export const epochDay = (day: string): number => Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
+export const dayOfEpoch = (n: number): string => new Date(n * 86_400_000).toISOString().slice(0, 10);

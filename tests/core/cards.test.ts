@@ -32,6 +32,9 @@ describe('quiz cards', () => {
     expect(parseCardTaskId(id)).toEqual({ ref, question: 1 });
     expect(parseCardTaskId('q_12_2026-12-07_lesson')).toBeUndefined();
     expect(parseCardTaskId('vote_123')).toBeUndefined();
+    // A weekly review is a quiz of its own: its cards route to it, not to the day's lesson.
+    const review = { ...ref, kind: 'review' as const };
+    expect(parseCardTaskId(cardTaskId(review, 2))).toEqual({ ref: review, question: 2 });
   });
 
   test('one card per question; options too long for a card show as letters; multiple answers make a checkbox card', () => {

@@ -72,7 +72,7 @@ describe('answer records', () => {
       const ref = { gid, day: '2026-12-07', kind: 'lesson' as const };
       await claimAndOpen(store, g, ref);
       const wid = await store.resolveWorker(gid, 'wx-1', '李明');
-      const answer = { ...ref, wid, name: '李明', lessonId: 'demo-002', questionCount: 2 };
+      const answer = { ...ref, wid, name: '李明', lessonId: 'demo-002', lessonHash: 'ab12ab12ab12ab12', questionCount: 2 };
       await store.recordAnswer({ ...answer, question: 0, choice: 'A', correct: true, at: 2000 });
       await store.recordAnswer({ ...answer, question: 0, choice: 'B', correct: false, at: 3000 }); // not the first: ignored
       await store.recordAnswer({ ...answer, question: 1, choice: 'C', correct: true, at: 70_000 }); // after the window

@@ -24,6 +24,8 @@ import { answerHint, codeRefusal, describeDay, describeDays, enrolHint, enrolUsa
 import { Router, type Middleware } from './router.ts';
 import { peopleNamed } from './people.ts';
 import { absence, expectedOn, isLeaveVerb, leaderAbsence, leaveLines } from '../engage/leave.ts';
+import { myMistakes } from '../engage/mistakes.ts';
+import { answerRepetition } from '../engage/repetition.ts';
 
 type Handler = (ctx: ChatContext) => Promise<void>;
 
@@ -114,6 +116,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     cancelAbsence: (ctx) => absence(ctx, true),
     remind: leaderOf('设置答题提醒', remindCommand),
     digest: leaderOf('设置班长日报', digestCommand),
+    mistakes: (ctx) => myMistakes(ctx),
   };
 
   const clean: Middleware<ChatContext> = async (ctx, next) => {
@@ -141,7 +144,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
   const answer: Middleware<ChatContext> = async (ctx, next) => {
     if (!ctx.msg.room || !looksLikeAnswer(ctx.text)) return next();
     const g = await ctx.group();
-    const ref = g && quizFor(g);
+    const ref = g && (await quizFor(ctx.deps.store, g));
     if (!ref) return next();
     const push = await ctx.deps.store.getPush(ref.gid, ref.day, ref.kind);
     // The quiz as it was sent: edits to the lesson file apply from the next push.
@@ -157,12 +160,17 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     await recordSheet(ctx.deps, g, ref, lesson, { wid, name: await ctx.senderName() }, sheet, ctx.msg.at);
   };
 
+  /** A letter in a private chat answers the worker's spaced repetition (engage/repetition.ts). */
+  const privateAnswer: Middleware<ChatContext> = async (ctx, next) => {
+    if (ctx.inRoom || !looksLikeAnswer(ctx.text) || !(await answerRepetition(ctx))) return next();
+  };
+
   /** Whatever is said to the bot (an @-mention, a private chat) and is neither command nor answer. */
   const addressed: Middleware<ChatContext> = async (ctx) => {
     if (ctx.mentioned || !ctx.inRoom) ctx.reply(shortHelp);
   };
 
-  return new Router<ChatContext>().use(clean, command, answer, addressed);
+  return new Router<ChatContext>().use(clean, command, answer, privateAnswer, addressed);
 }
 
 /**
@@ -187,9 +195,14 @@ export async function answerCard(deps: BotDeps, tap: CardAnswer): Promise<void> 
   await recordSheet(deps, g, target.ref, lesson, { wid, name }, sheet, tap.at);
 }
 
-/** Routes a group message to the quiz it answers: the day's lesson quiz (cards and reviews add more). */
-function quizFor(g: Group): QuizRef | undefined {
-  return g.current ? { gid: g.gid, day: g.current, kind: 'lesson' } : undefined;
+/**
+ * Routes a typed answer in the group to its latest open quiz: the day's review while it is open (it
+ * follows the lesson's close), else the day's lesson quiz (补学 after its close). Cards carry their quiz.
+ */
+async function quizFor(store: Store, g: Group): Promise<QuizRef | undefined> {
+  if (!g.current) return undefined;
+  const review = await store.getPush(g.gid, g.current, 'review');
+  return { gid: g.gid, day: g.current, kind: review?.status === 'sent' ? 'review' : 'lesson' };
 }
 
 /** Binds a group to an org node and moves its past figures there, so every level's totals stay right. */

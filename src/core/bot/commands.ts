@@ -26,6 +26,7 @@ export const commandWords = {
   cancelAbsence: ['销假'],
   remind: ['/remind', '提醒'],
   digest: ['/digest', '日报'],
+  mistakes: ['/mistakes', '我的错题'],
 } as const;
 
 export type CommandName = keyof typeof commandWords;
@@ -81,6 +82,7 @@ const shapes: Record<CommandName, (args: string[], v: CommandVocabulary) => bool
   cancelAbsence: (args) => !args.length,
   remind: (args) => args.length === 1 && /^(\d+\s*(分钟?|min)?|开|关|开启|关闭|on|off)$/i.test(args[0]),
   digest: (args) => args.length === 1 && /^(开|关|开启|关闭|on|off)$/i.test(args[0]),
+  mistakes: (args) => !args.length,
 };
 
 const noVocabulary: CommandVocabulary = { isCourse: () => false, isOrgNode: () => false };

@@ -216,7 +216,8 @@ export class Daily {
       // point here repeats these steps on the next tick, and the outbox takes the summary only once.
       await this.queueSummary(g, closed.push);
       await this.runHooks('afterClose', (h) => h.afterClose?.(g, closed.push));
-      await store.syncRollup(ref.gid, ref.day, this.d.org.teamPaths(g.team));
+      // A review counts toward points, never toward the daily participation figures.
+      if (ref.kind === 'lesson') await store.syncRollup(ref.gid, ref.day, this.d.org.teamPaths(g.team));
       await store.forgetQuiz(ref);
       if (closed.closedNow) this.d.log.info({ gid: ref.gid, day: ref.day, answered: closed.push.answered, expected: closed.push.expected, correct: closed.push.correct }, 'quiz closed');
     }
@@ -226,7 +227,7 @@ export class Daily {
     const { store } = this.d;
     const lesson = await store.snapshot(push.lessonHash);
     if (!lesson) return;
-    const [firstCorrect, answerers] = await Promise.all([store.firstCorrect(push.gid, push.day, 3), store.members(push.gid)]);
+    const [firstCorrect, answerers] = await Promise.all([store.firstCorrect(push.gid, push.day, 3, push.kind), push.kind === 'lesson' ? store.members(push.gid) : []]);
     const streaks = answerers
       .filter((m) => m.lastSeq === push.seq)
       .sort((a, b) => b.streak - a.streak || a.wid - b.wid)
@@ -234,7 +235,7 @@ export class Daily {
       .map((m) => ({ name: m.name, streak: m.streak }));
     // The end of a round and the hooks' lines (badges) ride on the summary: one message, not two.
     const extra = (await this.runHooks('summaryLines', (h) => h.summaryLines?.(g, push))).flat();
-    const parts = [renderSummary(lesson, { push, firstCorrect, streaks, viaPage: !!this.d.answerLink }), ...extra, push.completesRound ? renderRoundDone(this.d.library(), g) : ''];
+    const parts = [renderSummary(lesson, { push, firstCorrect, streaks, viaPage: !!this.d.answerLink, review: push.kind === 'review' }), ...extra, push.completesRound ? renderRoundDone(this.d.library(), g) : ''];
     await this.d.outbox.notify(`summary:${refKey(push)}`, roomTarget(g), parts.filter(Boolean).join('\n\n'));
   }
 }

@@ -33,6 +33,8 @@ export const helpText = [
   '答题：课后直接在群里回复，如 “B”、“1B 2C”、“答案：AC”，以第一次回复为准。',
   '我的 — 查看积分、连续学习次数、本月参与和排名（群里或私聊都可以）',
   '请假 3 — 接下来 3 个学习日请假，或 请假 12-08..12-10；事由写在后面，只有班长看得到；销假 — 取消（群里或私聊都可以）',
+  '我的错题 — 私聊发送，查看自己近 30 天答错的题和解析（不在群里列出）',
+  '周复习：每周最后一个上课日小测揭晓后，再做本群近四周错得最多的 3 道题；答错的题 3 天和 10 天后私聊再问一次，回复字母作答。',
   '班长/群主：',
   '报名 时间 — 学综合课程（各门课轮流、节日的课按日子），如：报名 07:50',
   '报名 课程 时间 — 指定课程或计划，如：报名 safety 07:50 或 报名 安全生产 07:50',
@@ -45,7 +47,7 @@ export const helpText = [
   '班长 请假 @名字 3 — 替工友请假（取消：班长 请假 @名字 取消）',
   '提醒 30 · 提醒 关 · 提醒 开 — 答题截止前 30 分钟在群里提醒还有几人没作答（不点名），名单私聊发给班长',
   '日报 开 · 日报 关 — 每课答题结束后私聊发给班长：参与情况、未作答和补学的人、错得最多的选项',
-  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /absence /remind /digest /help',
+  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /absence /remind /digest /mistakes /help',
 ].join('\n');
 
 /** The polite no for someone who is not the owner or a leader; it names what they tried, not "设置" for a read. */
@@ -86,7 +88,12 @@ export interface SummaryFigures {
   streaks: { name: string; streak: number }[];
   /** Answers come through the answer page's link (a channel that hears nothing), not replies in the group. */
   viaPage?: boolean;
+  /** The weekly review: no 补学 after it, and its figures are apart from the daily ones. */
+  review?: boolean;
 }
+
+/** "A. 安全帽；C. 防护眼镜": a question's right options with their texts. */
+export const rightAnswer = (q: Question): string => [...q.answer].map((l) => `${l}. ${q.options[l.charCodeAt(0) - 65]}`).join('；');
 
 /** The one message posted when a quiz closes: answers, explanations, participation, recognition. */
 export function renderSummary(lesson: Pick<LessonSnapshot, 'title' | 'quiz'>, f: SummaryFigures): string {
@@ -95,15 +102,15 @@ export function renderSummary(lesson: Pick<LessonSnapshot, 'title' | 'quiz'>, f:
   const lines = [`【小测揭晓】《${lesson.title}》`];
   lesson.quiz.forEach((q, i) => {
     const letters = [...q.answer];
-    const shown = letters.map((l) => `${l}. ${q.options[l.charCodeAt(0) - 65]}`).join('；');
-    lines.push('', `${lesson.quiz.length > 1 ? `${i + 1}. ` : ''}正确答案：${shown}${letters.length > 1 ? '（多选）' : ''}`, `解析：${q.explain.trim()}`);
+    lines.push('', `${lesson.quiz.length > 1 ? `${i + 1}. ` : ''}正确答案：${rightAnswer(q)}${letters.length > 1 ? '（多选）' : ''}`, `解析：${q.explain.trim()}`);
   });
   const leave = push.leave ? `，请假 ${push.leave} 人不计` : '';
   lines.push('', `参与：${push.answered}/${expected} 人（${percent(push.answered, expected)}${sourceNote(push.expectedSource)}${leave}），全部答对 ${push.correct} 人。`);
   if (f.firstCorrect.length) lines.push(`👏 最先全对：${f.firstCorrect.join('、')}`);
   const long = f.streaks.filter((s) => s.streak >= 3);
   if (long.length) lines.push(`🔥 连续学习：${long.map((s) => `${s.name} ${s.streak} 次`).join('、')}`);
-  lines.push(f.viaPage ? '没赶上的同事，下一课推送前点开小测的答题链接提交，仍记为补学。' : '没赶上的同事，下一课推送前回复答案仍记为补学。');
+  if (f.review) lines.push('周复习的积分已计入，不计入每日参与率。');
+  else lines.push(f.viaPage ? '没赶上的同事，下一课推送前点开小测的答题链接提交，仍记为补学。' : '没赶上的同事，下一课推送前回复答案仍记为补学。');
   return lines.join('\n');
 }
 

@@ -56,7 +56,7 @@ function quizText(quiz: Question[], info: PushInfo): string[] {
   return [header, ...questions.map(({ q, i }) => questionBlock(q, i, quiz.length))];
 }
 
-function questionBlock(q: Question, i: number, count: number): string {
+export function questionBlock(q: Question, i: number, count: number): string {
   // Many lesson authors already write "（多选）" in the question; say it once.
   const multi = q.answer.length > 1 && !q.question.includes('多选') ? '（多选）' : '';
   return [`${count > 1 ? `${i + 1}. ` : ''}${q.question}${multi}`, ...q.options.map((o, j) => `${optionLetter(j)}. ${o}`)].join('\n');

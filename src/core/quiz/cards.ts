@@ -10,7 +10,7 @@ export function cardTaskId(ref: QuizRef, question: number): string {
   return `q_${ref.gid}_${ref.day}_${ref.kind}_${question}`;
 }
 
-const taskIdPattern = /^q_(\d+)_(\d{4}-\d{2}-\d{2})_(lesson)_(\d+)$/;
+const taskIdPattern = /^q_(\d+)_(\d{4}-\d{2}-\d{2})_(lesson|review)_(\d+)$/;
 
 /** The quiz and question a card's task id points to; undefined for anything that is not one of ours. */
 export function parseCardTaskId(taskId: string): { ref: QuizRef; question: number } | undefined {

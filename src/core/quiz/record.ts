@@ -26,7 +26,7 @@ export async function recordSheet(
   for (const [question, choice] of sheet.entries()) {
     if (choice === undefined) continue;
     const outcome = await d.store.recordAnswer({
-      ...ref, wid: worker.wid, name: worker.name, lessonId: lesson.id, question, choice,
+      ...ref, wid: worker.wid, name: worker.name, lessonId: lesson.id, lessonHash: lesson.hash, question, choice,
       correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at,
     });
     if (outcome.kind !== 'recorded') continue;

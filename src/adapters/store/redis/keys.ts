@@ -10,7 +10,7 @@
 export type Keys = ReturnType<typeof keyBuilder>;
 
 /** A quiz is (group, day, kind): the day's lesson quiz now; reviews and private repetition later. */
-export const quizKinds = ['lesson'] as const;
+export const quizKinds = ['lesson', 'review'] as const;
 export type QuizKind = (typeof quizKinds)[number];
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
@@ -30,6 +30,11 @@ function kindPart(kind: string): QuizKind {
   return kind as QuizKind;
 }
 
+function weekPart(week: string): string {
+  if (!/^\d{4}-W\d{2}$/.test(week)) throw new Error(`not an ISO week: ${week}`);
+  return week;
+}
+
 function hashPart(hash: string): string {
   if (!/^[0-9a-f]{16,64}$/.test(hash)) throw new Error(`not a content hash: ${hash}`);
   return hash;
@@ -39,11 +44,6 @@ function hashPart(hash: string): string {
 const safePart = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
 
 export const isToken = (token: string): boolean => /^[A-Za-z0-9_-]{32,64}$/.test(token);
-
-function weekPart(week: string): string {
-  if (!/^\d{4}-W\d{2}$/.test(week)) throw new Error(`not an ISO week: ${week}`);
-  return week;
-}
 
 function codePart(code: string): string {
   if (!/^\d{6}$/.test(code)) throw new Error('not an enrolment code');
@@ -144,6 +144,19 @@ export function keyBuilder(prefix: string) {
     reportsSent: (week: string) => k('reports', weekPart(week)),
     /** The day's drop-alert check, taken by one instance. */
     alertsChecked: (day: string) => k('alerts', 'checked', dayPart(day)),
+    // --- 错题本 and spaced repetition ---
+    /** A group's wrong first answers to lesson questions in one ISO week: sorted set "<snapshot hash>:<question>" -> count. */
+    missed: (gid: number, week: string) => g(gid, 'missed', weekPart(week)),
+    /** A group's weekly reviews: sorted set day -> 0. */
+    reviewDays: (gid: number) => g(gid, 'reviews'),
+    /** A worker's recent wrong answers (我的错题): sorted set JSON record -> time of the answer. */
+    mistakes: (wid: number) => k(`{w:${idPart(wid)}}`, 'mistakes'),
+    /** A worker's questions to ask again privately: sorted set "<gid>|<hash>|<question>|<day missed>" -> due (epoch day). */
+    repeats: (wid: number) => k(`{w:${idPart(wid)}}`, 'repeats'),
+    /** The repetition a worker was last asked and has not answered yet. */
+    repeatAsked: (wid: number) => k(`{w:${idPart(wid)}}`, 'asked'),
+    /** Workers with a repetition due: sorted set wid -> the earliest day (epoch day) one may be sent. */
+    repeatsDue: k('repeats', 'due'),
 
     // --- answer page ---
     /** The quiz an answer-page link opens, by the link's random token (base64url, checked). */

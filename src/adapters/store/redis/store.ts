@@ -1,6 +1,9 @@
 import type { LessonSnapshot } from '../../../core/lessons/snapshot.ts';
 import type { OutMessage } from '../../../core/messages.ts';
-import type { AnswerInput, AnswerOutcome, Group, MemberStats, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Store } from '../../../core/ports.ts';
+import type { AnswerInput, AnswerOutcome, Group, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
+import { repeatAfterDays } from '../../../core/engage/repetition.ts';
+import { isoWeek } from '../../../core/stats.ts';
+import { dayOfEpoch, epochDay } from '../../../core/time.ts';
 import type { Target } from '../../../core/send/queue.ts';
 import { keyBuilder, parsePushMember, pushMember, type Keys } from './keys.ts';
 import type { ScriptedRedis } from './scripts.ts';
@@ -293,8 +296,8 @@ export class RedisStore implements Store {
     await this.redis.zrem(this.keys.openQuizzes, pushMember(ref.gid, ref.day, ref.kind));
   }
 
-  async firstCorrect(gid: number, day: string, limit: number): Promise<string[]> {
-    const wids = await this.redis.zrange(this.keys.allCorrect(gid, day), 0, limit - 1);
+  async firstCorrect(gid: number, day: string, limit: number, kind: QuizKind = 'lesson'): Promise<string[]> {
+    const wids = await this.redis.zrange(this.keys.allCorrect(gid, day, kind), 0, limit - 1);
     return this.workerNames(wids.map(Number));
   }
 
@@ -308,12 +311,14 @@ export class RedisStore implements Store {
     const record = JSON.stringify([a.wid, a.question, a.choice, a.correct ? 1 : 0, a.at]);
     const r = (await this.redis.record_answer(
       k.push(a.gid, a.day, a.kind), k.firsts(a.gid, a.day, a.kind), k.onTime(a.gid, a.day, a.kind), k.allCorrect(a.gid, a.day, a.kind),
-      k.lateSet(a.gid, a.day, a.kind), k.answers(a.gid, a.day, a.kind), k.member(a.gid, a.wid), k.points(a.gid),
+      k.lateSet(a.gid, a.day, a.kind), k.answers(a.gid, a.day, a.kind), k.member(a.gid, a.wid), k.points(a.gid), k.missed(a.gid, isoWeek(a.day).week),
       a.wid, a.question, a.choice, a.correct ? '1' : '0', a.at, a.questionCount, p.correct, p.answered, p.late, record, a.name,
+      `${a.lessonHash}:${a.question}`, missedKeptSeconds,
     )) as number[];
     if (r[0] !== 1) return { kind: 'duplicate' };
     // A global index, so written apart from the group's slot; idempotent.
     await this.redis.sadd(k.workerGroups(a.wid), a.gid);
+    if (!a.correct) await this.noteMistake(a);
     return { kind: 'recorded', onTime: r[1] === 1, points: r[2], streak: r[3] };
   }
 
@@ -343,6 +348,77 @@ export class RedisStore implements Store {
   async markHinted(ref: QuizRef, wid: number): Promise<boolean> {
     // SADD is atomic on its own: the one caller that adds the worker gets 1.
     return (await this.redis.sadd(this.keys.hinted(ref.gid, ref.day, ref.kind), wid)) === 1;
+  }
+
+  /** A wrong first answer goes to the worker's 我的错题 and is scheduled to be asked again privately. */
+  private async noteMistake(a: AnswerInput): Promise<void> {
+    const k = this.keys;
+    const record = JSON.stringify([a.gid, a.day, a.kind, a.lessonHash, a.question, a.choice]);
+    const missed = epochDay(a.day);
+    const prefix = `${a.gid}|${a.lessonHash}|${a.question}|`;
+    const due = missed + repeatAfterDays[0];
+    const added = Number(await this.redis.note_mistake(k.mistakes(a.wid), k.repeats(a.wid), record, a.at, a.at - mistakesKeptMs, mistakesKept, `${prefix}${missed}`, due, prefix));
+    // LT: a worker already due earlier stays due then.
+    if (added) await this.redis.zadd(k.repeatsDue, 'LT', due, a.wid);
+  }
+
+  async mistakes(wid: number, since: number, limit: number): Promise<Mistake[]> {
+    const rows = await this.redis.zrevrangebyscore(this.keys.mistakes(wid), '+inf', since, 'WITHSCORES', 'LIMIT', 0, limit);
+    const out: Mistake[] = [];
+    for (let i = 0; i < rows.length; i += 2) {
+      const [gid, day, kind, hash, question, choice] = JSON.parse(rows[i]) as [number, string, QuizKind, string, number, string];
+      out.push({ gid, day, kind, hash, question, choice, at: Number(rows[i + 1]) });
+    }
+    return out;
+  }
+
+  async missedQuestions(gid: number, weeks: string[]): Promise<MissedQuestion[]> {
+    const counts = new Map<string, number>();
+    for (const week of weeks) {
+      const rows = await this.redis.zrange(this.keys.missed(gid, week), 0, -1, 'WITHSCORES');
+      for (let i = 0; i < rows.length; i += 2) counts.set(rows[i], (counts.get(rows[i]) ?? 0) + Number(rows[i + 1]));
+    }
+    return [...counts]
+      .map(([m, wrong]) => ({ hash: m.slice(0, m.lastIndexOf(':')), question: Number(m.slice(m.lastIndexOf(':') + 1)), wrong }))
+      .sort((a, b) => b.wrong - a.wrong || a.hash.localeCompare(b.hash) || a.question - b.question);
+  }
+
+  async openReview(ref: QuizRef, snapshot: LessonSnapshot, now: number, closesAt: number): Promise<boolean> {
+    const k = this.keys;
+    await this.saveSnapshot(snapshot);
+    // Indexed first, as openQuiz does: a review whose hash was never written is forgotten at its close.
+    await this.redis.zadd(k.openQuizzes, closesAt, pushMember(ref.gid, ref.day, ref.kind));
+    return Number(await this.redis.open_review(k.push(ref.gid, ref.day, ref.kind), k.reviewDays(ref.gid), ref.day, snapshot.id, snapshot.hash, now, closesAt)) === 1;
+  }
+
+  async reviewsBetween(gid: number, fromDay: string, toDay: string): Promise<Push[]> {
+    const days = (await this.redis.zrange(this.keys.reviewDays(gid), 0, -1)).filter((d) => d >= fromDay && d <= toDay);
+    const pushes = await Promise.all(days.map((d) => this.getPush(gid, d, 'review')));
+    return pushes.filter((p): p is Push => !!p);
+  }
+
+  async repetitionsDue(epochDayNow: number, limit: number): Promise<number[]> {
+    return (await this.redis.zrangebyscore(this.keys.repeatsDue, '-inf', epochDayNow, 'LIMIT', 0, limit)).map(Number);
+  }
+
+  async takeRepetition(wid: number, today: number): Promise<Repetition | undefined> {
+    const k = this.keys;
+    const [member, next] = (await this.redis.take_repetition(k.repeats(wid), k.repeatAsked(wid), today, repeatAfterDays[1])) as [string, number];
+    // At most one a day: the worker is due again tomorrow at the earliest.
+    if (Number(next) < 0) await this.redis.zrem(k.repeatsDue, wid);
+    else await this.redis.zadd(k.repeatsDue, Math.max(Number(next), today + 1), wid);
+    return member ? parseRepetition(member) : undefined;
+  }
+
+  async askedRepetition(wid: number): Promise<Repetition | undefined> {
+    const member = await this.redis.get(this.keys.repeatAsked(wid));
+    return member ? parseRepetition(member) : undefined;
+  }
+
+  async settleRepetition(wid: number, r: Repetition, correct: boolean): Promise<boolean> {
+    const k = this.keys;
+    const member = `${r.gid}|${r.hash}|${r.question}|${epochDay(r.missed)}`;
+    return Number(await this.redis.settle_repetition(k.repeatAsked(wid), k.repeats(wid), member, correct ? '1' : '0')) === 1;
   }
 
   private readonly nodeIds = new Map<string, Promise<number>>();
@@ -398,8 +474,8 @@ export class RedisStore implements Store {
     });
   }
 
-  async firstAnswers(gid: number, day: string): Promise<Record<string, string>> {
-    return this.redis.hgetall(this.keys.firsts(gid, day));
+  async firstAnswers(gid: number, day: string, kind: QuizKind = 'lesson'): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.firsts(gid, day, kind));
   }
 
   async workerNames(wids: number[]): Promise<string[]> {
@@ -424,6 +500,17 @@ export class RedisStore implements Store {
     if (score === null) return { rank: of + 1, of };
     return { rank: (await this.redis.zcount(key, `(${score}`, '+inf')) + 1, of };
   }
+}
+
+/** The review reads four ISO weeks back; a week's missed questions are kept a little longer. */
+const missedKeptSeconds = 35 * 86_400;
+/** 我的错题 lists the last 30 days; at most this many are kept per worker. */
+const mistakesKeptMs = 30 * 86_400_000;
+const mistakesKept = 50;
+
+function parseRepetition(member: string): Repetition {
+  const [gid, hash, question, missed] = member.split('|');
+  return { gid: Number(gid), hash, question: Number(question), missed: dayOfEpoch(Number(missed)) };
 }
 
 function toPush(ref: QuizRef, h: Record<string, string>): Push {

@@ -12,6 +12,7 @@
 --         [wid, question, choice, correct 1/0, arrival ms, onTime 1/0], compact because there are millions
 -- KEYS[7] member hash (this worker in this group)
 -- KEYS[8] group points leaderboard: sorted set wid -> points
+-- KEYS[9] group's missed questions of the push day's ISO week: sorted set "<hash>:<question>" -> wrong answers
 -- ARGV[1] wid
 -- ARGV[2] question index (0-based)
 -- ARGV[3] choice letters
@@ -23,6 +24,10 @@
 -- ARGV[9] points for late
 -- ARGV[10] answer record JSON without onTime (added here)
 -- ARGV[11] worker display name
+-- ARGV[12] "<snapshot hash>:<question>", counted in KEYS[9] when the answer is wrong
+-- ARGV[13] seconds KEYS[9] is kept (the review reads four weeks back)
+-- A review quiz (push field review = 1) earns points but leaves the member's lesson counts, streak and
+-- missed questions alone: it is not a lesson.
 local status = redis.call('HGET', KEYS[1], 'status')
 if status ~= 'sending' and status ~= 'sent' and status ~= 'closed' then return {-1} end
 local now = tonumber(ARGV[5])
@@ -33,6 +38,11 @@ local flag = onTime and '1' or '0'
 if redis.call('HSETNX', KEYS[2], ARGV[1] .. ':' .. ARGV[2], ARGV[3] .. '|' .. ARGV[4] .. '|' .. flag) == 0 then
   return {0}
 end
+local review = redis.call('HGET', KEYS[1], 'review') == '1'
+if ARGV[4] ~= '1' and not review then
+  redis.call('ZINCRBY', KEYS[9], 1, ARGV[12])
+  redis.call('EXPIRE', KEYS[9], tonumber(ARGV[13]))
+end
 local record = cjson.decode(ARGV[10])
 record[#record + 1] = onTime and 1 or 0
 redis.call('RPUSH', KEYS[6], cjson.encode(record))
@@ -42,7 +52,7 @@ if onTime then
   points = (ARGV[4] == '1') and tonumber(ARGV[7]) or tonumber(ARGV[8])
   if redis.call('SADD', KEYS[3], ARGV[1]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'answered', 1)
-    redis.call('HINCRBY', KEYS[7], 'answered', 1)
+    if not review then redis.call('HINCRBY', KEYS[7], 'answered', 1) end
   end
   local all = true
   for i = 0, tonumber(ARGV[6]) - 1 do
@@ -51,13 +61,13 @@ if onTime then
   end
   if all and redis.call('ZADD', KEYS[4], 'NX', now, ARGV[1]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'correct', 1)
-    redis.call('HINCRBY', KEYS[7], 'correct', 1)
+    if not review then redis.call('HINCRBY', KEYS[7], 'correct', 1) end
   end
 else
   points = tonumber(ARGV[9])
   if redis.call('SADD', KEYS[5], ARGV[1]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'late', 1)
-    redis.call('HINCRBY', KEYS[7], 'late', 1)
+    if not review then redis.call('HINCRBY', KEYS[7], 'late', 1) end
   end
 end
 
@@ -65,7 +75,7 @@ end
 local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
 local lastSeq = tonumber(redis.call('HGET', KEYS[7], 'lastSeq') or '0')
 local streak = tonumber(redis.call('HGET', KEYS[7], 'streak') or '0')
-if lastSeq ~= seq then
+if lastSeq ~= seq and not review then
   if lastSeq == seq - 1 then streak = streak + 1 else streak = 1 end
   redis.call('HSET', KEYS[7], 'lastSeq', seq, 'streak', streak)
   if streak > tonumber(redis.call('HGET', KEYS[7], 'bestStreak') or '0') then
