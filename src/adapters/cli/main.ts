@@ -8,6 +8,7 @@ import { teamCommand } from './team.ts';
 import { rosterCommand } from './roster.ts';
 import { officerCommand } from './officers.ts';
 import { dashboardCommand } from './dashboard.ts';
+import { capacityCommand } from './capacity.ts';
 
 const program = new Command('banqian')
   .description('班前十分钟：把每日班前课和小测推送到班组微信群')
@@ -22,6 +23,7 @@ program.addCommand(teamCommand());
 program.addCommand(rosterCommand());
 program.addCommand(officerCommand());
 program.addCommand(dashboardCommand());
+program.addCommand(capacityCommand());
 
 try {
   await program.parseAsync(process.argv);
