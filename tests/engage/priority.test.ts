@@ -91,7 +91,7 @@ describe('the engagement loop never pushes a lesson past its time', () => {
     // A worker's question mid-wave is answered at once, ahead of the lessons still waiting.
     const reply = window.find((s) => s.room === '班组7' && s.at >= askedAt && s.text.includes('使用说明'));
     expect(reply).toBeDefined();
-    expect(reply.at - askedAt).toBeLessThan(20_000);
-    expect(reply.at).toBeLessThan(Math.max(...starts));
+    expect(reply!.at - askedAt).toBeLessThan(20_000);
+    expect(reply!.at).toBeLessThan(Math.max(...starts));
   }, 120_000);
 });
