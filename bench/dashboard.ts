@@ -6,18 +6,14 @@
  *   npm run bench                       # full size (several minutes)
  *   BENCH_TEAMS=200 BENCH_DAYS=30 npm run bench   # a quick look
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { buildApp } from '../src/adapters/web/app.ts';
-import { startRedisServer } from '../src/adapters/store/redis/server.ts';
 import { RedisSessions } from '../src/adapters/web/sessions.ts';
-import { openStats } from '../src/app/stats.ts';
-import { loadConfig } from '../src/config/config.ts';
 import { hashPassword } from '../src/config/officers.ts';
 import { loadLibrary } from '../src/core/lessons/load.ts';
 import { addDays, instantOf } from '../src/core/time.ts';
-import { seedTeams, writeOrg } from './seed.ts';
+import { openBench, seedTeams } from './seed.ts';
 
 const teams = Number(process.env.BENCH_TEAMS ?? 2000);
 const workersPerTeam = Number(process.env.BENCH_WORKERS ?? 30);
@@ -26,15 +22,7 @@ const requests = Number(process.env.BENCH_REQUESTS ?? 200);
 const firstDay = '2026-09-01';
 const tz = 'Asia/Shanghai';
 
-const dir = mkdtempSync(join(tmpdir(), 'banqian-bench-'));
-const server = process.env.REDIS_URL ? { url: process.env.REDIS_URL, stop: async () => {} } : await startRedisServer({ dir, aof: false });
-
-const orgFile = join(dir, 'org.yaml');
-writeOrg(orgFile, teams);
-
-const config = loadConfig('/nonexistent', {});
-config.orgFile = orgFile;
-const { stats, store, close } = openStats(config, server.url, 'bench');
+const { stats, store, close } = await openBench(teams, 'bench');
 const track = loadLibrary('lessons').library.track('safety')!;
 const concurrency = 32;
 const started = Date.now();
@@ -101,6 +89,4 @@ a team reads its own ≤ ${days} push hashes; the stats API adds one hash of fir
 writeFileSync('bench/results.md', report);
 console.log(report);
 await app.close();
-close();
-await server.stop();
-rmSync(dir, { recursive: true, force: true });
+await close();

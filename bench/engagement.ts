@@ -8,14 +8,10 @@
  *   npm run bench:engagement                      # 1,000 groups × 20 workers × 28 days
  *   BENCH_TEAMS=100 npm run bench:engagement      # a quick look
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { wechatyCaps } from '../src/adapters/chat/wechaty/caps.ts';
-import { startRedisServer } from '../src/adapters/store/redis/server.ts';
 import type { RedisStore } from '../src/adapters/store/redis/store.ts';
-import { openStats } from '../src/app/stats.ts';
-import { loadConfig } from '../src/config/config.ts';
 import type { BotDeps } from '../src/core/bot/deps.ts';
 import { Outbox } from '../src/core/bot/outbox.ts';
 import { capacityOf } from '../src/core/engage/budget.ts';
@@ -26,7 +22,7 @@ import { loadLibrary } from '../src/core/lessons/load.ts';
 import type { Group } from '../src/core/ports.ts';
 import { SendQueue, secondsPerBatch, type Priority } from '../src/core/send/queue.ts';
 import { addDays, instantOf, isoWeekday } from '../src/core/time.ts';
-import { seedTeams, writeOrg } from './seed.ts';
+import { openBench, seedTeams } from './seed.ts';
 
 const teams = Number(process.env.BENCH_TEAMS ?? 1000);
 const workers = Number(process.env.BENCH_WORKERS ?? 20);
@@ -99,13 +95,7 @@ const loops: Loop[] = [
   { feature: 'dropAlerts', label: '掉队提醒 drop alerts', privates: () => 0, privatesWhy: 'once per episode, rare', data: 'an alert episode per group' },
 ];
 
-const dir = mkdtempSync(join(tmpdir(), 'banqian-bench-'));
-const server = process.env.REDIS_URL ? { url: process.env.REDIS_URL, stop: async () => {} } : await startRedisServer({ dir, aof: false });
-const orgFile = join(dir, 'org.yaml');
-writeOrg(orgFile, teams);
-const config = loadConfig('/nonexistent', {});
-config.orgFile = orgFile;
-const { stats, store, close } = openStats(config, server.url, `bench-engage-${Date.now()}`);
+const { stats, store, config, close } = await openBench(teams, 'bench-engage');
 const { redis, keys } = store;
 
 const used = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
@@ -241,6 +231,4 @@ for the groups enrolled.
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/engagement.md', report);
 console.log(report);
-close();
-await server.stop();
-rmSync(dir, { recursive: true, force: true });
+await close();

@@ -2,8 +2,13 @@
  * Seeds teams with answers through the bot's own write path (claim, send, answer scripts, close, rollup),
  * for the benchmarks: one district → enterprises → workshops of 10 teams.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { startRedisServer } from '../src/adapters/store/redis/server.ts';
+import { openStats } from '../src/app/stats.ts';
+import { loadConfig } from '../src/config/config.ts';
 import type { RedisStore } from '../src/adapters/store/redis/store.ts';
 import type { Lesson, Track } from '../src/core/lessons/types.ts';
 import { snapshotOf } from '../src/core/lessons/snapshot.ts';
@@ -16,7 +21,7 @@ const perWorkshop = 10;
 const leaf = (t: number) => `第${Math.floor(t / perWorkshop / 10) + 1}公司/第${Math.floor(t / perWorkshop) + 1}车间/第${t + 1}班组`;
 
 /** Writes the org tree for `teams` teams (2,000 → 20 enterprises × 10 workshops × 10 teams). */
-export function writeOrg(file: string, teams: number): void {
+function writeOrg(file: string, teams: number): void {
   const workshops = Math.ceil(teams / perWorkshop);
   const enterprises = Math.ceil(workshops / 10);
   writeFileSync(
@@ -32,6 +37,25 @@ export function writeOrg(file: string, teams: number): void {
       })),
     }),
   );
+}
+
+/**
+ * A private redis-server (or REDIS_URL) and the default settings with an org tree of `teams` teams; the store
+ * and figures under `prefix`. `close` stops and removes all of it.
+ */
+export async function openBench(teams: number, prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'banqian-bench-'));
+  const server = process.env.REDIS_URL ? { url: process.env.REDIS_URL, stop: async () => {} } : await startRedisServer({ dir, aof: false });
+  const config = loadConfig('/nonexistent', {});
+  config.orgFile = join(dir, 'org.yaml');
+  writeOrg(config.orgFile, teams);
+  const opened = openStats(config, server.url, prefix);
+  const close = async () => {
+    opened.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { ...opened, config, close };
 }
 
 export interface Seed {
