@@ -39,10 +39,9 @@ export function capacityOf(groups: number, lessonMessages: number, dailyCap: num
 /** The capacity report, in Chinese, as `banqian capacity` prints it. */
 export function renderCapacity(c: Capacity, pace: Pace): string {
   const [gapMin, gapMax] = pace.roomGapSeconds;
-  const perGroup = pace.per === 'group' ? '（每个群各自计：每群一个机器人 key）' : '（整个账号合计）';
   const total = c.messages.lessons + c.messages.summaries + c.messages.engagement;
   return [
-    `发送速率：每分钟 ${pace.perMinute} 条${perGroup}，换群时停 ${gapMin}–${gapMax} 秒。`,
+    `发送速率：每个账号每分钟 ${pace.perMinute} 条，换群时停 ${gapMin}–${gapMax} 秒。`,
     `按 ${c.groups} 个群同一时间推送、每节课 ${c.lessonMessages} 条消息计：`,
     `- 早上的课：${c.messages.lessons} 条，约 ${c.minutes.lessons} 分钟；${
       c.late ? `超过最长提前量 ${maxLeadMs / 60_000} 分钟，最后一些群的课会迟到：请增加机器人账号或错开推送时间。` : '提前这么久开始发送，每个群准时收到。'
