@@ -9,6 +9,7 @@ import { rosterCommand } from './roster.ts';
 import { officerCommand } from './officers.ts';
 import { reportCommand } from './report.ts';
 import { dashboardCommand } from './dashboard.ts';
+import { capacityCommand } from './capacity.ts';
 
 const program = new Command('banqian')
   .description('班前十分钟：把每日班前课和小测推送到班组微信群')
@@ -24,6 +25,7 @@ program.addCommand(rosterCommand());
 program.addCommand(officerCommand());
 program.addCommand(dashboardCommand());
 program.addCommand(reportCommand());
+program.addCommand(capacityCommand());
 
 try {
   await program.parseAsync(process.argv);

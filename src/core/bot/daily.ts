@@ -14,7 +14,7 @@ import type { BotDeps } from './deps.ts';
 import { renderAck, renderMissed, renderRoundDone, renderSummary } from './texts.ts';
 
 /** A crowded minute never starts its wave more than this early. */
-const maxLeadMs = 45 * minuteMs;
+export const maxLeadMs = 45 * minuteMs;
 /** An instance that has not ticked for this long is dead; its unsent claims are taken over. */
 const deadAfterMs = 3 * minuteMs;
 

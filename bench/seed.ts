@@ -1,0 +1,134 @@
+/**
+ * Seeds teams with answers through the bot's own write path (claim, send, answer scripts, close, rollup),
+ * for the benchmarks: one district → enterprises → workshops of 10 teams.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { startRedisServer } from '../src/adapters/store/redis/server.ts';
+import { openStats } from '../src/app/stats.ts';
+import { loadConfig } from '../src/config/config.ts';
+import type { RedisStore } from '../src/adapters/store/redis/store.ts';
+import type { Lesson, Track } from '../src/core/lessons/types.ts';
+import { snapshotOf } from '../src/core/lessons/snapshot.ts';
+import { text } from '../src/core/messages.ts';
+import type { OrgTree } from '../src/core/org.ts';
+import type { Group } from '../src/core/ports.ts';
+import { addDays, instantOf, minuteMs } from '../src/core/time.ts';
+
+const perWorkshop = 10;
+const leaf = (t: number) => `第${Math.floor(t / perWorkshop / 10) + 1}公司/第${Math.floor(t / perWorkshop) + 1}车间/第${t + 1}班组`;
+
+/** Writes the org tree for `teams` teams (2,000 → 20 enterprises × 10 workshops × 10 teams). */
+function writeOrg(file: string, teams: number): void {
+  const workshops = Math.ceil(teams / perWorkshop);
+  const enterprises = Math.ceil(workshops / 10);
+  writeFileSync(
+    file,
+    stringify({
+      name: '区总工会',
+      children: Array.from({ length: enterprises }, (_, e) => ({
+        name: `第${e + 1}公司`,
+        children: Array.from({ length: Math.min(10, workshops - e * 10) }, (_, w) => ({
+          name: `第${e * 10 + w + 1}车间`,
+          children: Array.from({ length: Math.min(perWorkshop, teams - (e * 10 + w) * perWorkshop) }, (_, t) => ({ name: `第${(e * 10 + w) * perWorkshop + t + 1}班组` })),
+        })),
+      })),
+    }),
+  );
+}
+
+/**
+ * A private redis-server (or REDIS_URL) and the default settings with an org tree of `teams` teams; the store
+ * and figures under `prefix`. `close` stops and removes all of it.
+ */
+export async function openBench(teams: number, prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'banqian-bench-'));
+  const server = process.env.REDIS_URL ? { url: process.env.REDIS_URL, stop: async () => {} } : await startRedisServer({ dir, aof: false });
+  const config = loadConfig('/nonexistent', {});
+  config.orgFile = join(dir, 'org.yaml');
+  writeOrg(config.orgFile, teams);
+  const opened = openStats(config, server.url, prefix);
+  const close = async () => {
+    opened.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { ...opened, config, close };
+}
+
+export interface Seed {
+  store: RedisStore;
+  org: OrgTree;
+  track: Track;
+  lessons: Lesson[];
+  workers: number;
+  /** Lesson days, consecutive from firstDay. */
+  days: number;
+  firstDay: string;
+  timezone: string;
+}
+
+/** One team's whole history, through the same store calls the bot makes; the answers written. */
+async function seedTeam(s: Seed, t: number, wids: number[]): Promise<number> {
+  const { store } = s;
+  const gid = await store.resolveGroup(`${t}@chatroom`, `班组${t + 1}`, `班长${t + 1}`);
+  const group: Group = {
+    gid, roomId: `${t}@chatroom`, topic: `班组${t + 1}`, track: s.track.id, time: '07:50', days: [1, 2, 3, 4, 5, 6, 7], windowMinutes: 120,
+    status: 'active', cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: `区总工会/${leaf(t)}`,
+  };
+  await store.saveGroup(group);
+  let answers = 0;
+  for (let d = 0; d < s.days; d++) {
+    const day = addDays(s.firstDay, d);
+    const lesson = s.lessons[d % s.lessons.length];
+    const sentAt = instantOf(day, '07:50', s.timezone);
+    const g = (await store.getGroup(gid))!;
+    const ref = { gid, day, kind: 'lesson' as const };
+    // Each push starts a new round, so the seed may cycle through the track freely.
+    const plan = { snapshot: snapshotOf(lesson, s.track), messages: [text(lesson.title)], target: { kind: 'room' as const, id: g.roomId, label: g.topic }, newCycle: true, completesRound: false, freshSince: '' };
+    if (typeof (await store.claimPush(g, day, plan, sentAt, 'bench', 'schedule')) !== 'number') continue;
+    await store.beginMessage(ref, 'bench', 0);
+    await store.openQuiz(ref, 'bench', sentAt, sentAt + 120 * minuteMs);
+    const writes: Promise<unknown>[] = [];
+    for (const [w, wid] of wids.entries()) {
+      // Each worker answers one question; about one in five picks a wrong option, a few answer late.
+      const q = 0;
+      const right = (t + d + w) % 5 !== 0;
+      const choice = right ? lesson.quiz[q].answer : lesson.quiz[q].answer === 'A' ? 'B' : 'A';
+      const late = (t + d + w) % 23 === 0;
+      writes.push(
+        store.recordAnswer({
+          ...ref, wid, name: `职工${w + 1}`, lessonId: lesson.id, lessonHash: plan.snapshot.hash, question: q, choice, correct: right, questionCount: 1,
+          at: sentAt + (late ? 200 : 30) * minuteMs,
+        }),
+      );
+    }
+    await Promise.all(writes);
+    answers += wids.length;
+    await store.closeQuiz(ref, sentAt + 120 * minuteMs, s.workers);
+    await store.syncRollup(gid, day, s.org.teamPaths(group.team));
+    await store.forgetQuiz(ref);
+  }
+  return answers;
+}
+
+/** Seeds `teams` teams, `concurrency` at a time; the answers written. */
+export async function seedTeams(s: Seed, teams: number, concurrency = 32): Promise<number> {
+  const started = Date.now();
+  let answers = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let t = next++; t < teams; t = next++) {
+        const wids = await Promise.all(Array.from({ length: s.workers }, (_, w) => s.store.resolveWorker(undefined, `w-${t}-${w}`, `职工${w + 1}`)));
+        // Awaited first: `answers += await …` would read `answers` before the wait and lose the others' counts.
+        const written = await seedTeam(s, t, wids);
+        answers += written;
+        if (t % 100 === 99) console.error(`seeded ${t + 1}/${teams} teams, ${answers} answers, ${Math.round((Date.now() - started) / 1000)} s`);
+      }
+    }),
+  );
+  return answers;
+}

@@ -1,0 +1,54 @@
+import { maxLeadMs } from '../bot/daily.ts';
+import { secondsPerBatch, type Pace } from '../send/queue.ts';
+
+/** What one account sends for `groups` groups that share a push time, and how long that takes at its pace. */
+export interface Capacity {
+  groups: number;
+  lessonMessages: number;
+  dailyCap: number;
+  /** Messages a day: the lessons, their summaries, and engagement messages with every group at its cap. */
+  messages: { lessons: number; summaries: number; engagement: number };
+  /** Minutes of sending at the pace: the lesson wave (it starts this early), and the engagement messages after it. */
+  minutes: { lessons: number; summaries: number; engagement: number };
+  /** The wave needs more than the longest lead: the last groups' lessons would be late. */
+  late: boolean;
+  /** Groups one account reaches with their lesson in 10 minutes. */
+  groupsPer10Minutes: number;
+}
+
+const minutes = (seconds: number) => Math.round((seconds / 60) * 10) / 10;
+
+/**
+ * The message budget of one account. Each engagement message is its own post to a group, so it pays the
+ * pause between chats, as a summary does; the send queue sends them after the lessons due, never before.
+ */
+export function capacityOf(groups: number, lessonMessages: number, dailyCap: number, pace: Pace): Capacity {
+  const lesson = secondsPerBatch(pace, lessonMessages);
+  const single = secondsPerBatch(pace, 1);
+  return {
+    groups,
+    lessonMessages,
+    dailyCap,
+    messages: { lessons: groups * lessonMessages, summaries: groups, engagement: groups * dailyCap },
+    minutes: { lessons: minutes(groups * lesson), summaries: minutes(groups * single), engagement: minutes(groups * dailyCap * single) },
+    late: groups * lesson * 1000 > maxLeadMs,
+    groupsPer10Minutes: Math.floor(600 / lesson),
+  };
+}
+
+/** The capacity report, in Chinese, as `banqian capacity` prints it. */
+export function renderCapacity(c: Capacity, pace: Pace): string {
+  const [gapMin, gapMax] = pace.roomGapSeconds;
+  const total = c.messages.lessons + c.messages.summaries + c.messages.engagement;
+  return [
+    `发送速率：每个账号每分钟 ${pace.perMinute} 条，换群时停 ${gapMin}–${gapMax} 秒。`,
+    `按 ${c.groups} 个群同一时间推送、每节课 ${c.lessonMessages} 条消息计：`,
+    `- 早上的课：${c.messages.lessons} 条，约 ${c.minutes.lessons} 分钟；${
+      c.late ? `超过最长提前量 ${maxLeadMs / 60_000} 分钟，最后一些群的课会迟到：请增加机器人账号或错开推送时间。` : '提前这么久开始发送，每个群准时收到。'
+    }`,
+    `- 互动消息（提醒、周复习、排名、学习之星等）每群每天最多 ${c.dailyCap} 条：最多 ${c.messages.engagement} 条，约 ${c.minutes.engagement} 分钟。它们排在课后面发送，从不推迟课。`,
+    `- 小测揭晓（小结）：${c.messages.summaries} 条，约 ${c.minutes.summaries} 分钟。`,
+    `- 每天合计：不开互动 ${c.messages.lessons + c.messages.summaries} 条，开互动且用满上限 ${total} 条，约 ${minutes(60 * (c.minutes.lessons + c.minutes.summaries + c.minutes.engagement))} 分钟发送时间。`,
+    `- 一个账号 10 分钟内能把课送到约 ${c.groupsPer10Minutes} 个群。`,
+  ].join('\n');
+}
