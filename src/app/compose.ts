@@ -22,6 +22,9 @@ import { warnMissingHolidays } from '../core/schedule/calendar.ts';
 import { SendQueue, type Target } from '../core/send/queue.ts';
 import type { OutMessage } from '../core/messages.ts';
 import type { Clock } from '../core/time.ts';
+import { badgesHook } from '../core/engage/badges.ts';
+import { rankingHook } from '../core/engage/ranking.ts';
+import { Stats } from '../core/stats.ts';
 
 export interface AppOptions {
   config: Config;
@@ -104,6 +107,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse, engagement: config.engagement,
     },
   });
+  bot.deps.hooks.push(rankingHook(bot.deps, new Stats(store, org, config.points)));
+  bot.deps.hooks.push(badgesHook(bot.deps));
   // A send-only channel can't hear 报名: its groups are enrolled as the settings list them.
   if (setup.listed) await enrolListed(bot.deps, setup.listed);
   chat.onMessage((msg) => bot.handle(msg));
