@@ -1,9 +1,9 @@
 import type { BotDeps } from '../bot/deps.ts';
-import type { OrgNode } from '../org.ts';
+import type { OrgNode, OrgTree } from '../org.ts';
 import type { Group } from '../ports.ts';
 import { isoWeek, type PkRow, type Stats } from '../stats.ts';
 import { addDays, wallClock } from '../time.ts';
-import { featureOn } from './features.ts';
+import { featureOn, type EngagementSettings } from './features.ts';
 import type { EngagementHook } from './hooks.ts';
 import { postToGroup } from './send.ts';
 
@@ -11,12 +11,11 @@ import { postToGroup } from './send.ts';
  * Where a group is ranked: the deepest node of `rankAt` above it (an officer's pick), else its ancestor at
  * `rankingLevel` (root = 1), or its parent when it sits higher than that; none for an unbound group.
  */
-export function rankNode(deps: BotDeps, g: Group): OrgNode | undefined {
-  const { org } = deps;
+export function rankNode(org: OrgTree, settings: EngagementSettings, g: Group): OrgNode | undefined {
   const chain = org.chain(g.team);
   if (chain.length < 2) return undefined;
-  const picked = chain.slice(0, -1).filter((n) => deps.settings.engagement.rankAt.includes(n.path)).at(-1);
-  return picked ?? chain[Math.min(deps.settings.engagement.rankingLevel, chain.length - 1) - 1];
+  const picked = chain.slice(0, -1).filter((n) => settings.rankAt.includes(n.path)).at(-1);
+  return picked ?? chain[Math.min(settings.rankingLevel, chain.length - 1) - 1];
 }
 
 const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)}%`);
@@ -87,7 +86,7 @@ export function rankingHook(deps: BotDeps, stats: Stats): EngagementHook {
   };
 
   async function postPk(g: Group, lastMonday: string, boards: Map<string, Promise<PkRow[]>>): Promise<void> {
-    const node = rankNode(deps, g);
+    const node = rankNode(deps.org, deps.settings.engagement, g);
     if (!node) return;
     // One ranking per node and pass, shared by the node's groups.
     const key = `${node.path}|${lastMonday}`;
