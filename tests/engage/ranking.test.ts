@@ -95,7 +95,7 @@ describe('weekly team PK and monthly 学习之星', () => {
     // Tuesday is not a new week: no second PK post.
     expect(month.some((p) => p.text.includes('PK'))).toBe(false);
     await checkDashboard(prefix);
-  });
+  }, 240_000);
 });
 
 /** The company officer's org page: the PK of the last full week up to the range's end and the month's stars; their export. */
