@@ -52,13 +52,18 @@ export const previousMonth = (month: string): string => addDays(`${month}-01`, -
  * in the send queue (priority 'ranking'), and on the first lesson day after a holiday.
  */
 export function rankingHook(deps: BotDeps, stats: Stats): EngagementHook {
-  /** This instance's view of what is done, so most ticks read nothing per group. */
+  /** This instance's view of what is done this week, so most ticks read nothing per group. */
   const seen = new Set<string>();
+  let seenWeek = '';
   return {
     name: 'ranking',
     async tick(now: number): Promise<void> {
       const today = wallClock(now, deps.settings.timezone).day;
       const { week, monday } = isoWeek(today);
+      if (week !== seenWeek) {
+        seen.clear();
+        seenWeek = week;
+      }
       const month = today.slice(0, 7);
       const boards = new Map<string, Promise<PkRow[]>>();
       for (const g of await deps.store.activeGroups()) {

@@ -469,6 +469,8 @@ const figureColumns = (pick, answeredLabel = '参与') => [
   { key: 'late', label: '补学', num: true, value: (r) => pick(r)?.late },
 ];
 
+const streakColumn = { key: 'streak', label: '连续学习', num: true, value: (r) => r.streak, cell: (r) => (isNum(r.streak) ? `${r.streak} 次` : '—') };
+
 // ---------------------------------------------------------------------------------------------------------
 // Pages
 
@@ -567,7 +569,7 @@ function pkSection(pk, exportParams) {
       { key: 'room', label: '班组', text: true, value: (s) => s.room, cell: (s) => String(s.room ?? '') },
       { key: 'name', label: '学习之星', text: true, value: (s) => s.name, cell: (s) => String(s.name ?? '') },
       { key: 'points', label: '积分', num: true, value: (s) => s.points },
-      { key: 'streak', label: '连续学习', num: true, value: (s) => s.streak, cell: (s) => (isNum(s.streak) ? `${s.streak} 次` : '—') },
+      streakColumn,
     ],
     rowProps: (s) => ({ 'data-testid': `star-${s.room}` }),
   });
@@ -655,7 +657,7 @@ function teamPage(data, after) {
       { key: 'answered', label: '参与次数', num: true, value: (w) => w.answered },
       { key: 'correct', label: '全对次数', num: true, value: (w) => w.correct },
       { key: 'points', label: '积分', num: true, value: (w) => w.points },
-      { key: 'streak', label: '连续学习', num: true, value: (w) => w.streak, cell: (w) => (isNum(w.streak) ? `${w.streak} 次` : '—') },
+      streakColumn,
       { key: 'badges', label: '徽章', text: true, value: (w) => (Array.isArray(w.badges) ? w.badges.join('、') : ''), cell: (w) => (Array.isArray(w.badges) ? w.badges.map((b) => h('span', { class: 'tag tag-badge' }, String(b))) : null) },
     ],
     rowProps: (w) => ({ 'data-testid': `row-${w.name}` }),
