@@ -248,7 +248,7 @@ export async function dashboard(app: FastifyInstance, opts: DashboardOptions): P
       if (!g || !range) return reply;
       const view = await stats.team(g, range.from, range.to, today());
       const lessons: Cell[][] = [['日期', '课程', ...figureHeaders], ...view.lessons.map((l) => [{ day: l.day }, l.title, ...figureCells(l.figures)])];
-      const workers: Cell[][] = [['姓名', '参与', '全对', '积分', '连续学习', '徽章'], ...view.workers.map((w) => [w.name, w.answered, w.correct, w.points, w.streak, w.badges.join('、')])];
+      const workers: Cell[][] = [['姓名', '参与', '全对', '积分', '连续学习', '徽章'], ...view.workers.map((w) => [w.name, w.answered, w.correct, w.points, w.streak, w.badges.join('、') || null])];
       return exportSheets(reply, `${g.topic}-${range.from}-${range.to}`, req.params.format, [{ name: '课程', rows: lessons }, { name: '职工', rows: workers }]);
     });
 

@@ -356,12 +356,12 @@ function figureCards(f) {
   );
 }
 
-function exportLinks(base, params, testid = 'export') {
+function exportLinks(base, params, testids = { csv: 'export-csv', xlsx: 'export-xlsx' }) {
   return h(
     'div',
     { class: 'exports' },
-    h('a', { class: 'btn', href: buildUrl(`${base}.csv`, params), download: true, 'data-testid': `${testid}-csv` }, '导出 CSV'),
-    h('a', { class: 'btn', href: buildUrl(`${base}.xlsx`, params), download: true, 'data-testid': `${testid}-xlsx` }, '导出 Excel'),
+    h('a', { class: 'btn', href: buildUrl(`${base}.csv`, params), download: true, 'data-testid': testids.csv }, '导出 CSV'),
+    h('a', { class: 'btn', href: buildUrl(`${base}.xlsx`, params), download: true, 'data-testid': testids.xlsx }, '导出 Excel'),
   );
 }
 
@@ -581,7 +581,7 @@ function pkSection(pk, exportParams) {
       { class: 'panel-head' },
       h('h2', {}, `本周班组 PK（${String(week.from ?? '').slice(5)} 至 ${String(week.to ?? '').slice(5)}）`),
       h('p', { class: 'panel-note' }, '所选日期范围末尾的上一个完整周：先比参与率，再比正确率；没有推送的班组和未归属的群不排名。'),
-      exportLinks('/export/pk', exportParams, 'pk-export'),
+      exportLinks('/export/pk', exportParams, { csv: 'pk-export-csv', xlsx: 'pk-export-xlsx' }),
     ),
     ranking,
     h('div', { class: 'panel-head' }, h('h2', {}, `本月学习之星（${String(pk.month ?? '')}）`), h('p', { class: 'panel-note' }, '各班组本月积分最多的人，同分看连续学习次数；每月第一个上课日在群里公布上月的。')),
