@@ -41,6 +41,8 @@ export function renderPk(node: OrgNode, week: { from: string; to: string }, rows
   return lines.join('\n');
 }
 
+const scanEveryMs = 5 * 60_000;
+
 /** "11月": the post names last month, so the year goes without saying. */
 const monthName = (month: string) => `${Number(month.slice(5))}月`;
 
@@ -55,9 +57,14 @@ export function rankingHook(deps: BotDeps, stats: Stats): EngagementHook {
   /** This instance's view of what is done this week, so most ticks read nothing per group. */
   const seen = new Set<string>();
   let seenWeek = '';
+  let lastScan = -Infinity;
   return {
     name: 'ranking',
     async tick(now: number): Promise<void> {
+      // A look every few minutes is soon enough for a post that waits for the lesson anyway, and keeps the
+      // minute-by-minute loop from reading every group for it.
+      if (now >= lastScan && now - lastScan < scanEveryMs) return;
+      lastScan = now;
       const today = wallClock(now, deps.settings.timezone).day;
       const { week, monday } = isoWeek(today);
       if (week !== seenWeek) {

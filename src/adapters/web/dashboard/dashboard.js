@@ -469,7 +469,7 @@ const figureColumns = (pick, answeredLabel = '参与') => [
   { key: 'late', label: '补学', num: true, value: (r) => pick(r)?.late },
 ];
 
-const streakColumn = { key: 'streak', label: '连续学习', num: true, value: (r) => r.streak, cell: (r) => (isNum(r.streak) ? `${r.streak} 次` : '—') };
+const streakColumn = { key: 'streak', label: '连续学习', num: true, value: (w) => w.streak, cell: (w) => (isNum(w.streak) ? `${w.streak} 次` : '—') };
 
 // ---------------------------------------------------------------------------------------------------------
 // Pages
