@@ -28,6 +28,9 @@ import type { OutMessage } from '../core/messages.ts';
 import type { Clock } from '../core/time.ts';
 import { reviewHook } from '../core/engage/review.ts';
 import { repetitionHook } from '../core/engage/repetition.ts';
+import { badgesHook } from '../core/engage/badges.ts';
+import { rankingHook } from '../core/engage/ranking.ts';
+import { Stats } from '../core/stats.ts';
 
 export interface AppOptions {
   config: Config;
@@ -116,6 +119,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   bot.deps.hooks.push(officerReportsFor(bot.deps, config, store, setup.platform));
   bot.deps.hooks.push(reviewHook(bot.deps));
   bot.deps.hooks.push(repetitionHook(bot.deps));
+  bot.deps.hooks.push(rankingHook(bot.deps, new Stats(store, org, config.points)));
+  bot.deps.hooks.push(badgesHook(bot.deps));
   // A send-only channel can't hear 报名: its groups are enrolled as the settings list them.
   if (setup.listed) await enrolListed(bot.deps, setup.listed);
   chat.onMessage((msg) => bot.handle(msg));

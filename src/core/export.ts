@@ -29,7 +29,7 @@ export const figureCells = (f: Figures): Cell[] => [f.lessons, f.expected, f.ans
 export function reportSheets(r: StatsReport): { name: string; rows: Cell[][] }[] {
   return [
     { name: '班组', rows: [['班组', '归属', ...figureHeaders], ...r.teams.map((t) => [t.room, t.team ?? '未归属', ...figureCells(t)])] },
-    { name: '职工', rows: [['姓名', '班组', '参与', '全对', '积分', '连续学习'], ...r.workers.map((w) => [w.name, w.room, w.answered, w.correct, w.points, w.streak])] },
+    { name: '职工', rows: [['姓名', '班组', '参与', '全对', '积分', '连续学习', '徽章'], ...r.workers.map((w) => [w.name, w.room, w.answered, w.correct, w.points, w.streak, w.badges.join('、') || null])] },
     { name: '课程', rows: [['课程', '标题', ...figureHeaders], ...r.lessons.map((l) => [l.lessonId, l.title, ...figureCells(l)])] },
   ];
 }

@@ -105,6 +105,8 @@ export interface MemberStats {
   late: number;
   streak: number;
   lastSeq: number;
+  /** Badges earned here (e.g. "streak10", "full:2026-11"); see engage/badges.ts. */
+  badges: string[];
 }
 
 export interface Store {
@@ -131,6 +133,12 @@ export interface Store {
   takeAlertCheck(day: string): Promise<boolean>;
   /** Sets one of the group's options (see Group.options). */
   setGroupOption(gid: number, name: string, value: string): Promise<void>;
+  /** Claims an engagement post (or check) for a group once per tag (e.g. "pk:2026-W50"); true the first time. */
+  onceFor(gid: number, tag: string, day: string): Promise<boolean>;
+  /** The group's top earners of a month (the lesson's month), most points first. */
+  monthPoints(gid: number, month: string, limit: number): Promise<{ wid: number; points: number }[]>;
+  /** Gives a worker a badge once; returns the day it was first given (this day when it is new). */
+  awardBadge(gid: number, wid: number, badge: string, day: string): Promise<string>;
   addLeader(gid: number, wid: number): Promise<void>;
   isLeader(gid: number, wid: number): Promise<boolean>;
   /** The group's leaders the store knows (added with 班长 添加, by a code, or who enrolled or set it up). */

@@ -1,3 +1,4 @@
+import { badgeLabels } from './engage/badges.ts';
 import { optionLetter } from './lessons/types.ts';
 import { OrgTree, type OrgNode } from './org.ts';
 import type { Group, Push, Store } from './ports.ts';
@@ -112,7 +113,7 @@ export interface StatsReport {
   /** `leave`: member-lessons excused by 请假 (one worker on leave for three lesson days counts 3), not in `expected`.
    * `review`: the team's weekly reviews (周复习), apart from the daily figures. */
   teams: ({ room: string; team: string | null; gid: number } & Figures & { leave: number; review: ReviewFigures })[];
-  workers: { name: string; room: string; answered: number; correct: number; points: number; streak: number }[];
+  workers: { name: string; room: string; answered: number; correct: number; points: number; streak: number; badges: string[] }[];
   lessons: ({ lessonId: string; title: string } & Figures & { questions: { question: string; answer: string; options: { letter: string; text: string; count: number }[] }[] })[];
 }
 
@@ -127,6 +128,28 @@ export function reviewFigures(reviews: Push[]): ReviewFigures {
   const closed = reviews.filter((p) => p.status === 'closed');
   return { quizzes: closed.length, answered: closed.reduce((n, p) => n + p.answered, 0), correct: closed.reduce((n, p) => n + p.correct, 0) };
 }
+
+/** One group's place in a week's team PK (ties share a place). */
+export interface PkRow extends Figures {
+  gid: number;
+  room: string;
+  place: number;
+  of: number;
+  /** Participation the week before, for the change. */
+  previousRate: number | null;
+}
+
+/** A group's 学习之星 for a month: most points earned in it, ties broken by streak. */
+export interface Star {
+  gid: number;
+  room: string;
+  name: string;
+  points: number;
+  streak: number;
+}
+
+/** Participation first, then correct rate. */
+const byPk = (a: Figures, b: Figures) => (b.participationRate ?? -1) - (a.participationRate ?? -1) || (b.correctRate ?? -1) - (a.correctRate ?? -1);
 
 export interface Points {
   correct: number;
@@ -258,8 +281,41 @@ export class Stats {
     const wids = [...acc.keys()];
     const [names, members] = await Promise.all([this.store.workerNames(wids), Promise.all(wids.map((w) => this.store.memberStats(g.gid, w)))]);
     return wids
-      .map((wid, i) => ({ name: names[i], room: g.topic, ...acc.get(wid)!, streak: members[i]?.streak ?? 0 }))
+      .map((wid, i) => ({ name: names[i], room: g.topic, ...acc.get(wid)!, streak: members[i]?.streak ?? 0, badges: badgeLabels(members[i]?.badges ?? []) }))
       .sort((a, b) => b.points - a.points || a.name.localeCompare(b.name, 'zh'));
+  }
+
+  /** Groups bound within a node, ranked over the ISO week from `monday`; a group with no lesson that week is not ranked. */
+  async pk(node: OrgNode, monday: string): Promise<PkRow[]> {
+    const days = daysBetween(addDays(monday, -7), addDays(monday, 6));
+    const within = (await this.placement()).filter((p) => p.at !== this.org.unbound.path && OrgTree.within(p.at, node.path));
+    const rows = await Promise.all(
+      (await this.store.groups(within.map((p) => p.gid))).map(async (g) => {
+        const { counts } = await this.teamCounts(g.gid, days);
+        const week = figures(counts.slice(7).reduce(add, zero()));
+        return { gid: g.gid, room: g.topic, ...week, previousRate: figures(counts.slice(0, 7).reduce(add, zero())).participationRate };
+      }),
+    );
+    const ranked = rows.filter((r) => r.participationRate !== null).sort((a, b) => byPk(a, b) || a.room.localeCompare(b.room, 'zh'));
+    return ranked.map((r) => ({ ...r, place: ranked.findIndex((o) => byPk(o, r) === 0) + 1, of: ranked.length }));
+  }
+
+  /** The group's 学习之星 of a month ("2026-11"), from the points the write path keeps per month; none without points. */
+  async star(g: Group, month: string): Promise<Star | undefined> {
+    const top = await this.store.monthPoints(g.gid, month, 20);
+    const tied = top.filter((t) => t.points === top[0]?.points && t.points > 0);
+    const streaks = await Promise.all(tied.map(async (t) => (await this.store.memberStats(g.gid, t.wid))?.streak ?? 0));
+    const best = tied.map((t, i) => ({ ...t, streak: streaks[i] })).sort((a, b) => b.streak - a.streak || a.wid - b.wid)[0];
+    if (!best) return undefined;
+    const [name] = await this.store.workerNames([best.wid]);
+    return { gid: g.gid, room: g.topic, name, points: best.points, streak: best.streak };
+  }
+
+  /** Each group's 学习之星 within a node for a month, most points first. */
+  async stars(node: OrgNode, month: string): Promise<Star[]> {
+    const within = (await this.placement()).filter((p) => OrgTree.within(p.at, node.path));
+    const stars = await Promise.all((await this.store.groups(within.map((p) => p.gid))).map((g) => this.star(g, month)));
+    return stars.filter((s): s is Star => !!s).sort((a, b) => b.points - a.points || b.streak - a.streak || a.room.localeCompare(b.room, 'zh'));
   }
 
   /** How each option of a push's quiz was chosen (on time), for the lesson page. */

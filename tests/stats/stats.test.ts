@@ -20,7 +20,7 @@ describe('figures from a simulated run with known answers', () => {
       expect(team('涂装车间三班')).toMatchObject({ team: null, lessons: 2, expected: 4, answered: 0, correct: 0, participationRate: 0, correctRate: null });
 
       const li = report.workers.find((w) => w.name === '李明')!;
-      expect(li).toEqual({ name: '李明', room: '总装车间一班', answered: 2, correct: 2, points: 6, streak: 2 });
+      expect(li).toEqual({ name: '李明', room: '总装车间一班', answered: 2, correct: 2, points: 6, streak: 2, badges: [] });
       expect(report.workers.find((w) => w.name === '王芳')).toMatchObject({ answered: 0, correct: 0, points: 1 });
 
       const demo1 = report.lessons.find((l) => l.lessonId === 'demo-001')!;
@@ -51,7 +51,7 @@ describe('figures from a simulated run with known answers', () => {
     expect(report.teams.map((t: { room: string }) => t.room).sort()).toEqual(['总装车间一班', '机加车间二班']);
     expect(Object.keys(report)).toEqual(['from', 'to', 'teams', 'workers', 'lessons']);
     const csv = runCli([...args, '--format', 'csv'], { env });
-    expect(csv.stdout).toContain("\r\n'=HYPERLINK(1),总装车间一班,1,0,1,1\r\n");
+    expect(csv.stdout).toContain("\r\n'=HYPERLINK(1),总装车间一班,1,0,1,1,\r\n");
     const table = runCli([...args], { env });
     expect(table.stdout).toMatch(/总装车间一班\s+江都区总工会\/江都机械有限公司\/总装车间\/总装车间一班\s+2\s+8\s+3\s+2\s+1\s+37\.5%\s+66\.7%/);
     expect(runCli(['stats', '--prefix', prefix, '--from', '2026-02-30'], { env }).stderr).toMatch(/“2026-02-30”不是有效日期/);

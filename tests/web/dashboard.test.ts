@@ -100,7 +100,7 @@ describe('dashboard access', () => {
       expect((await get(`/export/team/${unbound.gid}.csv`)).statusCode).toBe(403);
       const mine = teams.find((t) => t.room === '总装车间一班')!;
       const team = (await get(`/api/team/${mine.gid}?from=2026-12-07&to=2026-12-08`)).json();
-      expect(team.workers.find((w: { name: string }) => w.name === '李明')).toEqual({ name: '李明', room: '总装车间一班', answered: 2, correct: 2, points: 6, streak: 2 });
+      expect(team.workers.find((w: { name: string }) => w.name === '李明')).toEqual({ name: '李明', room: '总装车间一班', answered: 2, correct: 2, points: 6, streak: 2, badges: [] });
       expect(team.notAnsweredToday).toEqual(['=HYPERLINK(1)', '王芳']);
       // The course as the leader enrolled it, with its round: shown on the team page.
       expect(team.course).toEqual({ id: 'demo', title: '测试课程', cycle: 1, lessons: expect.any(Number) });
@@ -187,7 +187,7 @@ describe('dashboard access', () => {
       const csv = await d.app.inject({ url: `/export/team/${gid}.csv?from=2026-12-07&to=2026-12-08`, cookies });
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(csv.headers['content-disposition']).toMatch(/^attachment; filename\*=UTF-8''/);
-      expect(csv.body).toContain("\r\n'=HYPERLINK(1),1,0,1,1\r\n");
+      expect(csv.body).toContain("\r\n'=HYPERLINK(1),1,0,1,1,\r\n");
       const xlsx = await d.app.inject({ url: `/export/team/${gid}.xlsx?from=2026-12-07&to=2026-12-08`, cookies });
       const book = await workbook(xlsx.rawPayload);
       const names = book.getWorksheet('职工')!.getColumn(1).values.filter(Boolean);

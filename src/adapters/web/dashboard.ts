@@ -13,7 +13,7 @@ import type { Group } from '../../core/ports.ts';
 import { isTeam } from '../../core/roster/import.ts';
 import type { EnrolCodes } from '../../core/roster/roster.ts';
 import { describeCode } from '../../core/bot/texts.ts';
-import type { Stats } from '../../core/stats.ts';
+import { isoWeek, type Stats } from '../../core/stats.ts';
 import { addDays, isRealDate, rangeError, wallClock } from '../../core/time.ts';
 import { toXlsx } from '../export/xlsx.ts';
 import { WebError } from './errors.ts';
@@ -215,6 +215,23 @@ export async function dashboard(app: FastifyInstance, opts: DashboardOptions): P
       return stats.report(node, range.from, range.to);
     });
 
+    api.get<{ Querystring: Query }>('/api/pk', withRange, async (req, reply) => {
+      const node = scopedNode(req, reply, req.query.org);
+      const range = node && dateRange(req.query, reply);
+      if (!node || !range) return reply;
+      return pkView(node, range.to);
+    });
+
+    api.get<{ Params: { format: string }; Querystring: Query }>('/export/pk.:format', withRange, async (req, reply) => {
+      const node = scopedNode(req, reply, req.query.org);
+      const range = node && dateRange(req.query, reply);
+      if (!node || !range) return reply;
+      const view = await pkView(node, range.to);
+      const pk: Cell[][] = [['名次', '班组', ...figureHeaders, '前一周参与率'], ...view.pk.map((r) => [r.place, r.room, ...figureCells(r), { rate: r.previousRate }])];
+      const stars: Cell[][] = [['班组', '学习之星', '积分', '连续学习'], ...view.stars.map((s) => [s.room, s.name, s.points, s.streak])];
+      return exportSheets(reply, `${node.name}-PK-${view.week.week}-${view.month}`, req.params.format, [{ name: `班组PK ${view.week.week}`, rows: pk }, { name: `学习之星 ${view.month}`, rows: stars }]);
+    });
+
     api.get<{ Params: { format: string }; Querystring: Query }>('/export/overview.:format', withRange, async (req, reply) => {
       const node = scopedNode(req, reply, req.query.org);
       const range = node && dateRange(req.query, reply);
@@ -231,7 +248,7 @@ export async function dashboard(app: FastifyInstance, opts: DashboardOptions): P
       if (!g || !range) return reply;
       const view = await stats.team(g, range.from, range.to, today());
       const lessons: Cell[][] = [['日期', '课程', ...figureHeaders], ...view.lessons.map((l) => [{ day: l.day }, l.title, ...figureCells(l.figures)])];
-      const workers: Cell[][] = [['姓名', '参与', '全对', '积分', '连续学习'], ...view.workers.map((w) => [w.name, w.answered, w.correct, w.points, w.streak])];
+      const workers: Cell[][] = [['姓名', '参与', '全对', '积分', '连续学习', '徽章'], ...view.workers.map((w) => [w.name, w.answered, w.correct, w.points, w.streak, w.badges.join('、') || null])];
       return exportSheets(reply, `${g.topic}-${range.from}-${range.to}`, req.params.format, [{ name: '课程', rows: lessons }, { name: '职工', rows: workers }]);
     });
 
@@ -248,6 +265,14 @@ export async function dashboard(app: FastifyInstance, opts: DashboardOptions): P
   });
 
   const today = () => wallClock(opts.now(), opts.timezone).day;
+
+  /** The node's team PK for the last full ISO week up to `to`, and each group's 学习之星 for the month of `to` (so far). */
+  async function pkView(node: OrgNode, to: string) {
+    const monday = addDays(isoWeek(addDays(to, 1)).monday, -7);
+    const month = to.slice(0, 7);
+    const [pk, stars] = await Promise.all([stats.pk(node, monday), stats.stars(node, month)]);
+    return { node: { path: node.path, name: node.name }, week: { week: isoWeek(monday).week, from: monday, to: addDays(monday, 6) }, pk, month, stars };
+  }
 
   /** The query's range, by default the last 30 days; a bad one answers 400 with `field: 'range'` for the date fields. */
   function dateRange(q: Query, reply: FastifyReply): { from: string; to: string } | undefined {

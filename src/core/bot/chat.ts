@@ -16,6 +16,7 @@ import { digestCommand } from '../engage/digest.ts';
 import { roomsPerMinute } from '../schedule/plan.ts';
 import { secondsPerBatch } from '../send/queue.ts';
 import { addDays, instantOf, isoWeekday, parseHhmm, wallClock } from '../time.ts';
+import { badgeLabels } from '../engage/badges.ts';
 import { isTimeShaped, parseCommand, stripMention, type CommandName } from './commands.ts';
 import type { ChatContext } from './context.ts';
 import type { Daily } from './daily.ts';
@@ -422,6 +423,7 @@ async function me(ctx: ChatContext): Promise<void> {
     lines.push(
       `${g.topic}：积分 ${stats?.points ?? 0} · 连续学习 ${currentStreak(stats, latest)} 次 · 本月参与 ${joined}/${month.length} 次 · 群内排名 ${stats ? `${rank}/${of}` : '—'}`,
     );
+    if (stats?.badges.length) lines.push(`徽章：${badgeLabels(stats.badges).join('、')}`);
   }
   if (lines.length === 1) lines.push(gid === undefined ? '还没有学习记录。在班组群里答题后，这里就能看到积分和排名。' : enrolHint);
   ctx.reply(lines.join('\n'));

@@ -8,8 +8,10 @@ export interface EngagementSettings extends Record<Feature, boolean> {
   /** Engagement messages per group per day besides the lesson and its summary. */
   dailyCap: number;
   reminderMinutes: number;
-  /** Depth of the org node whose groups are ranked together (root = 0). */
+  /** Level of the org node whose groups are ranked together (root = 1, so 3 = workshop in the shipped tree). */
   rankingLevel: number;
+  /** Org paths an officer picked whose groups are ranked together instead (the deepest one above a group wins). */
+  rankAt: string[];
   reportsDir: string;
   smtp: { url: string; from: string };
   /** Org path -> features switched off for every group under it. */

@@ -45,6 +45,11 @@ const safePart = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_') || '_'
 
 export const isToken = (token: string): boolean => /^[A-Za-z0-9_-]{32,64}$/.test(token);
 
+function monthPart(month: string): string {
+  if (!/^\d{4}-\d{2}$/.test(month)) throw new Error(`not a month: ${month}`);
+  return month;
+}
+
 function codePart(code: string): string {
   if (!/^\d{6}$/.test(code)) throw new Error('not an enrolment code');
   return code;
@@ -106,6 +111,10 @@ export function keyBuilder(prefix: string) {
     leave: (gid: number, day: string) => g(gid, 'leave', dayPart(day)),
     /** Days with anyone on leave: sorted set of days (score 0, ordered by the day), to find future leave. */
     leaveDays: (gid: number) => g(gid, 'leavedays'),
+    /** Points earned in the group per month ("2026-12", the month of the lesson): sorted set wid -> points. */
+    monthPoints: (gid: number, month: string) => g(gid, 'points', monthPart(month)),
+    /** Engagement posts a group has had, once each (e.g. "pk:2026-W50", "month:2026-12"): hash tag -> day. */
+    engageDone: (gid: number) => g(gid, 'engaged'),
     push: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind),
     firsts: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'firsts'),
     onTime: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind, 'ontime'),

@@ -10,6 +10,8 @@ import type { ScriptedRedis } from './scripts.ts';
 
 /** Group-hash fields that hold the leader's options (Group.options). */
 const optionPrefix = 'opt:';
+/** Member-hash fields that hold the worker's badges: field -> day first earned. */
+const badgePrefix = 'badge:';
 
 export interface StoreOptions {
   prefix: string;
@@ -132,6 +134,24 @@ export class RedisStore implements Store {
 
   async setGroupOption(gid: number, name: string, value: string): Promise<void> {
     await this.redis.hset(this.keys.group(gid), `${optionPrefix}${name}`, value);
+  }
+
+  async onceFor(gid: number, tag: string, day: string): Promise<boolean> {
+    return (await this.redis.hsetnx(this.keys.engageDone(gid), tag, day)) === 1;
+  }
+
+  async monthPoints(gid: number, month: string, limit: number): Promise<{ wid: number; points: number }[]> {
+    const flat = await this.redis.zrevrange(this.keys.monthPoints(gid, month), 0, limit - 1, 'WITHSCORES');
+    const out: { wid: number; points: number }[] = [];
+    for (let i = 0; i < flat.length; i += 2) out.push({ wid: Number(flat[i]), points: Number(flat[i + 1]) });
+    return out;
+  }
+
+  async awardBadge(gid: number, wid: number, badge: string, day: string): Promise<string> {
+    const key = this.keys.member(gid, wid);
+    // HSETNX decides once; the day read back is the winner's, so a repeated call for that day sees it as new again.
+    await this.redis.hsetnx(key, `${badgePrefix}${badge}`, day);
+    return (await this.redis.hget(key, `${badgePrefix}${badge}`))!;
   }
 
   async addLeader(gid: number, wid: number): Promise<void> {
@@ -312,6 +332,7 @@ export class RedisStore implements Store {
     const r = (await this.redis.record_answer(
       k.push(a.gid, a.day, a.kind), k.firsts(a.gid, a.day, a.kind), k.onTime(a.gid, a.day, a.kind), k.allCorrect(a.gid, a.day, a.kind),
       k.lateSet(a.gid, a.day, a.kind), k.answers(a.gid, a.day, a.kind), k.member(a.gid, a.wid), k.points(a.gid), k.missed(a.gid, isoWeek(a.day).week),
+      k.monthPoints(a.gid, a.day.slice(0, 7)),
       a.wid, a.question, a.choice, a.correct ? '1' : '0', a.at, a.questionCount, p.correct, p.answered, p.late, record, a.name,
       `${a.lessonHash}:${a.question}`, missedKeptSeconds,
     )) as number[];
@@ -526,5 +547,6 @@ function toMember(h: Record<string, string>): MemberStats {
   return {
     wid: Number(h.wid), name: h.name, points: Number(h.points ?? 0), answered: Number(h.answered ?? 0), correct: Number(h.correct ?? 0),
     late: Number(h.late ?? 0), streak: Number(h.streak ?? 0), lastSeq: Number(h.lastSeq ?? 0),
+    badges: Object.keys(h).filter((f) => f.startsWith(badgePrefix)).map((f) => f.slice(badgePrefix.length)).sort(),
   };
 }

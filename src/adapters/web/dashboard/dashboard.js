@@ -356,12 +356,12 @@ function figureCards(f) {
   );
 }
 
-function exportLinks(base, params) {
+function exportLinks(base, params, testids = { csv: 'export-csv', xlsx: 'export-xlsx' }) {
   return h(
     'div',
     { class: 'exports' },
-    h('a', { class: 'btn', href: buildUrl(`${base}.csv`, params), download: true, 'data-testid': 'export-csv' }, '导出 CSV'),
-    h('a', { class: 'btn', href: buildUrl(`${base}.xlsx`, params), download: true, 'data-testid': 'export-xlsx' }, '导出 Excel'),
+    h('a', { class: 'btn', href: buildUrl(`${base}.csv`, params), download: true, 'data-testid': testids.csv }, '导出 CSV'),
+    h('a', { class: 'btn', href: buildUrl(`${base}.xlsx`, params), download: true, 'data-testid': testids.xlsx }, '导出 Excel'),
   );
 }
 
@@ -469,10 +469,12 @@ const figureColumns = (pick, answeredLabel = '参与') => [
   { key: 'late', label: '补学', num: true, value: (r) => pick(r)?.late },
 ];
 
+const streakColumn = { key: 'streak', label: '连续学习', num: true, value: (w) => w.streak, cell: (w) => (isNum(w.streak) ? `${w.streak} 次` : '—') };
+
 // ---------------------------------------------------------------------------------------------------------
 // Pages
 
-function overviewPage(data, after) {
+function overviewPage(data, after, pk) {
   const node = data.node ?? {};
   const trail = Array.isArray(data.breadcrumb) ? data.breadcrumb : [];
   const crumbs = orgCrumbs(trail);
@@ -536,6 +538,54 @@ function overviewPage(data, after) {
       ),
       table,
     ),
+    pk ? pkSection(pk, { org: node.path, from: data.from, to: data.to }) : null,
+  );
+}
+
+/** The team PK of the last full week up to the range's end, and each group's 学习之星 of that month so far. */
+function pkSection(pk, exportParams) {
+  const rows = Array.isArray(pk.pk) ? pk.pk : [];
+  const stars = Array.isArray(pk.stars) ? pk.stars : [];
+  const week = pk.week ?? {};
+  const ranking = sortableTable({
+    testid: 'pk-table',
+    rows,
+    sort: { key: 'place', dir: 'asc' },
+    empty: '这一周没有可排名的班组',
+    columns: [
+      { key: 'place', label: '名次', num: true, value: (r) => r.place },
+      { key: 'room', label: '班组', text: true, value: (r) => r.room, cell: (r) => navLink(withRange(teamPath(r.gid)), String(r.room ?? '')) },
+      ...figureColumns((r) => r),
+      { key: 'previousRate', label: '前一周参与率', num: true, value: (r) => r.previousRate, cell: (r) => formatRate(r.previousRate) },
+    ],
+    rowProps: (r) => ({ 'data-testid': `pk-${r.room}` }),
+  });
+  const starTable = sortableTable({
+    testid: 'stars-table',
+    rows: stars,
+    sort: { key: 'points', dir: 'desc' },
+    empty: '这个月还没有人得分',
+    columns: [
+      { key: 'room', label: '班组', text: true, value: (s) => s.room, cell: (s) => String(s.room ?? '') },
+      { key: 'name', label: '学习之星', text: true, value: (s) => s.name, cell: (s) => String(s.name ?? '') },
+      { key: 'points', label: '积分', num: true, value: (s) => s.points },
+      streakColumn,
+    ],
+    rowProps: (s) => ({ 'data-testid': `star-${s.room}` }),
+  });
+  return h(
+    'section',
+    { class: 'panel', 'data-testid': 'pk-panel' },
+    h(
+      'div',
+      { class: 'panel-head' },
+      h('h2', {}, `本周班组 PK（${String(week.from ?? '').slice(5)} 至 ${String(week.to ?? '').slice(5)}）`),
+      h('p', { class: 'panel-note' }, '所选日期范围末尾的上一个完整周：先比参与率，再比正确率；没有推送的班组和未归属的群不排名。'),
+      exportLinks('/export/pk', exportParams, { csv: 'pk-export-csv', xlsx: 'pk-export-xlsx' }),
+    ),
+    ranking,
+    h('div', { class: 'panel-head' }, h('h2', {}, `本月学习之星（${String(pk.month ?? '')}）`), h('p', { class: 'panel-note' }, '各班组本月积分最多的人，同分看连续学习次数；每月第一个上课日在群里公布上月的。')),
+    starTable,
   );
 }
 
@@ -607,7 +657,8 @@ function teamPage(data, after) {
       { key: 'answered', label: '参与次数', num: true, value: (w) => w.answered },
       { key: 'correct', label: '全对次数', num: true, value: (w) => w.correct },
       { key: 'points', label: '积分', num: true, value: (w) => w.points },
-      { key: 'streak', label: '连续学习', num: true, value: (w) => w.streak, cell: (w) => (isNum(w.streak) ? `${w.streak} 次` : '—') },
+      streakColumn,
+      { key: 'badges', label: '徽章', text: true, value: (w) => (Array.isArray(w.badges) ? w.badges.join('、') : ''), cell: (w) => (Array.isArray(w.badges) ? w.badges.map((b) => h('span', { class: 'tag tag-badge' }, String(b))) : null) },
     ],
     rowProps: (w) => ({ 'data-testid': `row-${w.name}` }),
   });
@@ -732,10 +783,10 @@ async function render() {
   try {
     let view;
     if (route.page === 'overview') {
-      const data = await api('/api/overview', { org: route.org });
+      const [data, pk] = await Promise.all([api('/api/overview', { org: route.org }), api('/api/pk', { org: route.org })]);
       if (seq !== renderSeq) return;
       fillRangeInputs(data.from, data.to);
-      view = overviewPage(data, after);
+      view = overviewPage(data, after, pk);
     } else if (route.page === 'team') {
       const data = await api(`/api/team/${encodeURIComponent(route.gid)}`);
       if (seq !== renderSeq) return;

@@ -13,6 +13,7 @@
 -- KEYS[7] member hash (this worker in this group)
 -- KEYS[8] group points leaderboard: sorted set wid -> points
 -- KEYS[9] group's missed questions of the push day's ISO week: sorted set "<hash>:<question>" -> wrong answers
+-- KEYS[10] the group's points of the lesson's month: sorted set wid -> points (学习之星)
 -- ARGV[1] wid
 -- ARGV[2] question index (0-based)
 -- ARGV[3] choice letters
@@ -85,4 +86,5 @@ end
 redis.call('HINCRBY', KEYS[7], 'points', points)
 redis.call('HSET', KEYS[7], 'name', ARGV[11], 'wid', ARGV[1])
 redis.call('ZINCRBY', KEYS[8], points, ARGV[1])
+redis.call('ZINCRBY', KEYS[10], points, ARGV[1])
 return {1, onTime and 1 or 0, points, streak}
