@@ -28,7 +28,7 @@ export function badgesHook(deps: BotDeps): EngagementHook {
   return {
     name: 'badges',
     async summaryLines(g: Group, push: Push): Promise<string[]> {
-      if (!featureOn('badges', g, deps.settings.engagement)) return [];
+      if (push.kind !== 'lesson' || !featureOn('badges', g, deps.settings.engagement)) return [];
       const lines: string[] = [];
       for (const m of (await deps.store.members(g.gid)).filter((m) => m.lastSeq === push.seq)) {
         let reached: number | undefined;
