@@ -25,6 +25,7 @@ import { answerHint, codeRefusal, describeDay, describeDays, enrolHint, enrolUsa
 import { Router, type Middleware } from './router.ts';
 import { peopleNamed } from './people.ts';
 import { absence, expectedOn, isLeaveVerb, leaderAbsence, leaveLines } from '../engage/leave.ts';
+import { featuresCommand } from '../engage/features-command.ts';
 import { myMistakes } from '../engage/mistakes.ts';
 import { answerRepetition } from '../engage/repetition.ts';
 
@@ -118,6 +119,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     remind: leaderOf('设置答题提醒', remindCommand),
     digest: leaderOf('设置班长日报', digestCommand),
     mistakes: (ctx) => myMistakes(ctx),
+    features: leaderOf('设置本群功能', featuresCommand),
   };
 
   const clean: Middleware<ChatContext> = async (ctx, next) => {

@@ -27,6 +27,7 @@ export const commandWords = {
   remind: ['/remind', '提醒'],
   digest: ['/digest', '日报'],
   mistakes: ['/mistakes', '我的错题'],
+  features: ['/features', '功能'],
 } as const;
 
 export type CommandName = keyof typeof commandWords;
@@ -83,6 +84,8 @@ const shapes: Record<CommandName, (args: string[], v: CommandVocabulary) => bool
   remind: (args) => args.length === 1 && /^(\d+\s*(分钟?|min)?|开|关|开启|关闭|on|off)$/i.test(args[0]),
   digest: (args) => args.length === 1 && /^(开|关|开启|关闭|on|off)$/i.test(args[0]),
   mistakes: (args) => !args.length,
+  // "功能", "功能 周复习 关"; "功能 还挺多" is talk.
+  features: (args) => !args.length || (args.length === 2 && /^(开|关|开启|关闭|on|off)$/i.test(args[1])),
 };
 
 const noVocabulary: CommandVocabulary = { isCourse: () => false, isOrgNode: () => false };

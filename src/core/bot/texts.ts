@@ -47,7 +47,8 @@ export const helpText = [
   '班长 请假 @名字 3 — 替工友请假（取消：班长 请假 @名字 取消）',
   '提醒 30 · 提醒 关 · 提醒 开 — 答题截止前 30 分钟在群里提醒还有几人没作答（不点名），名单私聊发给班长',
   '日报 开 · 日报 关 — 每课答题结束后私聊发给班长：参与情况、未作答和补学的人、错得最多的选项',
-  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /absence /remind /digest /mistakes /help',
+  '功能 · 功能 周复习 关 — 查看或开关本群的提醒、日报、周复习、错题再练、班组PK、学习之星、徽章、请假',
+  '英文指令同样可用：/enroll /time /days /window /pause /resume /leave /push /status /headcount /leader add /team /me /absence /remind /digest /mistakes /features /help',
 ].join('\n');
 
 /** The polite no for someone who is not the owner or a leader; it names what they tried, not "设置" for a read. */
