@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Config } from '../../config/config.ts';
-import { describeDays } from '../../core/bot/texts.ts';
+import { courseChoices, describeDays } from '../../core/bot/texts.ts';
 import { bodyChars, libraryStats } from '../../core/lessons/libraryStats.ts';
 import { loadLibrary } from '../../core/lessons/load.ts';
 import { previewCourse } from '../../core/lessons/preview.ts';
@@ -130,7 +130,7 @@ interface PlanOptions {
 /** One line per day: the lesson a group enrolled on --from would get, or why there is none. */
 function previewPlan(library: Library, opts: PlanOptions, config: Config): void {
   const course = library.course(opts.plan);
-  if (!course) throw new Error(`没有计划或课程“${opts.plan}”。可选：${[...library.plans, ...library.tracks].map((c) => `${c.title}（${c.id}）`).join('、')}`);
+  if (!course) throw new Error(`没有计划或课程“${opts.plan}”。可选：${courseChoices(library)}`);
   const from = opts.from ?? wallClock(Date.now(), config.timezone).day;
   if (!isRealDate(from)) throw new Error(`--from “${from}”不是有效日期，应写成 2027-01-04`);
   const days = Number(opts.days);

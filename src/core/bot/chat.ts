@@ -1,4 +1,4 @@
-import { trackCourse, type Course, type Library } from '../lessons/types.ts';
+import { trackCourse, type Course } from '../lessons/types.ts';
 import type { OrgNode, OrgTree } from '../org.ts';
 import type { CardAnswer } from '../channel.ts';
 import type { LessonSnapshot } from '../lessons/snapshot.ts';
@@ -21,7 +21,7 @@ import { isTimeShaped, parseCommand, stripMention, type CommandName } from './co
 import type { ChatContext } from './context.ts';
 import type { Daily } from './daily.ts';
 import type { BotDeps } from './deps.ts';
-import { answerHint, codeRefusal, describeDay, describeDays, enrolHint, enrolUsage, headcountUsage, helpText, leaderOnly, leaveQuestion, leftHint, percent, shortHelp } from './texts.ts';
+import { answerHint, codeRefusal, courseChoices, describeDay, describeDays, enrolHint, enrolUsage, headcountUsage, helpText, leaderOnly, leaveQuestion, leftHint, percent, shortHelp } from './texts.ts';
 import { Router, type Middleware } from './router.ts';
 import { peopleNamed } from './people.ts';
 import { absence, expectedOn, isLeaveVerb, leaderAbsence, leaveLines } from '../engage/leave.ts';
@@ -230,8 +230,6 @@ function leaderOf(what: string | ((ctx: ChatContext) => string), handler: (ctx: 
 /** The teams (leaves) under an org node. */
 const leaves = (n: OrgNode): OrgNode[] => (n.children.length ? n.children.flatMap(leaves) : [n]);
 
-/** The plans and tracks a leader may choose, as shown in replies. */
-const courseChoices = (library: Library): string => [...library.plans, ...library.tracks].map((c) => `${c.title}（${c.id}）`).join('、');
 
 /** What "报名 07:50" without a course gives: the configured one, else the first plan or track. */
 const defaultCourse = (deps: BotDeps): Course | undefined => {
@@ -402,8 +400,8 @@ async function status(ctx: ChatContext, g: Group): Promise<void> {
   const library = ctx.deps.library();
   const course = library.course(g.track);
   lines.push(`课程：${course?.title ?? g.track}，第 ${g.cycle} 轮，已学 ${g.lessons} 课。`);
-  const others = [...library.plans, ...library.tracks].filter((c) => c.id !== g.track);
-  if (others.length) lines.push(`其他课程：${others.map((c) => `${c.title}（${c.id}）`).join('、')}，发送“报名 课程 ${g.time}”可更换，进度都保留。`);
+  const others = courseChoices(library, g.track);
+  if (others) lines.push(`其他课程：${others}，发送“报名 课程 ${g.time}”可更换，进度都保留。`);
   ctx.reply(lines.join('\n'));
 }
 

@@ -118,14 +118,21 @@ export function renderSummary(lesson: Pick<LessonSnapshot, 'title' | 'quiz'>, f:
 /** The short note posted during the window; answers stay hidden until the close. */
 export const renderAck = (answered: number): string => `已有 ${answered} 人作答，还没答的工友抓紧时间，截止后公布答案。`;
 
+/** The plans and tracks a leader may choose (all but `except`), as shown in replies: "综合（zonghe）、…". */
+export const courseChoices = (library: Library, except?: string): string =>
+  [...library.plans, ...library.tracks]
+    .filter((c) => c.id !== except)
+    .map((c) => `${c.title}（${c.id}）`)
+    .join('、');
+
 /** Told once, when a group has had every lesson of its course: the next round, and what else there is. */
 export function renderRoundDone(library: Library, g: Group): string {
   const course = library.course(g.track);
   const count = course?.tracks.reduce((n, t) => n + rotationLessons(t).length, 0);
-  const others = [...library.plans, ...library.tracks].filter((c) => c.id !== g.track).map((c) => `${c.title}（${c.id}）`);
+  const others = courseChoices(library, g.track);
   return [
     `《${course?.title ?? g.track}》${count ? `共 ${count} 课` : ''}第 ${g.cycle} 轮已学完，下一课起开始第 ${g.cycle + 1} 轮复习。`,
-    others.length ? `想换课程，班长可发送“报名 课程 ${g.time}”，可选：${others.join('、')}。` : '',
+    others ? `想换课程，班长可发送“报名 课程 ${g.time}”，可选：${others}。` : '',
   ].filter(Boolean).join('\n');
 }
 
