@@ -94,6 +94,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     for (const p of problems) log[p.severity === 'error' ? 'error' : 'warn']({ problem: formatProblem(p) }, 'lesson problem');
   });
   lessons.refresh();
+  await store.ensureDueIndex();
   warnMissingHolidays(log, clock.now(), config.timezone, config.schedule);
   // The platform's rate is a ceiling; the config may only go slower.
   const pace = { perMinute: Math.min(config.send.perMinute, chat.caps.perMinute), per: chat.caps.ratePer, roomGapSeconds: config.send.roomGapSeconds };
@@ -109,7 +110,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     library: () => lessons.library,
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: config.quiz.windowMinutes, workDays: config.schedule.workDays,
-      graceMinutes: config.schedule.graceMinutes, calendar: config.schedule, pace: queue.pace, leaders: config.leaders,
+      graceMinutes: config.schedule.graceMinutes, lateCeilingMinutes: config.schedule.lateCeilingMinutes, calendar: config.schedule, pace: queue.pace, leaders: config.leaders,
       ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse, engagement: config.engagement,
     },
   });

@@ -31,7 +31,7 @@ export interface Config {
   send: { perMinute: number; roomGapSeconds: [number, number] };
   quiz: { windowMinutes: number; ackEveryMinutes: number };
   engagement: EngagementSettings;
-  schedule: { graceMinutes: number; workDays: number[]; restDays: string[]; extraWorkDays: string[] };
+  schedule: { graceMinutes: number; lateCeilingMinutes: number; workDays: number[]; restDays: string[]; extraWorkDays: string[] };
   /** Points per question: correct on time, answered on time but wrong, answered late (补学). */
   points: { correct: number; answered: number; late: number };
   leaders: string[];
@@ -64,6 +64,8 @@ export function loadConfig(file = defaultConfigFile, env: NodeJS.ProcessEnv = pr
   if (env.BANQIAN_SMTP_URL) config.engagement.smtp.url = env.BANQIAN_SMTP_URL;
   if (env.WECHATY_PUPPET_SERVICE_TOKEN) config.puppet.token = env.WECHATY_PUPPET_SERVICE_TOKEN;
   config.puppet.name = puppetPackage(config.puppet.name.trim());
+  // A wave running late is held back where a push after downtime would be: by default the grace window.
+  config.schedule.lateCeilingMinutes ??= config.schedule.graceMinutes;
   applySecrets(config, env);
   // The simulator's demo groups and points must never mix with a real account's.
   if (!config.redis.prefix) config.redis.prefix = isSimulator(config) ? 'banqian-sim' : 'banqian';

@@ -39,6 +39,8 @@ export interface Group {
   team: string;
   /** When the group was last enrolled or resumed: days due before it were never missed. */
   activeSince: number;
+  /** The bot account that pushes to the group ('' for groups enrolled before accounts: whichever reads it). */
+  account: string;
   /** The leader's settings beyond the schedule (e.g. engage.reminder = "off", reminderMinutes = "20"). */
   options: Record<string, string>;
 }
@@ -119,6 +121,8 @@ export interface Store {
   getGroup(gid: number): Promise<Group | undefined>;
   saveGroup(group: Group): Promise<void>;
   activeGroups(): Promise<Group[]>;
+  /** Ids of active groups whose push time (minute of the day) is in [from, to]; from > to wraps past midnight. */
+  dueGroups(fromMinute: number, toMinute: number): Promise<number[]>;
   /** The platform id a private message to this worker goes to (the id they last spoke as), if known here. */
   contactOf(wid: number): Promise<string | undefined>;
   /** Takes one of the group's engagement messages for the day; false when the day's cap is reached. */

@@ -37,6 +37,12 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** Minute of the day (0–1439) that a zone's wall clock shows at an instant. */
+export function minuteOfDay(at: number, tz: string): number {
+  const [h, m] = wallClock(at, tz).hhmm.split(':').map(Number);
+  return h * 60 + m;
+}
+
 /** The wall-clock date and time of an instant in a zone. */
 export function wallClock(at: number, tz: string): { day: string; hhmm: string; seconds: number } {
   const p = Object.fromEntries(formatter(tz).formatToParts(at).map((x) => [x.type, x.value]));
@@ -50,8 +56,22 @@ function offsetMinutes(at: number, tz: string): number {
   return Math.round((asUtc - Math.floor(at / 1000) * 1000) / minuteMs);
 }
 
+/** instantOf is asked for the same few (day, time) pairs every tick: each is worked out once (Intl is slow). */
+const instants = new Map<string, number>();
+
 /** The instant at which a zone's wall clock shows `day` `hhmm`. */
 export function instantOf(day: string, hhmm: string, tz: string): number {
+  const key = `${tz} ${day} ${hhmm}`;
+  let at = instants.get(key);
+  if (at === undefined) {
+    if (instants.size >= 100_000) instants.clear();
+    at = computeInstant(day, hhmm, tz);
+    instants.set(key, at);
+  }
+  return at;
+}
+
+function computeInstant(day: string, hhmm: string, tz: string): number {
   const [y, mo, d] = day.split('-').map(Number);
   const [h, mi] = hhmm.split(':').map(Number);
   const guess = Date.UTC(y, mo - 1, d, h, mi);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { text } from '../../src/core/messages.ts';
-import { planStarts } from '../../src/core/schedule/plan.ts';
+import { accountsNeeded, latestLateness, planWave } from '../../src/core/schedule/plan.ts';
 import { SendError } from '../../src/core/channel.ts';
 import { SendQueue, secondsPerBatch, type SendFailure, type Target } from '../../src/core/send/queue.ts';
 
@@ -220,15 +220,35 @@ describe('wave planning', () => {
   test('a crowded minute starts early enough for all to arrive by their time, latest first', () => {
     const pushes = [1, 2, 3].map((gid) => ({ gid, due: 600_000, seconds: 10 }));
     const late = { gid: 4, due: 660_000, seconds: 10 };
-    const starts = planStarts([...pushes, late], 3_600_000);
-    expect(starts.get(late)).toBe(650_000);
-    expect(pushes.map((p) => starts.get(p)).sort()).toEqual([570_000, 580_000, 590_000]);
+    const slots = planWave([...pushes, late], { maxLeadMs: 3_600_000 });
+    expect(slots.get(late)).toEqual({ start: 650_000, finish: 660_000, held: false });
+    expect(pushes.map((p) => slots.get(p)!.start).sort()).toEqual([570_000, 580_000, 590_000]);
+    expect(latestLateness(slots)).toBe(0);
   });
 
-  test('leads are capped', () => {
+  test('leads are capped, and the plan says how late the wave then runs', () => {
     const pushes = Array.from({ length: 100 }, (_, gid) => ({ gid, due: 10_000_000, seconds: 60 }));
-    const starts = planStarts(pushes, 600_000);
-    expect(Math.min(...starts.values())).toBe(10_000_000 - 600_000);
+    const slots = planWave(pushes, { maxLeadMs: 600_000 });
+    const starts = [...slots.values()].map((s) => s.start);
+    expect(Math.min(...starts)).toBe(10_000_000 - 600_000);
+    // One after another from the capped start: 100 minutes of sending, 10 of them before the time.
+    expect(Math.max(...starts)).toBe(10_000_000 - 600_000 + 99 * 60_000);
+    expect(latestLateness(slots)).toBe(90 * 60_000);
+  });
+
+  test('a push that would finish past the ceiling is held back and leaves its room to the next', () => {
+    const pushes = Array.from({ length: 5 }, (_, gid) => ({ gid, due: 600_000, seconds: 60 }));
+    // The queue is busy until 9:00: two pushes fit before 10:00 + 1 min, the others would be later.
+    const slots = planWave(pushes, { maxLeadMs: 600_000, from: 540_000, ceilingMs: 60_000 });
+    expect(pushes.map((p) => slots.get(p)!.held)).toEqual([false, false, true, true, true]);
+    expect(pushes.map((p) => slots.get(p)!.finish)).toEqual([600_000, 660_000, 720_000, 720_000, 720_000]);
+  });
+
+  test('how many accounts a wave needs to be on time', () => {
+    // 60 pushes of 6 s each due at one minute with a 1-minute lead: 10 fit one account.
+    const pushes = Array.from({ length: 60 }, (_, gid) => ({ gid, due: 600_000, seconds: 6 }));
+    expect(accountsNeeded(pushes, 60_000)).toBe(6);
+    expect(accountsNeeded(pushes.slice(0, 10), 60_000)).toBe(1);
   });
 
   test('seconds per push follow the pace', () => {

@@ -38,7 +38,7 @@ function atOnlyBot(prefix: string, leaders: string[]) {
     clock,
     library: () => lessons.library,
     settings: {
-      botName: config.botName, timezone: config.timezone, windowMinutes: 120, workDays: [1, 2, 3, 4, 5], graceMinutes: 30,
+      botName: config.botName, timezone: config.timezone, windowMinutes: 120, workDays: [1, 2, 3, 4, 5], graceMinutes: 30, lateCeilingMinutes: 30,
       calendar: config.schedule, pace: queue.pace, leaders, ackEveryMinutes: 0, defaultCourse: 'zonghe', engagement: config.engagement,
     },
   });

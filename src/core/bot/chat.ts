@@ -291,6 +291,7 @@ async function saveEnrolment(deps: BotDeps, gid: number, room: { id: string; top
     days: existing?.days ?? deps.settings.workDays,
     windowMinutes: existing?.windowMinutes ?? deps.settings.windowMinutes,
     cycleSince: existing?.cycleSince ?? '', cycle: existing?.cycle ?? 1, lessons: existing?.lessons ?? 0, options: existing?.options ?? {}, current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
+    account: existing?.account || deps.account,
   };
   await deps.store.saveGroup(g);
   return g;

@@ -4,14 +4,14 @@ import { snapshotOf } from '../lessons/snapshot.ts';
 import { text } from '../messages.ts';
 import type { Group, OutboxItem, Push, QuizRef } from '../ports.ts';
 import { isLessonDay } from '../schedule/calendar.ts';
-import { planStarts, type DuePush } from '../schedule/plan.ts';
+import { planWave, type DuePush } from '../schedule/plan.ts';
 import { secondsPerBatch, type Target } from '../send/queue.ts';
 import { splitText } from '../send/text.ts';
-import { addDays, instantOf, minuteMs, wallClock } from '../time.ts';
+import { addDays, instantOf, minuteMs, minuteOfDay, wallClock } from '../time.ts';
 import type { EngagementHook } from '../engage/hooks.ts';
 import { expectedOn } from '../engage/leave.ts';
 import type { BotDeps } from './deps.ts';
-import { renderAck, renderMissed, renderRoundDone, renderSummary } from './texts.ts';
+import { renderAck, renderHeldBack, renderMissed, renderRoundDone, renderSummary } from './texts.ts';
 
 /** A crowded minute never starts its wave more than this early. */
 export const maxLeadMs = 45 * minuteMs;
@@ -24,10 +24,19 @@ const refKey = (r: QuizRef) => `${r.gid}:${r.day}:${r.kind}`;
 
 export type PushResult = 'queued' | 'taken' | 'no-lessons';
 
+/** A group as it is now and the lesson its course gives it on a day. */
+type Planned = { group: Group; next: NextLesson };
+
+const dayMs = 24 * 60 * minuteMs;
+
 /** The daily loop: claim and send due lessons, catch up after downtime, acknowledge, close quizzes. */
 export class Daily {
   private running?: Promise<void>;
   private again = false;
+  /** The clock at the previous pass: the next one looks back to it. */
+  private lastPass?: number;
+  /** Pushes held back as too late ("gid:day"): they take no more room in the wave (a restart forgets them, the claim refuses them). */
+  private readonly held = new Set<string>();
 
   constructor(private readonly d: BotDeps) {}
 
@@ -35,10 +44,10 @@ export class Daily {
    * Claims (group, day) in Redis with the messages to send, then queues them; a second caller for the
    * same day gets 'taken'. A leader's manual push may send a day the scheduler skipped.
    */
-  async push(g: Group, day: string, reason: string, notBefore?: number): Promise<PushResult> {
+  async push(g: Group, day: string, reason: string, notBefore?: number, plannedNow?: Planned): Promise<PushResult> {
     // Another day's push may take the planned lesson (or the next "第 N 课") meanwhile: then read again.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const planned = await this.plan(g.gid, day);
+      const planned = attempt === 0 && plannedNow ? plannedNow : await this.plan(g.gid, day);
       if (!planned) break;
       const { group, next } = planned;
       const snapshot = snapshotOf(next.lesson, next.track);
@@ -58,7 +67,7 @@ export class Daily {
   }
 
   /** The group as it is now and the lesson its course gives it on `day`. */
-  private async plan(gid: number, day: string): Promise<{ group: Group; next: NextLesson } | undefined> {
+  private async plan(gid: number, day: string): Promise<Planned | undefined> {
     const [group, history] = await Promise.all([this.d.store.getGroup(gid), this.d.store.history(gid)]);
     const course = group && this.d.library().course(group.track);
     const next = course && lessonFor(course, day, { history, cycleSince: group.cycleSince }, lessonDaysOf(group.days, this.d.settings.calendar));
@@ -142,39 +151,68 @@ export class Daily {
     }
   }
 
+  /**
+   * Claims the pushes whose turn in the wave comes within a minute. Reads only the groups due from the
+   * previous pass (less the grace window: what a clock step forward or downtime skipped over is caught up
+   * or skipped as missed) to `maxLeadMs` ahead, from the due index; a new process looks back a day.
+   */
   private async pushDue(): Promise<void> {
-    const { settings, clock } = this.d;
+    const { settings, clock, store, queue } = this.d;
     const now = clock.now();
-    const today = wallClock(now, settings.timezone).day;
-    const due: (DuePush & { g: Group; day: string })[] = [];
-    for (const g of await this.d.store.activeGroups()) {
-      if (g.status !== 'active') continue;
+    const tz = settings.timezone;
+    const graceMs = settings.graceMinutes * minuteMs;
+    const from = Math.min(this.lastPass ?? now - dayMs, now) - Math.max(graceMs, minuteMs);
+    const to = now + maxLeadMs;
+    this.lastPass = now;
+    const gids = to - from >= dayMs ? await store.dueGroups(0, 1439) : await store.dueGroups(minuteOfDay(from, tz), minuteOfDay(to, tz));
+    const today = wallClock(now, tz).day;
+    const candidates: { g: Group; day: string; due: number }[] = [];
+    for (const g of await store.groups(gids)) {
+      if (g.status !== 'active' || !this.owns(g)) continue;
       for (const day of [addDays(today, -1), today, addDays(today, 1)]) {
-        if (g.current >= day || !isLessonDay(day, g.days, settings.calendar)) continue;
-        const at = instantOf(day, g.time, settings.timezone);
-        // Not yet due, or due before the group enrolled or resumed (nothing was missed then).
-        if (at - maxLeadMs > now || at < g.activeSince) continue;
-        due.push({ g, day, gid: g.gid, due: at, seconds: secondsPerBatch(settings.pace, await this.messagesFor(g, day)) });
+        if (g.current >= day || this.held.has(`${g.gid}:${day}`) || !isLessonDay(day, g.days, settings.calendar)) continue;
+        const due = instantOf(day, g.time, tz);
+        // Outside this pass's window, or due before the group enrolled or resumed (nothing was missed then).
+        if (due < from || due > to || due < g.activeSince) continue;
+        candidates.push({ g, day, due });
       }
     }
-    const starts = planStarts(due, maxLeadMs);
-    for (const p of due.sort((a, b) => starts.get(a)! - starts.get(b)!)) {
-      if (now > p.due + settings.graceMinutes * minuteMs) {
-        if (await this.d.store.skipPush(p.gid, p.day, now, 'missed')) {
-          this.d.log.warn({ gid: p.gid, day: p.day, time: p.g.time, graceMinutes: settings.graceMinutes }, 'push missed beyond the grace window; skipped');
-          if (p.day === today) await this.d.outbox.notify(`missed:${p.gid}:${p.day}`, roomTarget(p.g), renderMissed(p.day, p.g.time));
+    const wave: (DuePush & { g: Group; day: string; planned?: Planned })[] = [];
+    for (const c of candidates) {
+      if (now > c.due + graceMs) {
+        if (await store.skipPush(c.g.gid, c.day, now, 'missed')) {
+          this.d.log.warn({ gid: c.g.gid, day: c.day, time: c.g.time, graceMinutes: settings.graceMinutes }, 'push missed beyond the grace window; skipped');
+          if (c.day === today) await this.d.outbox.notify(`missed:${c.g.gid}:${c.day}`, roomTarget(c.g), renderMissed(c.day, c.g.time));
         }
-      } else if (starts.get(p)! < now + minuteMs) {
-        // Claimed a tick ahead so the queue never idles mid-wave; the queue holds it until its start.
-        await this.push(p.g, p.day, now > p.due ? 'catch-up' : 'schedule', starts.get(p));
+        continue;
       }
+      // Planned once per pass: its length places it in the wave, and the claim below sends it.
+      const planned = await this.plan(c.g.gid, c.day);
+      const messages = planned ? renderLesson(planned.next.lesson, this.pushInfo(planned.group, c.day, planned.next)).length : 1;
+      wave.push({ ...c, gid: c.g.gid, seconds: secondsPerBatch(settings.pace, messages), planned });
+    }
+    const slots = planWave(wave, { maxLeadMs, from: now + queue.busySeconds('lesson') * 1000, ceilingMs: settings.lateCeilingMinutes * minuteMs });
+    for (const p of wave.sort((a, b) => slots.get(a)!.start - slots.get(b)!.start)) {
+      const slot = slots.get(p)!;
+      // Claimed a minute ahead so the queue never idles mid-wave; the queue holds it until its start.
+      if (slot.start >= now + minuteMs) continue;
+      const minutesLate = Math.ceil((slot.finish - p.due) / minuteMs);
+      if (slot.held) {
+        this.held.add(`${p.gid}:${p.day}`);
+        if (await store.skipPush(p.gid, p.day, now, 'late')) {
+          this.d.log.warn({ gid: p.gid, day: p.day, time: p.g.time, minutesLate, lateCeilingMinutes: settings.lateCeilingMinutes }, 'wave too late for this push; held back');
+          await this.d.outbox.notify(`late:${p.gid}:${p.day}`, roomTarget(p.g), renderHeldBack(p.day, p.g.time, minutesLate));
+        }
+        continue;
+      }
+      const r = await this.push(p.g, p.day, now > p.due ? 'catch-up' : 'schedule', slot.start, p.planned);
+      if (r === 'queued' && minutesLate > 0) this.d.log.warn({ gid: p.gid, day: p.day, time: p.g.time, minutesLate }, 'wave running late: this lesson will arrive late');
     }
   }
 
-  /** How many messages the group's next lesson takes, for planning the wave. */
-  private async messagesFor(g: Group, day: string): Promise<number> {
-    const planned = await this.plan(g.gid, day);
-    return planned ? renderLesson(planned.next.lesson, this.pushInfo(planned.group, day, planned.next)).length : 1;
+  /** Only the account a group belongs to pushes to it ('' = enrolled before accounts: any). */
+  private owns(g: Group): boolean {
+    return !g.account || g.account === this.d.account;
   }
 
   private pushInfo(g: Group, day: string, next: NextLesson): PushInfo {

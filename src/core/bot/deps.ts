@@ -16,6 +16,8 @@ export interface BotSettings {
   windowMinutes: number;
   workDays: number[];
   graceMinutes: number;
+  /** A lesson the wave would deliver later than this past its time is held back and the group told. */
+  lateCeilingMinutes: number;
   calendar: CalendarOverrides;
   pace: Pace;
   /** Names or platform user ids that may run leader commands in any group. */

@@ -137,5 +137,8 @@ export function renderRoundDone(library: Library, g: Group): string {
 }
 
 /** Told once when the bot comes back too late to send today's lesson: how the leader sends it anyway. */
+export const renderHeldBack = (day: string, time: string, minutesLate: number): string =>
+  `【班前十分钟】${describeDay(day)} ${time} 的课：这时段要推送的群太多，预计会晚约 ${minutesLate} 分钟送到，为免打扰上班，今天先不推送。班长或群主发送“立即推送”即可补发。`;
+
 export const renderMissed = (day: string, time: string): string =>
   `【班前十分钟】${describeDay(day)} ${time} 的课因系统停机没能按时推送。班长或群主发送“立即推送”即可补发今天的课。`;

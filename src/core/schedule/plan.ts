@@ -6,22 +6,72 @@ export interface DuePush {
   seconds: number;
 }
 
+/** Where a push falls in its account's wave: when it starts and finishes, and whether it is held back as too late. */
+export interface WaveSlot {
+  start: number;
+  finish: number;
+  held: boolean;
+}
+
+export interface WaveOptions {
+  /** A crowded wave never starts more than this early. */
+  maxLeadMs: number;
+  /** When the account's send queue is free (default: whenever the first push starts). */
+  from?: number;
+  /** A push that would finish more than this after its time is held back and takes no room (default: never). */
+  ceilingMs?: number;
+}
+
 /**
- * When to start each push so that it arrives by its time: walking back from the latest due time,
- * each push starts early enough to leave room for the ones after it. A crowded 07:50 thus starts
- * at 07:3x instead of finishing at 08:0x. Leads are capped so a huge wave never starts hours early.
+ * The one plan of a morning wave on one account, used by the scheduler, the enrolment warning and
+ * `banqian capacity`. Walking back from the latest due time, each push is given a start early enough to
+ * leave room for the ones after it (a crowded 07:50 starts at 07:3x), never more than `maxLeadMs` early.
+ * Then the account's queue is walked forwards, one push after another: where the wave needs more lead
+ * than that, the later pushes finish late, and that lateness is what the plan says, not a promise.
  */
-export function planStarts<P extends DuePush>(pushes: P[], maxLeadMs: number): Map<P, number> {
-  const starts = new Map<P, number>();
-  const latestFirst = [...pushes].sort((a, b) => b.due - a.due || b.gid - a.gid);
+export function planWave<P extends DuePush>(pushes: P[], o: WaveOptions): Map<P, WaveSlot> {
+  const earliest = new Map<P, number>();
   let cursor = Infinity;
-  for (const p of latestFirst) {
-    const finish = Math.min(p.due, cursor);
-    const start = Math.max(finish - p.seconds * 1000, p.due - maxLeadMs);
-    starts.set(p, start);
+  for (const p of [...pushes].sort((a, b) => b.due - a.due || b.gid - a.gid)) {
+    const start = Math.max(Math.min(p.due, cursor) - p.seconds * 1000, p.due - o.maxLeadMs);
+    earliest.set(p, start);
     cursor = start;
   }
-  return starts;
+  const slots = new Map<P, WaveSlot>();
+  let free = o.from ?? -Infinity;
+  for (const p of [...pushes].sort((a, b) => earliest.get(a)! - earliest.get(b)! || a.due - b.due || a.gid - b.gid)) {
+    const start = Math.max(free, earliest.get(p)!);
+    const finish = start + p.seconds * 1000;
+    const held = finish - p.due > (o.ceilingMs ?? Infinity);
+    slots.set(p, { start, finish, held });
+    if (!held) free = finish;
+  }
+  return slots;
+}
+
+/** The latest any push of the wave finishes after its time (ms; 0 when all are on time). */
+export function latestLateness<P extends DuePush>(slots: Map<P, WaveSlot>): number {
+  let late = 0;
+  // Rounded to the ms: a pace such as 60/7 s a message leaves float dust.
+  for (const [p, s] of slots) late = Math.max(late, Math.round(s.finish - p.due));
+  return late;
+}
+
+/**
+ * How many accounts a wave needs so that every push arrives by its time, its groups dealt out in turn
+ * by due time (as `banqian capacity` and the enrolment warning assume).
+ */
+export function accountsNeeded<P extends DuePush>(pushes: P[], maxLeadMs: number): number {
+  const byDue = [...pushes].sort((a, b) => a.due - b.due || a.gid - b.gid);
+  const fits = (n: number) => Array.from({ length: n }, (_, i) => byDue.filter((_, j) => j % n === i)).every((share) => latestLateness(planWave(share, { maxLeadMs })) === 0);
+  // Fitting is monotonic in the number of accounts: search for the least.
+  let [lo, hi] = [1, Math.max(1, byDue.length)];
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Groups the account can reach in one minute at this pace. */

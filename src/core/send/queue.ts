@@ -116,6 +116,12 @@ export class SendQueue {
     return this.waiting[priority].length + started;
   }
 
+  /** Seconds the batches of this priority still waiting or under way take at the pace: when the queue is free for more. */
+  busySeconds(priority: Priority): number {
+    const remaining = [...this.waiting[priority].map((b) => ({ batch: b, index: b.start ?? 0 })), ...[this.current, ...this.held.values()].filter((f): f is InFlight => f?.batch.priority === priority)];
+    return remaining.reduce((s, r) => s + secondsPerBatch(this.pace, r.batch.messages.length - r.index), 0);
+  }
+
   /** The first waiting batch by priority whose chat isn't held. */
   private head(): Batch | undefined {
     for (const p of priorities) {

@@ -84,6 +84,8 @@ export function keyBuilder(prefix: string) {
     workerContacts: k('contacts', 'worker'),
     roomDisplayNames: k('names', 'room'),
     activeGroups: k('groups', 'active'),
+    /** Active groups by push time: sorted set gid -> minute of the day (0–1439), so a tick reads only what is due. */
+    dueIndex: k('groups', 'due'),
     /** Every group ever enrolled: gid -> the org path it is bound to ('' for none). */
     teamBindings: k('groups', 'teams'),
     orgSeq: k('seq', 'org'),

@@ -94,14 +94,36 @@ export class RedisStore implements Store {
       current: h.current ?? '',
       team: h.team ?? '',
       activeSince: Number(h.activeSince ?? 0),
+      account: h.account ?? '',
       options: Object.fromEntries(Object.entries(h).filter(([k]) => k.startsWith(optionPrefix)).map(([k, v]) => [k.slice(optionPrefix.length), v])),
     };
   }
 
   /** Settings only: the course (current, cycles, history) belongs to claim_push and is never overwritten here. */
   async saveGroup(g: Group): Promise<void> {
-    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, courseTitle: g.courseTitle ?? '', time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince };
+    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, courseTitle: g.courseTitle ?? '', time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince, account: g.account };
     await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, this.keys.teamBindings, g.gid, g.status, g.team, ...Object.entries(fields).flat());
+    await this.indexDue(g);
+  }
+
+  /** The due index, written after the group's own script (another slot); repeating it is harmless. */
+  private async indexDue(g: Pick<Group, 'gid' | 'status' | 'time'>): Promise<void> {
+    const [h, m] = g.time.split(':').map(Number);
+    if (g.status === 'active') await this.redis.zadd(this.keys.dueIndex, h * 60 + m, g.gid);
+    else await this.redis.zrem(this.keys.dueIndex, g.gid);
+  }
+
+  /** Builds the due index once for groups enrolled before it existed. */
+  async ensureDueIndex(): Promise<void> {
+    if (await this.redis.exists(this.keys.dueIndex)) return;
+    for (const g of await this.activeGroups()) await this.indexDue(g);
+  }
+
+  async dueGroups(fromMinute: number, toMinute: number): Promise<number[]> {
+    const k = this.keys.dueIndex;
+    const ranges = fromMinute <= toMinute ? [[fromMinute, toMinute]] : [[fromMinute, 1439], [0, toMinute]];
+    const found = await Promise.all(ranges.map(([a, b]) => this.redis.zrangebyscore(k, a, b)));
+    return found.flat().map(Number);
   }
 
   async activeGroups(): Promise<Group[]> {
