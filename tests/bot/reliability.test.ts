@@ -71,7 +71,7 @@ ${events}
     expect(Math.min(...sends)).toBeGreaterThanOrEqual(Date.parse('2026-12-07T07:48:00+08:00')); // and not absurdly early
     // Enrolling the 12th group at the same minute warns the leader about the account's capacity.
     const lastConfirm = lines.find((l) => l.room === '班组12' && l.text.startsWith('已报名'))!;
-    expect(lastConfirm.text).toMatch(/提示：07:50 共有 12 个群，本号每分钟约能发 10 个群/);
+    expect(lastConfirm.text).toMatch(/提示：07:50 这一波本号共有 12 个群，每分钟约能发 10 个群，将提前约 2 分钟开始发送，都能按时送到。/);
   });
 });
 

@@ -13,9 +13,9 @@ import { codePattern } from '../roster/roster.ts';
 import { rollOf } from '../quiz/roll.ts';
 import { remindCommand } from '../engage/remind.ts';
 import { digestCommand } from '../engage/digest.ts';
-import { roomsPerMinute } from '../schedule/plan.ts';
+import { maxLeadMs, minuteOf, roomsPerMinute, waveAt } from '../schedule/plan.ts';
 import { secondsPerBatch } from '../send/queue.ts';
-import { addDays, instantOf, isoWeekday, parseHhmm, wallClock } from '../time.ts';
+import { addDays, instantOf, isoWeekday, minuteMs, parseHhmm, wallClock } from '../time.ts';
 import { badgeLabels } from '../engage/badges.ts';
 import { isTimeShaped, parseCommand, stripMention, type CommandName } from './commands.ts';
 import type { ChatContext } from './context.ts';
@@ -348,14 +348,25 @@ function firstLessonDay(ctx: ChatContext, g: Group): string {
   return day;
 }
 
-/** Warns when more groups share this minute than the account can reach in it. */
+/**
+ * Warns when this time falls in a wave the account must start early for, or cannot send on time: the
+ * scheduler's own plan, over the groups due within the longest lead around it (one range of the due index).
+ */
 async function capacityWarning(ctx: ChatContext, time: string, gid: number): Promise<string> {
-  const seconds = secondsPerBatch(ctx.deps.settings.pace, 1);
-  const perMinute = roomsPerMinute(seconds);
-  const groups = (await ctx.deps.store.activeGroups()).filter((g) => g.status === 'active' && g.time === time && g.gid !== gid).length + 1;
-  if (groups <= perMinute) return '';
-  const lead = Math.ceil((groups * seconds) / 60);
-  return `\n提示：${time} 共有 ${groups} 个群，本号每分钟约能发 ${perMinute} 个群，将提前约 ${lead} 分钟开始发送；建议和其他班组错开几分钟。`;
+  const { store, settings, account } = ctx.deps;
+  const seconds = secondsPerBatch(settings.pace, 1);
+  const lead = maxLeadMs / minuteMs;
+  const t = minuteOf(time);
+  const around = await store.groups(await store.dueGroups((t - 2 * lead + 1440) % 1440, (t + lead) % 1440));
+  const wave = waveAt(around, { gid, time, account }, seconds);
+  if (wave.lateMinutes === 0 && wave.leadMinutes <= 1) return '';
+  const span = wave.first === wave.last ? wave.first : `${wave.first}–${wave.last}`;
+  const head = `\n提示：${span} 这一波本号共有 ${wave.groups} 个群，每分钟约能发 ${roomsPerMinute(seconds)} 个群，`;
+  if (wave.lateMinutes === 0) return `${head}将提前约 ${wave.leadMinutes} 分钟开始发送，都能按时送到。`;
+  return (
+    `${head}最多提前 ${lead} 分钟开始发送，最后一个群的课要晚约 ${wave.lateMinutes} 分钟（晚于 ${settings.lateCeilingMinutes} 分钟的当天不推送，并告知该群）。` +
+    `这一波要按时送到需要 ${wave.accountsNeeded} 个机器人账号；请增加账号，或和其他班组错开时间。`
+  );
 }
 
 /** "1-5", "1-6", "1,3,5", "1-5,7" → ISO weekdays; undefined when anything is off. */

@@ -4,7 +4,7 @@ import { snapshotOf } from '../lessons/snapshot.ts';
 import { text } from '../messages.ts';
 import type { Group, OutboxItem, Push, QuizRef } from '../ports.ts';
 import { isLessonDay } from '../schedule/calendar.ts';
-import { planWave, type DuePush } from '../schedule/plan.ts';
+import { maxLeadMs, planWave, type DuePush } from '../schedule/plan.ts';
 import { secondsPerBatch, type Target } from '../send/queue.ts';
 import { splitText } from '../send/text.ts';
 import { addDays, instantOf, minuteMs, minuteOfDay, wallClock } from '../time.ts';
@@ -13,8 +13,6 @@ import { expectedOn } from '../engage/leave.ts';
 import type { BotDeps } from './deps.ts';
 import { renderAck, renderHeldBack, renderMissed, renderRoundDone, renderSummary } from './texts.ts';
 
-/** A crowded minute never starts its wave more than this early. */
-export const maxLeadMs = 45 * minuteMs;
 /** An instance that has not ticked for this long is dead; its unsent claims are taken over. */
 const deadAfterMs = 3 * minuteMs;
 

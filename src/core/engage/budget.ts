@@ -1,4 +1,4 @@
-import { maxLeadMs } from '../bot/daily.ts';
+import { maxLeadMs } from '../schedule/plan.ts';
 import { secondsPerBatch, type Pace } from '../send/queue.ts';
 
 /** What one account sends for `groups` groups that share a push time, and how long that takes at its pace. */

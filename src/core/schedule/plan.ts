@@ -1,3 +1,8 @@
+import { minuteMs } from '../time.ts';
+
+/** A crowded wave never starts more than this early. */
+export const maxLeadMs = 45 * minuteMs;
+
 export interface DuePush {
   gid: number;
   /** When the lesson should be in the group (ms). */
@@ -76,3 +81,68 @@ export function accountsNeeded<P extends DuePush>(pushes: P[], maxLeadMs: number
 
 /** Groups the account can reach in one minute at this pace. */
 export const roomsPerMinute = (secondsPerPush: number): number => Math.max(1, Math.floor(60 / secondsPerPush));
+
+/** "07:50" -> 470. */
+export const minuteOf = (hhmm: string): number => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+};
+
+const hhmmOf = (minute: number): string => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/** A group as the wave sees it. */
+export interface WaveGroup {
+  gid: number;
+  time: string;
+  /** '' = enrolled before accounts: counted as the reading process's. */
+  account: string;
+}
+
+/** The wave a push time falls in on one account: its chained pushes, as the scheduler would send them. */
+export interface Wave {
+  groups: number;
+  first: string;
+  last: string;
+  /** How early it starts sending before its first group's time. */
+  leadMinutes: number;
+  /** How late the last of its lessons arrives (0 = all on time). */
+  lateMinutes: number;
+  /** Accounts the groups due in its span need, counting every account's groups. */
+  accountsNeeded: number;
+}
+
+/**
+ * The wave that a group at `time` on `account` is part of, among `around` (the groups due near it, of
+ * every account), planned by planWave exactly as the scheduler does: pushes chained one after another
+ * without a pause belong to one wave, wherever in the morning each is due.
+ */
+export function waveAt(around: WaveGroup[], me: WaveGroup, seconds: number): Wave {
+  const t = minuteOf(me.time);
+  // Minutes from `time`, within ±12 h, so a wave across midnight stays in order.
+  const offset = (hhmm: string) => ((minuteOf(hhmm) - t + 720 + 1440) % 1440) - 720;
+  const pushOf = (g: WaveGroup) => ({ gid: g.gid, due: offset(g.time) * minuteMs, seconds, time: g.time });
+  const all = [...around.filter((g) => g.gid !== me.gid), me].map((g) => ({ ...pushOf(g), account: g.account || me.account }));
+  const mine = all.filter((p) => p.account === me.account);
+  const slots = planWave(mine, { maxLeadMs });
+  const ordered = [...slots].sort((a, b) => a[1].start - b[1].start);
+  let chain: typeof ordered = [];
+  for (const entry of ordered) {
+    // A pause of a second or more between pushes ends a wave.
+    if (chain.length && entry[1].start > Math.max(...chain.map(([, s]) => s.finish)) + 1000) {
+      if (chain.some(([p]) => p.gid === me.gid)) break;
+      chain = [];
+    }
+    chain.push(entry);
+  }
+  const dues = chain.map(([p]) => p.due);
+  const [firstDue, lastDue] = [Math.min(...dues), Math.max(...dues)];
+  const everyone = all.filter((p) => p.due >= firstDue && p.due <= lastDue);
+  return {
+    groups: chain.length,
+    first: hhmmOf((t + firstDue / minuteMs + 1440) % 1440),
+    last: hhmmOf((t + lastDue / minuteMs + 1440) % 1440),
+    leadMinutes: Math.ceil((firstDue - Math.min(...chain.map(([, s]) => s.start))) / minuteMs),
+    lateMinutes: Math.ceil(latestLateness(new Map(chain)) / minuteMs),
+    accountsNeeded: accountsNeeded(everyone, maxLeadMs),
+  };
+}
