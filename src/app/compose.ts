@@ -90,9 +90,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // One process sends as one account; its id keys people and groups and the durable outbox.
   const { account } = setup;
   const store = new RedisStore(redis, { prefix: opts.prefix, platform: setup.platform, account, unstableIds: !!setup.unstableIds, points: config.points });
+  // Each tick looks at the folders; every file at most every few real seconds (the simulator ticks fast).
   const lessons = new LibraryWatcher(config.lessonsDir, (problems) => {
     for (const p of problems) log[p.severity === 'error' ? 'error' : 'warn']({ problem: formatProblem(p) }, 'lesson problem');
-  });
+  }, 5_000);
   lessons.refresh();
   await store.ensureDueIndex();
   warnMissingHolidays(log, clock.now(), config.timezone, config.schedule);

@@ -126,6 +126,19 @@ describe('lesson loader', () => {
     expect(reported).toEqual([]);
   });
 
+  test('the watcher sees a file added or removed at once, and an edit in place by its next look at every file', async () => {
+    const root = lessonTree({ 't/track.yaml': track('t'), 't/001.yaml': lesson('t-001') });
+    const watcher = new LibraryWatcher(root, () => {}, 200);
+    expect(watcher.refresh().track('t')!.lessons).toHaveLength(1);
+    writeFileSync(join(root, 't/002.yaml'), lesson('t-002'));
+    expect(watcher.refresh().track('t')!.lessons).toHaveLength(2);
+    writeFileSync(join(root, 't/002.yaml'), lesson('t-002b'));
+    // Within the interval only the folders are looked at: nothing changed there.
+    expect(watcher.refresh().lesson('t-002b')).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 250));
+    expect(watcher.refresh().lesson('t-002b')).toBeDefined();
+  });
+
   test('a missing lessons directory is an error, not a crash', () => {
     const { library, problems } = loadLibrary(join(lessonTree({}), 'nope'));
     expect(library.tracks).toEqual([]);

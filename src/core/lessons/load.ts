@@ -162,15 +162,17 @@ function checkSemantics(yaml: LessonChecker, raw: Partial<RawLesson>, trackDir: 
 }
 
 /**
- * The library as it is on disk now: re-read when a file changed (checked by size and mtime, cheap
- * enough for every tick), so an author's fix or a newly broken file takes effect by the next push.
+ * The library as it is on disk now: re-read when a file changed, so an author's fix or a newly broken
+ * file takes effect by the next push. Every call looks at the folders' mtimes (a file added, removed or
+ * saved by renaming shows there at once); every file's size and mtime is looked at once per `recheckMs`.
  */
 export class LibraryWatcher {
   private fingerprint = '';
+  private folders = '';
   private current: Library = makeLibrary([]);
   private checkedAt = -Infinity;
 
-  /** `recheckMs`: look at the files at most this often (readers that ask per request use a few seconds). */
+  /** `recheckMs`: look at every file at most this often (the scheduler's tick and readers per request use a few seconds). */
   constructor(
     private readonly dir: string,
     private readonly onProblems: (problems: Problem[]) => void,
@@ -182,9 +184,12 @@ export class LibraryWatcher {
   }
 
   refresh(): Library {
-    if (performance.now() - this.checkedAt < this.recheckMs) return this.current;
+    const root = resolve(this.dir);
+    const folders = folderPrint(root);
+    if (folders === this.folders && performance.now() - this.checkedAt < this.recheckMs) return this.current;
+    this.folders = folders;
     this.checkedAt = performance.now();
-    const print = fingerprintOf(resolve(this.dir));
+    const print = fingerprintOf(root);
     if (print !== this.fingerprint) {
       this.fingerprint = print;
       const { library, problems } = loadLibrary(this.dir);
@@ -193,6 +198,15 @@ export class LibraryWatcher {
     }
     return this.current;
   }
+}
+
+/** The lessons folder's and each track folder's mtime: a few stats, whatever the number of lessons. */
+function folderPrint(root: string): string {
+  const top = statSync(root, { throwIfNoEntry: false });
+  if (!top) return 'missing';
+  const parts = [String(top.mtimeMs)];
+  for (const name of readdirSync(root).sort()) parts.push(`${name}:${statSync(join(root, name), { throwIfNoEntry: false })?.mtimeMs}`);
+  return parts.join('|');
 }
 
 function fingerprintOf(root: string): string {
