@@ -25,7 +25,7 @@ import { formatProblem } from '../core/problems.ts';
 import { warnMissingHolidays } from '../core/schedule/calendar.ts';
 import { SendQueue, type Target } from '../core/send/queue.ts';
 import type { OutMessage } from '../core/messages.ts';
-import type { Clock } from '../core/time.ts';
+import { systemClock, type Clock } from '../core/time.ts';
 import { reviewHook } from '../core/engage/review.ts';
 import { repetitionHook } from '../core/engage/repetition.ts';
 import { badgesHook } from '../core/engage/badges.ts';
@@ -44,6 +44,8 @@ export interface AppOptions {
   onSent?: (target: Target, message: OutMessage, at: number) => void;
   /** Builds the channel instead of `channel.type`'s adapter (the simulator points a real adapter at its local server). */
   channel?: (ctx: ChannelContext) => Promise<ChannelSetup>;
+  /** Judge other instances' heartbeats by Redis's clock (default: when running on the system clock). */
+  redisTimeBeats?: boolean;
 }
 
 export interface App {
@@ -89,7 +91,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const chat = setup.channel;
   // One process sends as one account; its id keys people and groups and the durable outbox.
   const { account } = setup;
-  const store = new RedisStore(redis, { prefix: opts.prefix, platform: setup.platform, account, unstableIds: !!setup.unstableIds, points: config.points });
+  const store = new RedisStore(redis, { prefix: opts.prefix, platform: setup.platform, account, unstableIds: !!setup.unstableIds, points: config.points, redisTimeBeats: opts.redisTimeBeats ?? clock === systemClock });
   // Each tick looks at the folders; every file at most every few real seconds (the simulator ticks fast).
   const lessons = new LibraryWatcher(config.lessonsDir, (problems) => {
     for (const p of problems) log[p.severity === 'error' ? 'error' : 'warn']({ problem: formatProblem(p) }, 'lesson problem');

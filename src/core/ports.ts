@@ -174,9 +174,11 @@ export interface Store {
   openQuiz(ref: QuizRef, owner: string, sentAt: number, closesAt: number): Promise<void>;
   /** Pushes claimed, or partly sent, by an instance whose heartbeat is older than `deadMs`. */
   orphanedClaims(now: number, deadMs: number): Promise<(QuizRef & { owner: string })[]>;
-  reclaimPush(ref: QuizRef, oldOwner: string, newOwner: string, now: number, deadMs: number): Promise<boolean>;
+  /** Takes over a push still claimed by `oldOwner` (found dead by orphanedClaims). */
+  reclaimPush(ref: QuizRef, oldOwner: string, newOwner: string, now: number): Promise<boolean>;
   /** Heartbeats carry the injected clock's time, so liveness follows the simulator's clock too. */
-  heartbeat(owner: string, now: number): Promise<void>;
+  /** This instance is alive for `deadMs` from now. */
+  heartbeat(owner: string, now: number, deadMs: number): Promise<void>;
 
   /** Adds an item to the account's durable outbox once per id (a repeated id, even after delivery, is ignored). */
   outboxAdd(account: string, item: OutboxItem): Promise<boolean>;

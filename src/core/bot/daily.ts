@@ -116,7 +116,7 @@ export class Daily {
   }
 
   private async pass(): Promise<void> {
-    await this.d.store.heartbeat(this.d.owner, this.d.clock.now());
+    await this.d.store.heartbeat(this.d.owner, this.d.clock.now(), deadAfterMs);
     await this.adoptOrphans();
     await this.pushDue();
     await this.acknowledge();
@@ -143,7 +143,7 @@ export class Daily {
   private async adoptOrphans(): Promise<void> {
     const now = this.d.clock.now();
     for (const o of await this.d.store.orphanedClaims(now, deadAfterMs)) {
-      if (!(await this.d.store.reclaimPush(o, o.owner, this.d.owner, now, deadAfterMs))) continue;
+      if (!(await this.d.store.reclaimPush(o, o.owner, this.d.owner, now))) continue;
       this.d.log.warn({ gid: o.gid, day: o.day, from: o.owner }, 'took over a push whose owner died before finishing it');
       await this.send(o);
     }

@@ -92,7 +92,10 @@ export function keyBuilder(prefix: string) {
     orgIds: k('idmap', 'org'),
     orgNames: k('names', 'org'),
     openQuizzes: k('quizzes', 'open'),
-    pendingClaims: k('claims', 'pending'),
+    /** Pushes an instance claimed and has not finished: sorted set "gid|day|kind" -> claimed at. */
+    claimsOf: (owner: string) => k('claims', 'pending', safePart(owner)),
+    /** Instances that ever claimed: sorted set owner -> its last beat (its own clock; liveness is the instance key). */
+    instances: k('instances'),
     /** What was sent, stored once per content hash and read by every push that sent it. */
     lessonSnapshot: (hash: string) => k('lesson', hashPart(hash)),
     /** Summaries, notices and acknowledgements waiting to go out through one bot account. */

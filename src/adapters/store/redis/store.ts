@@ -21,6 +21,11 @@ export interface StoreOptions {
   /** Puppets whose ids change at every login (wechat4u) identify rooms and workers by name too. */
   unstableIds: boolean;
   points: { correct: number; answered: number; late: number };
+  /**
+   * Judge heartbeats by Redis's clock (the instance key's expiry), so a process whose clock stepped can't
+   * make live owners look dead. Off where every process shares one virtual clock (the simulator, tests).
+   */
+  redisTimeBeats?: boolean;
 }
 
 /** The Store port on Redis: plain commands for reads, one Lua script per multi-key write. */
@@ -221,7 +226,9 @@ export class RedisStore implements Store {
     const k = this.keys;
     await this.saveSnapshot(plan.snapshot);
     // Indexed first: a crash right after the claim still leaves it where orphanedClaims looks.
-    await this.redis.zadd(k.pendingClaims, 'NX', now, pushMember(g.gid, day));
+    const member = pushMember(g.gid, day);
+    await this.redis.zadd(k.claimsOf(owner), 'NX', now, member);
+    await this.redis.zadd(k.instances, 'NX', now, owner);
     const { snapshot: s } = plan;
     const seq = Number(
       await this.redis.claim_push(
@@ -230,6 +237,7 @@ export class RedisStore implements Store {
         plan.completesRound ? '1' : '0', g.lessons + 1, plan.freshSince,
       ),
     );
+    if (seq <= 0) await this.redis.zrem(k.claimsOf(owner), member);
     return seq > 0 ? seq : seq === 0 ? 'taken' : 'retry';
   }
 
@@ -256,29 +264,44 @@ export class RedisStore implements Store {
     const member = pushMember(ref.gid, ref.day, ref.kind);
     // Indexed before the status changes, so a crash in between never leaves an open quiz nobody closes.
     await this.redis.zadd(k.openQuizzes, closesAt, member);
-    if (Number(await this.redis.open_quiz(k.push(ref.gid, ref.day, ref.kind), owner, sentAt, closesAt)) === 1) await this.redis.zrem(k.pendingClaims, member);
+    if (Number(await this.redis.open_quiz(k.push(ref.gid, ref.day, ref.kind), owner, sentAt, closesAt)) === 1) await this.redis.zrem(k.claimsOf(owner), member);
   }
 
+  /**
+   * Reads the instances (a handful), then the pending claims of the dead ones only: the work follows what
+   * is returned, not the size of the wave. A dead instance with nothing left pending is forgotten.
+   */
   async orphanedClaims(now: number, deadMs: number): Promise<(QuizRef & { owner: string })[]> {
     const k = this.keys;
-    const pending = (await this.redis.zrange(k.pendingClaims, 0, -1)).map(parsePushMember);
-    const heads = await Promise.all(pending.map((p) => this.redis.hmget(k.push(p.gid, p.day, p.kind), 'owner', 'status')));
-    const beats = await Promise.all(heads.map(([o]) => (o ? this.redis.get(k.instance(o)) : null)));
+    const owners = await this.redis.zrange(k.instances, 0, -1);
+    const beats = owners.length ? await this.redis.mget(...owners.map((o) => k.instance(o))) : [];
+    const dead = owners.filter((_, i) => (this.opts.redisTimeBeats ? beats[i] === null : now - Number(beats[i] ?? 0) >= deadMs));
     const out: (QuizRef & { owner: string })[] = [];
-    for (const [i, p] of pending.entries()) {
-      const [owner, status] = heads[i];
-      if (status !== 'claimed' && status !== 'sending') {
-        // Sent, or the claim lost its race: nothing is pending under this entry any more.
-        if (status) await this.redis.zrem(k.pendingClaims, pushMember(p.gid, p.day, p.kind));
+    for (const owner of dead) {
+      const pending = (await this.redis.zrange(k.claimsOf(owner), 0, -1)).map(parsePushMember);
+      if (!pending.length) {
+        await this.redis.zrem(k.instances, owner);
         continue;
       }
-      if (owner && now - Number(beats[i] ?? 0) >= deadMs) out.push({ ...p, owner });
+      const heads = await Promise.all(pending.map((p) => this.redis.hmget(k.push(p.gid, p.day, p.kind), 'owner', 'status')));
+      for (const [i, p] of pending.entries()) {
+        const [holder, status] = heads[i];
+        // Sent, taken over, or the claim lost its race: nothing of this owner's is pending under it any more.
+        if (holder !== owner || (status !== 'claimed' && status !== 'sending')) await this.redis.zrem(k.claimsOf(owner), pushMember(p.gid, p.day, p.kind));
+        else out.push({ ...p, owner });
+      }
     }
     return out;
   }
 
-  async reclaimPush(ref: QuizRef, oldOwner: string, newOwner: string, now: number, deadMs: number): Promise<boolean> {
-    return Number(await this.redis.reclaim_push(this.keys.push(ref.gid, ref.day, ref.kind), this.keys.instance(oldOwner), oldOwner, newOwner, now, deadMs)) === 1;
+  /** The push moves to the new owner's pending claims first, so a crash in between loses it from no index. */
+  async reclaimPush(ref: QuizRef, oldOwner: string, newOwner: string, now: number): Promise<boolean> {
+    const k = this.keys;
+    const member = pushMember(ref.gid, ref.day, ref.kind);
+    await this.redis.zadd(k.claimsOf(newOwner), 'NX', now, member);
+    const taken = Number(await this.redis.reclaim_push(k.push(ref.gid, ref.day, ref.kind), oldOwner, newOwner)) === 1;
+    await this.redis.zrem(k.claimsOf(taken ? oldOwner : newOwner), member);
+    return taken;
   }
 
   async outboxAdd(account: string, item: OutboxItem): Promise<boolean> {
@@ -308,9 +331,12 @@ export class RedisStore implements Store {
     return n > 0 ? n : undefined;
   }
 
-  async heartbeat(owner: string, now: number): Promise<void> {
-    // The real expiry only clears up after instances that are gone for good.
-    await this.redis.set(this.keys.instance(owner), now, 'EX', 7 * 86_400);
+  async heartbeat(owner: string, now: number, deadMs: number): Promise<void> {
+    const k = this.keys;
+    // By Redis time the key lives exactly `deadMs`; on a shared virtual clock its value is compared, and the expiry only clears up.
+    if (this.opts.redisTimeBeats) await this.redis.set(k.instance(owner), now, 'PX', deadMs);
+    else await this.redis.set(k.instance(owner), now, 'EX', 7 * 86_400);
+    await this.redis.zadd(k.instances, now, owner);
   }
 
   async getPush(gid: number, day: string, kind: QuizKind = 'lesson'): Promise<Push | undefined> {
