@@ -34,6 +34,16 @@ describe('message budget', () => {
     expect(runCli(['capacity', '--groups', '两百'], { cwd, env: { REDIS_URL: '' } }).stderr).toMatch(/--groups 要写一个正整数/);
   });
 
+  test('a planned wave spread over 07:30–08:00: per minute whether it arrives on time, and how many accounts it needs', () => {
+    const r = runCli(['capacity', '--groups', '2000', '--from', '07:30', '--to', '08:00'], { cwd: workDir({}), env: { REDIS_URL: '' } });
+    expect(r.stderr).toBe('');
+    // 65 groups a minute at 5.5 s each: one account keeps up at first (it starts 45 minutes early), then falls behind.
+    expect(r.stdout).toMatch(/07:30 +65 +65 +按时/);
+    expect(r.stdout).toMatch(/08:00 +64 +64 +最晚的晚约 1\d\d 分钟/);
+    expect(r.stdout).toMatch(/合计 2000 个群，1 个账号；按时送到需要 3 个账号，还差 2 个/);
+    expect(runCli(['capacity', '--from', '8点'], { cwd: workDir({}), env: { REDIS_URL: '' } }).stderr).toMatch(/--from 要写一个时间/);
+  });
+
   test('without --groups it counts the enrolled groups at their busiest push time', async () => {
     const prefix = newPrefix();
     await runScenario(
@@ -55,6 +65,12 @@ events:
     expect(r.stdout).toMatch(/已报名 3 个群，最拥挤的推送时间 07:50 有 2 个/);
     expect(r.stdout).toMatch(/按 2 个群同一时间推送/);
     expect(r.stdout).toMatch(/最多 6 条/);
+    expect(r.stdout).toMatch(/账号 mock：3 个群/);
+    expect(r.stdout).toMatch(/07:50 +2 +2 +按时/);
+    // Only the minutes asked about.
+    const early = runCli(['capacity', '--prefix', prefix, '--from', '07:00', '--to', '08:00'], { env: { REDIS_URL: redisUrl(), LOG_LEVEL: 'silent' } });
+    expect(early.stdout).toMatch(/07:00–08:00 已报名 2 个群/);
+    expect(early.stdout).not.toMatch(/08:30/);
     expect(runCli(['capacity', '--prefix', newPrefix()], { env: { REDIS_URL: redisUrl(), LOG_LEVEL: 'silent' } }).stderr).toMatch(/还没有报名的群/);
   });
 });

@@ -1,4 +1,5 @@
-import { maxLeadMs } from '../schedule/plan.ts';
+import { accountsNeeded, maxLeadMs, minuteOf, planWave, type WaveGroup } from '../schedule/plan.ts';
+import { minuteMs } from '../time.ts';
 import { secondsPerBatch, type Pace } from '../send/queue.ts';
 
 /** What one account sends for `groups` groups that share a push time, and how long that takes at its pace. */
@@ -51,4 +52,30 @@ export function renderCapacity(c: Capacity, pace: Pace): string {
     `- 每天合计：不开互动 ${c.messages.lessons + c.messages.summaries} 条，开互动且用满上限 ${total} 条，约 ${minutes(60 * (c.minutes.lessons + c.minutes.summaries + c.minutes.engagement))} 分钟发送时间。`,
     `- 一个账号 10 分钟内能把课送到约 ${c.groupsPer10Minutes} 个群。`,
   ].join('\n');
+}
+
+/**
+ * The morning as the scheduler will send it: per account and per minute, the groups due, their messages and
+ * whether they arrive by their time at the account's pace (the scheduler's planWave), then how many
+ * accounts the whole wave needs. `account` stands for groups enrolled before accounts ('').
+ */
+export function renderWave(groups: WaveGroup[], lessonMessages: number, pace: Pace, account: string): string {
+  if (!groups.length) return '这段时间没有要推送的群。';
+  const seconds = secondsPerBatch(pace, lessonMessages);
+  const pushes = groups.map((g) => ({ gid: g.gid, due: minuteOf(g.time) * minuteMs, seconds, time: g.time, account: g.account || account }));
+  const accounts = [...new Set(pushes.map((p) => p.account))].sort();
+  const lines: string[] = [];
+  for (const a of accounts) {
+    const mine = pushes.filter((p) => p.account === a);
+    const slots = planWave(mine, { maxLeadMs });
+    lines.push(`账号 ${a}：${mine.length} 个群`, '  时间   到点群数  消息数  送达');
+    for (const time of [...new Set(mine.map((p) => p.time))].sort()) {
+      const due = mine.filter((p) => p.time === time);
+      const late = Math.max(...due.map((p) => Math.ceil(Math.round(slots.get(p)!.finish - p.due) / minuteMs)));
+      lines.push(`  ${time}  ${String(due.length).padStart(6)}  ${String(due.length * lessonMessages).padStart(6)}  ${late > 0 ? `最晚的晚约 ${late} 分钟` : '按时'}`);
+    }
+  }
+  const needed = accountsNeeded(pushes, maxLeadMs);
+  lines.push(`合计 ${pushes.length} 个群，${accounts.length} 个账号；按时送到需要 ${needed} 个账号${needed > accounts.length ? `，还差 ${needed - accounts.length} 个` : ''}（每个账号最多提前 ${maxLeadMs / minuteMs} 分钟开始发送）。`);
+  return lines.join('\n');
 }

@@ -88,7 +88,8 @@ export const minuteOf = (hhmm: string): number => {
   return h * 60 + m;
 };
 
-const hhmmOf = (minute: number): string => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+/** 470 -> "07:50". */
+export const hhmmOf = (minute: number): string => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
 /** A group as the wave sees it. */
 export interface WaveGroup {
