@@ -221,7 +221,7 @@ describe('wave planning', () => {
     const pushes = [1, 2, 3].map((gid) => ({ gid, due: 600_000, seconds: 10 }));
     const late = { gid: 4, due: 660_000, seconds: 10 };
     const slots = planWave([...pushes, late], { maxLeadMs: 3_600_000 });
-    expect(slots.get(late)).toEqual({ start: 650_000, finish: 660_000, held: false });
+    expect(slots.get(late)).toEqual({ notBefore: 650_000, start: 650_000, finish: 660_000, held: false });
     expect(pushes.map((p) => slots.get(p)!.start).sort()).toEqual([570_000, 580_000, 590_000]);
     expect(latestLateness(slots)).toBe(0);
   });

@@ -192,8 +192,8 @@ export class Daily {
     const slots = planWave(wave, { maxLeadMs, from: now + queue.busySeconds('lesson') * 1000, ceilingMs: settings.lateCeilingMinutes * minuteMs });
     for (const p of wave.sort((a, b) => slots.get(a)!.start - slots.get(b)!.start)) {
       const slot = slots.get(p)!;
-      // Claimed a minute ahead so the queue never idles mid-wave; the queue holds it until its start.
-      if (slot.start >= now + minuteMs) continue;
+      // Claimed a minute before its lead begins, so the queue never idles mid-wave; the queue holds it until then.
+      if (slot.notBefore >= now + minuteMs) continue;
       const minutesLate = Math.ceil((slot.finish - p.due) / minuteMs);
       if (slot.held) {
         this.held.add(`${p.gid}:${p.day}`);
@@ -203,7 +203,7 @@ export class Daily {
         }
         continue;
       }
-      const r = await this.push(p.g, p.day, now > p.due ? 'catch-up' : 'schedule', slot.start, p.planned);
+      const r = await this.push(p.g, p.day, now > p.due ? 'catch-up' : 'schedule', slot.notBefore, p.planned);
       if (r === 'queued' && minutesLate > 0) this.d.log.warn({ gid: p.gid, day: p.day, time: p.g.time, minutesLate }, 'wave running late: this lesson will arrive late');
     }
   }

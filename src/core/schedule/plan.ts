@@ -13,6 +13,9 @@ export interface DuePush {
 
 /** Where a push falls in its account's wave: when it starts and finishes, and whether it is held back as too late. */
 export interface WaveSlot {
+  /** The earliest it may start (its lead): the queue sends it from then on as soon as it is free. */
+  notBefore: number;
+  /** When the queue will be free for it, one push after another. */
   start: number;
   finish: number;
   held: boolean;
@@ -48,7 +51,7 @@ export function planWave<P extends DuePush>(pushes: P[], o: WaveOptions): Map<P,
     const start = Math.max(free, earliest.get(p)!);
     const finish = start + p.seconds * 1000;
     const held = finish - p.due > (o.ceilingMs ?? Infinity);
-    slots.set(p, { start, finish, held });
+    slots.set(p, { notBefore: earliest.get(p)!, start, finish, held });
     if (!held) free = finish;
   }
   return slots;
