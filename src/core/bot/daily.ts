@@ -150,7 +150,7 @@ export class Daily {
   }
 
   /**
-   * Claims the pushes whose turn in the wave comes within a minute. Reads only the groups due from the
+   * Claims the pushes whose lead in the wave begins within a minute. Reads only the groups due from the
    * previous pass (less the grace window: what a clock step forward or downtime skipped over is caught up
    * or skipped as missed) to `maxLeadMs` ahead, from the due index; a new process looks back a day.
    */
