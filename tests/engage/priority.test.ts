@@ -71,7 +71,7 @@ describe('the engagement loop never pushes a lesson past its time', () => {
     for (const s of window) if (s.text.startsWith('【班前十分钟】') && !firstLesson.has(s.room)) firstLesson.set(s.room, s.at);
     expect(firstLesson.size).toBe(groups);
     const starts = [...firstLesson.values()];
-    // Each group is on time: the wave started early enough (planStarts), and nothing else got in its way.
+    // Each group is on time: the wave started early enough (planWave), and nothing else got in its way.
     expect(Math.max(...starts)).toBeLessThanOrEqual(due);
     const waveStart = Math.min(...starts);
     expect(waveStart).toBeLessThan(at('07:35')); // the engagement messages below were queued mid-wave
