@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
+import { connectRedis, scanKeys } from '../../src/adapters/store/redis/connect.ts';
 import { keyBuilder } from '../../src/adapters/store/redis/keys.ts';
 import { RedisStore } from '../../src/adapters/store/redis/store.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
@@ -26,8 +26,9 @@ describe('keys and identity', () => {
       const gid = await store.resolveGroup('r1@chatroom', '总装:一班*', '张 班长');
       const wids = await Promise.all(odd.map((name, i) => store.resolveWorker(gid, `wxid-${i}`, name)));
       expect(new Set(wids).size).toBe(odd.length);
-      const keys = await redis.keys(`${prefix}:*`);
-      for (const key of keys) expect(key.slice(prefix.length + 1)).toMatch(/^(\{g:\d+\}:)?[a-z]+(:[a-z0-9-]+)*$/);
+      const keys: string[] = [];
+      await scanKeys(redis, `${prefix}:*`, async (batch) => keys.push(...batch));
+      for (const key of keys) expect(key.slice(prefix.length + 1)).toMatch(/^(\{(g:\d+|id:[a-z]+)\}:)?[a-z]+(:[a-z0-9-]+)*$/);
       expect(await store.resolveWorker(gid, 'wxid-3', odd[3])).toBe(wids[3]);
     } finally {
       store.redis.disconnect();

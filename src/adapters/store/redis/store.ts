@@ -101,7 +101,13 @@ export class RedisStore implements Store {
   /** Settings only: the course (current, cycles, history) belongs to claim_push and is never overwritten here. */
   async saveGroup(g: Group): Promise<void> {
     const fields = { roomId: g.roomId, topic: g.topic, track: g.track, courseTitle: g.courseTitle ?? '', time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince };
-    await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, this.keys.teamBindings, g.gid, g.status, g.team, ...Object.entries(fields).flat());
+    const k = this.keys;
+    await this.redis.save_group(k.group(g.gid), g.status, g.team, ...Object.entries(fields).flat());
+    // Global indexes, in other cluster slots: written after the group, idempotently (a crash in between is
+    // repaired by the next save). The binding index lets the dashboard skip every group hash.
+    await this.redis.hset(k.teamBindings, g.gid, g.team);
+    if (g.status === 'left') await this.redis.srem(k.activeGroups, g.gid);
+    else await this.redis.sadd(k.activeGroups, g.gid);
   }
 
   async activeGroups(): Promise<Group[]> {
@@ -455,15 +461,21 @@ export class RedisStore implements Store {
     return id;
   }
 
+  /**
+   * Org rollups span groups, so they are written in a second step: the push's slot says what changes per
+   * node (sync_rollup.lua), then each node's rollup takes its change (apply_rollup.lua, one slot per call,
+   * safe to repeat), and the next sync_rollup call commits it.
+   */
   async syncRollup(gid: number, day: string, nodePaths: string[]): Promise<void> {
     const k = this.keys;
     const nodes = await Promise.all(nodePaths.map((p) => this.nodeId(p)));
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const stored = (await this.redis.hget(k.push(gid, day), 'rolledTo')) ?? '';
-      const old = stored ? stored.split(',').map(Number) : [];
-      const keys = [...old, ...nodes].map((n) => k.rollup(n, day));
-      const r = Number(await this.redis.sync_rollup(2 + keys.length, k.push(gid, day), k.firsts(gid, day), ...keys, stored, old.length, nodes.join(',')));
-      if (r === 1) return;
+    let applied = 0;
+    for (let round = 0; round < 5; round++) {
+      const pending = String(await this.redis.sync_rollup(k.push(gid, day), k.firsts(gid, day), nodes.join(','), applied));
+      if (!pending) return;
+      const { ver, deltas } = JSON.parse(pending) as { ver: number; deltas: Record<string, Record<string, number>> };
+      await Promise.all(Object.entries(deltas).map(([node, d]) => this.redis.apply_rollup(k.rollup(Number(node), day), `${rollupMarker}${gid}`, ver, JSON.stringify(d))));
+      applied = ver;
     }
     throw new Error(`rollup of group ${gid} on ${day} kept changing under us`);
   }
@@ -482,15 +494,10 @@ export class RedisStore implements Store {
 
   async rollups(nodePath: string, days: string[], fields?: string[]): Promise<Record<string, number>[]> {
     const node = await this.nodeId(nodePath);
-    const pipe = this.redis.pipeline();
-    for (const day of days) {
-      if (fields) pipe.hmget(this.keys.rollup(node, day), ...fields);
-      else pipe.hgetall(this.keys.rollup(node, day));
-    }
-    const results = (await pipe.exec()) ?? [];
-    return results.map(([err, value]) => {
-      if (err) throw err;
-      const entries: [string, string | null][] = fields ? fields.map((f, i) => [f, (value as (string | null)[])[i]]) : Object.entries(value as Record<string, string>);
+    // Auto-pipelined, not one pipeline: on a Cluster the days' rollups sit in different slots.
+    const results = await Promise.all(days.map((day) => (fields ? this.redis.hmget(this.keys.rollup(node, day), ...fields) : this.redis.hgetall(this.keys.rollup(node, day)))));
+    return results.map((value) => {
+      const entries: [string, string | null][] = fields ? fields.map((f, i) => [f, (value as (string | null)[])[i]]) : Object.entries(value as Record<string, string>).filter(([f]) => !f.startsWith(rollupMarker));
       return Object.fromEntries(entries.map(([f, v]) => [f, Number(v ?? 0)]));
     });
   }
@@ -523,6 +530,8 @@ export class RedisStore implements Store {
   }
 }
 
+/** A rollup field "v:<gid>": the last version of that group's change the rollup took (apply_rollup.lua). */
+const rollupMarker = 'v:';
 /** The review reads four ISO weeks back; a week's missed questions are kept a little longer. */
 const missedKeptSeconds = 35 * 86_400;
 /** 我的错题 lists the last 30 days; at most this many are kept per worker. */
