@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: 'cluster',
           globalSetup: ['tests/helpers/clusterSetup.ts'],
-          include: ['tests/store/{keys,engageStore,review}.test.ts', 'tests/engage/store.test.ts', 'tests/stats/*.test.ts', 'tests/roster/{import,codes,enrolment}.test.ts'],
+          include: ['tests/store/{keys,engageStore,review}.test.ts', 'tests/engage/store.test.ts', 'tests/stats/*.test.ts', 'tests/roster/{import,codes,enrolment}.test.ts', 'tests/bot/leave.test.ts'],
           ...slow,
         },
       },
