@@ -7,6 +7,7 @@ import { dayOfEpoch, epochDay } from '../../../core/time.ts';
 import type { Target } from '../../../core/send/queue.ts';
 import { keyBuilder, parsePushMember, pushMember, type Keys } from './keys.ts';
 import type { ScriptedRedis } from './scripts.ts';
+import { viaSentinel } from './connect.ts';
 
 /** Group-hash fields that hold the leader's options (Group.options). */
 const optionPrefix = 'opt:';
@@ -335,18 +336,33 @@ export class RedisStore implements Store {
     const k = this.keys;
     const p = this.opts.points;
     const record = JSON.stringify([a.wid, a.question, a.choice, a.correct ? 1 : 0, a.at]);
-    const r = (await this.redis.record_answer(
+    const write = async () => (await this.redis.record_answer(
       k.push(a.gid, a.day, a.kind), k.firsts(a.gid, a.day, a.kind), k.onTime(a.gid, a.day, a.kind), k.allCorrect(a.gid, a.day, a.kind),
       k.lateSet(a.gid, a.day, a.kind), k.answers(a.gid, a.day, a.kind), k.member(a.gid, a.wid), k.points(a.gid), k.missed(a.gid, isoWeek(a.day).week),
       k.monthPoints(a.gid, a.day.slice(0, 7)),
       a.wid, a.question, a.choice, a.correct ? '1' : '0', a.at, a.questionCount, p.correct, p.answered, p.late, record, a.name,
       `${a.lessonHash}:${a.question}`, missedKeptSeconds,
     )) as number[];
+    const r = await write();
     if (r[0] !== 1) return { kind: 'duplicate' };
     // A global index, so written apart from the group's slot; idempotent.
     await this.redis.sadd(k.workerGroups(a.wid), a.gid);
     if (!a.correct) await this.noteMistake(a);
+    if (viaSentinel(this.redis)) await this.replicated(write);
     return { kind: 'recorded', onTime: r[1] === 1, points: r[2], streak: r[3] };
+  }
+
+  /**
+   * With Sentinel, an answer is acknowledged only once a replica holds it (WAIT 1), because replication
+   * is asynchronous and a failover would lose what the old primary had not passed on. Until a replica
+   * confirms, the write is repeated (record_answer ignores a repeat), so after a failover it lands on the
+   * new primary. A primary left with no replica still takes answers: after replicaWaitTries it gives up.
+   */
+  private async replicated(write: () => Promise<unknown>): Promise<void> {
+    for (let i = 0; i < replicaWaitTries; i++) {
+      if (Number(await this.redis.wait(1, replicaWaitMs)) >= 1) return;
+      await write();
+    }
   }
 
   async addLeave(gid: number, wid: number, days: string[], reason: string): Promise<void> {
@@ -530,6 +546,9 @@ export class RedisStore implements Store {
   }
 }
 
+/** How long one WAIT for a replica lasts, and how often it is tried (README "Production"). */
+export const replicaWaitMs = 50;
+const replicaWaitTries = 5;
 /** A rollup field "v:<gid>": the last version of that group's change the rollup took (apply_rollup.lua). */
 const rollupMarker = 'v:';
 /** The review reads four ISO weeks back; a week's missed questions are kept a little longer. */
