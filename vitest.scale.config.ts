@@ -13,7 +13,8 @@ export default defineConfig({
         test: {
           name: 'cluster',
           globalSetup: ['tests/helpers/clusterSetup.ts'],
-          include: ['tests/store/{keys,engageStore,review}.test.ts', 'tests/engage/store.test.ts', 'tests/stats/*.test.ts', 'tests/roster/{import,codes,enrolment}.test.ts', 'tests/bot/leave.test.ts'],
+          // Every store-level test, and the bot end to end (leave: claim, answers, close, streaks), at a few seconds each.
+          include: ['tests/store/{keys,engageStore,review,rollup}.test.ts', 'tests/engage/store.test.ts', 'tests/stats/*.test.ts', 'tests/roster/codes.test.ts', 'tests/bot/leave.test.ts'],
           ...slow,
         },
       },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { connectRedis, scanKeys } from '../../src/adapters/store/redis/connect.ts';
+import { connectRedis, renameOldKeys, scanKeys } from '../../src/adapters/store/redis/connect.ts';
 import { keyBuilder } from '../../src/adapters/store/redis/keys.ts';
 import { RedisStore } from '../../src/adapters/store/redis/store.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
@@ -155,6 +155,29 @@ describe('private contacts', () => {
     } finally {
       wechat.redis.disconnect();
       other.redis.disconnect();
+    }
+  });
+});
+
+// A single server's upgrade; a Cluster starts with the new names (RENAME cannot cross slots).
+describe.skipIf(redisUrl().startsWith('redis-cluster:'))('keys renamed for Redis Cluster', () => {
+  redisTest('a server still holding the identity maps under their old names has them moved once, nothing overwritten', async ({ redis, prefix }) => {
+    const k = keyBuilder(prefix);
+    await redis.hset(`${prefix}:idmap:room`, 'wechaty:a:r1', '7');
+    await redis.set(`${prefix}:seq:group`, '7');
+    await redis.hset(`${prefix}:names:org`, '3', '江都区');
+    await renameOldKeys(redis, k.renamed);
+    await renameOldKeys(redis, k.renamed); // a second start changes nothing
+    expect(await redis.hgetall(k.roomIds)).toEqual({ 'wechaty:a:r1': '7' });
+    expect(await redis.get(k.groupSeq)).toBe('7');
+    expect(await redis.hgetall(k.orgNames)).toEqual({ 3: '江都区' });
+    expect(await redis.exists(`${prefix}:idmap:room`, `${prefix}:seq:group`, `${prefix}:names:org`)).toBe(0);
+    const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'a', unstableIds: false, points });
+    try {
+      expect(await store.resolveGroup('r1', '一班', '张班长')).toBe(7);
+      expect(await store.resolveGroup('r2', '二班', '张班长')).toBe(8);
+    } finally {
+      store.redis.disconnect();
     }
   });
 });
