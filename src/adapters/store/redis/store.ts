@@ -360,9 +360,26 @@ export class RedisStore implements Store {
    */
   private async replicated(write: () => Promise<unknown>): Promise<void> {
     for (let i = 0; i < replicaWaitTries; i++) {
-      if (Number(await this.redis.wait(1, replicaWaitMs)) >= 1) return;
+      if ((await this.sharedWait()) >= 1) return;
       await write();
     }
+  }
+
+  private sentWait: Promise<unknown> = Promise.resolve();
+  private nextWait?: Promise<number>;
+
+  /**
+   * WAIT blocks the connection, and one WAIT covers every write that came back before it was sent, so
+   * answers waiting at the same time share the next one: it is sent when the one in flight returns.
+   */
+  private sharedWait(): Promise<number> {
+    this.nextWait ??= this.sentWait.then(() => {
+      this.nextWait = undefined;
+      const sent = this.redis.wait(1, replicaWaitMs).then(Number);
+      this.sentWait = sent.catch(() => 0);
+      return sent;
+    });
+    return this.nextWait;
   }
 
   async addLeave(gid: number, wid: number, days: string[], reason: string): Promise<void> {
