@@ -208,13 +208,20 @@ export class RedisStore implements Store {
     // Indexed first: a crash right after the claim still leaves it where orphanedClaims looks.
     await this.redis.zadd(k.pendingClaims, 'NX', now, pushMember(g.gid, day));
     const { snapshot: s } = plan;
-    const seq = Number(
+    const claim = async () => Number(
       await this.redis.claim_push(
         k.push(g.gid, day), k.group(g.gid), k.pushDays(g.gid), k.history(g.gid),
         day, s.id, s.hash, now, owner, reason, JSON.stringify(plan.messages), JSON.stringify(plan.target), plan.newCycle ? '1' : '0', g.track,
         plan.completesRound ? '1' : '0', g.lessons + 1, plan.freshSince,
       ),
     );
+    const seq = await claim();
+    if (seq > 0 && viaSentinel(this.redis)) {
+      // As with answers: a claim a failover lost would let another instance push the same day again. The
+      // claim is repeated until a replica holds it; whoever holds it on the primary then is the owner.
+      await this.replicated(claim);
+      if ((await this.redis.hget(k.push(g.gid, day), 'owner')) !== owner) return 'taken';
+    }
     return seq > 0 ? seq : seq === 0 ? 'taken' : 'retry';
   }
 
@@ -353,10 +360,11 @@ export class RedisStore implements Store {
   }
 
   /**
-   * With Sentinel, an answer is acknowledged only once a replica holds it (WAIT 1), because replication
-   * is asynchronous and a failover would lose what the old primary had not passed on. Until a replica
-   * confirms, the write is repeated (record_answer ignores a repeat), so after a failover it lands on the
-   * new primary. A primary left with no replica still takes answers: after replicaWaitTries it gives up.
+   * With Sentinel, an answer or a claim is acknowledged only once a replica holds it (WAIT 1), because
+   * replication is asynchronous and a failover would lose what the old primary had not passed on. Until a
+   * replica confirms, the write is repeated (record_answer and claim_push ignore a repeat), so after a
+   * failover it lands on the new primary. A primary left with no replica still takes writes: after
+   * replicaWaitTries it gives up.
    */
   private async replicated(write: () => Promise<unknown>): Promise<void> {
     for (let i = 0; i < replicaWaitTries; i++) {
