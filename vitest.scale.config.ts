@@ -14,7 +14,7 @@ export default defineConfig({
           name: 'cluster',
           globalSetup: ['tests/helpers/clusterSetup.ts'],
           // Every store-level test, and the bot end to end (leave: claim, answers, close, streaks), at a few seconds each.
-          include: ['tests/store/{keys,engageStore,review,rollup,scan}.test.ts', 'tests/engage/store.test.ts', 'tests/stats/*.test.ts', 'tests/roster/codes.test.ts', 'tests/bot/leave.test.ts'],
+          include: ['tests/store/{keys,engageStore,review,rollup,scan}.test.ts', 'tests/engage/store.test.ts', 'tests/stats/*.test.ts', 'tests/roster/{codes,import}.test.ts', 'tests/bot/leave.test.ts'],
           ...slow,
         },
       },
