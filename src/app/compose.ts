@@ -5,7 +5,7 @@ import { reminderHook } from '../core/engage/remind.ts';
 import { digestHook } from '../core/engage/digest.ts';
 import { createChannel, type ChannelContext, type ChannelSetup, type ChatEvent } from '../adapters/chat/index.ts';
 import type { MockWorld } from '../adapters/chat/wechaty/mockWorld.ts';
-import { connectRedis } from '../adapters/store/redis/connect.ts';
+import { connectRedis, renameOldKeys } from '../adapters/store/redis/connect.ts';
 import { RedisAnswerTokens } from '../adapters/store/redis/answerTokens.ts';
 import { RedisStore } from '../adapters/store/redis/store.ts';
 import { RedisRoster } from '../adapters/store/redis/roster.ts';
@@ -92,6 +92,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // One process sends as one account; its id keys people and groups and the durable outbox.
   const { account } = setup;
   const store = new RedisStore(redis, { prefix: opts.prefix, platform: setup.platform, account, unstableIds: !!setup.unstableIds, points: config.points, redisTimeBeats: opts.redisTimeBeats ?? clock === systemClock });
+  await renameOldKeys(redis, store.keys.renamed);
   // Each tick looks at the folders; every file at most every few real seconds (the simulator ticks fast).
   const lessons = new LibraryWatcher(config.lessonsDir, (problems) => {
     for (const p of problems) log[p.severity === 'error' ? 'error' : 'warn']({ problem: formatProblem(p) }, 'lesson problem');

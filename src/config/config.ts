@@ -17,7 +17,8 @@ export interface Config {
   orgFile: string;
   /** Dashboard officers with their scopes and password hashes. */
   officersFile: string;
-  redis: { url: string; prefix: string };
+  /** One of: url (one server), sentinels (a Sentinel set) or cluster (a Redis Cluster); see redisTarget. */
+  redis: { url: string; prefix: string; sentinels?: { name: string; nodes: string[]; password?: string }; cluster?: { nodes: string[]; password?: string } };
   puppet: { name: string; token: string };
   /** The chat platform; secrets may come from the environment (envSecrets), and are never logged. */
   channel: {
@@ -59,7 +60,7 @@ export function loadConfig(file = defaultConfigFile, env: NodeJS.ProcessEnv = pr
   }
   if (yaml.problems.some((p) => p.severity === 'error')) throw new ConfigError(yaml.problems);
   const config = parsed as Config;
-  if (env.REDIS_URL) config.redis.url = env.REDIS_URL;
+  if (env.REDIS_URL) config.redis = { url: env.REDIS_URL, prefix: config.redis.prefix };
   if (env.WECHATY_PUPPET) config.puppet.name = env.WECHATY_PUPPET;
   if (env.BANQIAN_SMTP_URL) config.engagement.smtp.url = env.BANQIAN_SMTP_URL;
   if (env.WECHATY_PUPPET_SERVICE_TOKEN) config.puppet.token = env.WECHATY_PUPPET_SERVICE_TOKEN;
@@ -70,6 +71,17 @@ export function loadConfig(file = defaultConfigFile, env: NodeJS.ProcessEnv = pr
   // The simulator's demo groups and points must never mix with a real account's.
   if (!config.redis.prefix) config.redis.prefix = isSimulator(config) ? 'banqian-sim' : 'banqian';
   return config;
+}
+
+/**
+ * Where Redis is, as the one string connectRedis takes: the URL, or redis-sentinel://[:password@]nodes/name,
+ * or redis-cluster://[:password@]nodes. '' when nothing is set (the private redis-server is used).
+ */
+export function redisTarget(redis: Config['redis']): string {
+  const auth = (password?: string) => (password ? `:${encodeURIComponent(password)}@` : '');
+  if (redis.sentinels) return `redis-sentinel://${auth(redis.sentinels.password)}${redis.sentinels.nodes.join(',')}/${redis.sentinels.name}`;
+  if (redis.cluster) return `redis-cluster://${auth(redis.cluster.password)}${redis.cluster.nodes.join(',')}`;
+  return redis.url;
 }
 
 /** The built-in simulator (WeChat by default, or a WeCom group): no account, a demo clock, the chat page. */
@@ -114,6 +126,14 @@ function checkSemantics(yaml: CheckedYaml, c: Config, valid: boolean): void {
     }
   }
   if (!valid) return;
+  const { url, sentinels, cluster } = c.redis;
+  if ([url, sentinels, cluster].filter(Boolean).length > 1) yaml.report(['redis'], 'error', 'redis.url、redis.sentinels 和 redis.cluster 只能设置其中一项');
+  for (const key of ['sentinels', 'cluster'] as const) {
+    c.redis[key]?.nodes.forEach((node, i) => {
+      const port = Number(node.slice(node.lastIndexOf(':') + 1));
+      if (port < 1 || port > 65535) yaml.report(['redis', key, 'nodes', i], 'error', `“${node}”的端口应在 1 到 65535 之间`);
+    });
+  }
   const [min, max] = c.send.roomGapSeconds;
   if (min > max) yaml.report(['send', 'roomGapSeconds'], 'error', `群间间隔 [${min}, ${max}] 的最小值大于最大值`);
   for (const key of ['restDays', 'extraWorkDays'] as const) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis, scanKeys } from '../../src/adapters/store/redis/connect.ts';
 import { inject, test } from 'vitest';
 
 export const redisUrl = (): string => inject('redisUrl');
@@ -10,10 +11,9 @@ export const newPrefix = (): string => `t-${randomUUID().slice(0, 8)}`;
 export const redisTest = test.extend<{ prefix: string; redis: Redis }>({
   prefix: async ({}, use) => use(newPrefix()),
   redis: async ({ prefix }, use) => {
-    const redis = new Redis(redisUrl());
+    const redis = connectRedis(redisUrl());
     await use(redis);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
+    await scanKeys(redis, `${prefix}:*`, (keys) => redis.del(...keys));
     redis.disconnect();
   },
 });

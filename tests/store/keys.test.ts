@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
+import { connectRedis, renameOldKeys, scanKeys } from '../../src/adapters/store/redis/connect.ts';
 import { keyBuilder } from '../../src/adapters/store/redis/keys.ts';
 import { RedisStore } from '../../src/adapters/store/redis/store.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
@@ -26,8 +26,9 @@ describe('keys and identity', () => {
       const gid = await store.resolveGroup('r1@chatroom', '总装:一班*', '张 班长');
       const wids = await Promise.all(odd.map((name, i) => store.resolveWorker(gid, `wxid-${i}`, name)));
       expect(new Set(wids).size).toBe(odd.length);
-      const keys = await redis.keys(`${prefix}:*`);
-      for (const key of keys) expect(key.slice(prefix.length + 1)).toMatch(/^(\{g:\d+\}:)?[a-z]+(:[a-z0-9-]+)*$/);
+      const keys: string[] = [];
+      await scanKeys(redis, `${prefix}:*`, async (batch) => keys.push(...batch));
+      for (const key of keys) expect(key.slice(prefix.length + 1)).toMatch(/^(\{(g:\d+|id:[a-z]+)\}:)?[a-z]+(:[a-z0-9-]+)*$/);
       expect(await store.resolveWorker(gid, 'wxid-3', odd[3])).toBe(wids[3]);
     } finally {
       store.redis.disconnect();
@@ -154,6 +155,29 @@ describe('private contacts', () => {
     } finally {
       wechat.redis.disconnect();
       other.redis.disconnect();
+    }
+  });
+});
+
+// A single server's upgrade; a Cluster starts with the new names (RENAME cannot cross slots).
+describe.skipIf(redisUrl().startsWith('redis-cluster:'))('keys renamed for Redis Cluster', () => {
+  redisTest('a server still holding the identity maps under their old names has them moved once, nothing overwritten', async ({ redis, prefix }) => {
+    const k = keyBuilder(prefix);
+    await redis.hset(`${prefix}:idmap:room`, 'wechaty:a:r1', '7');
+    await redis.set(`${prefix}:seq:group`, '7');
+    await redis.hset(`${prefix}:names:org`, '3', '江都区');
+    await renameOldKeys(redis, k.renamed);
+    await renameOldKeys(redis, k.renamed); // a second start changes nothing
+    expect(await redis.hgetall(k.roomIds)).toEqual({ 'wechaty:a:r1': '7' });
+    expect(await redis.get(k.groupSeq)).toBe('7');
+    expect(await redis.hgetall(k.orgNames)).toEqual({ 3: '江都区' });
+    expect(await redis.exists(`${prefix}:idmap:room`, `${prefix}:seq:group`, `${prefix}:names:org`)).toBe(0);
+    const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'a', unstableIds: false, points });
+    try {
+      expect(await store.resolveGroup('r1', '一班', '张班长')).toBe(7);
+      expect(await store.resolveGroup('r2', '二班', '张班长')).toBe(8);
+    } finally {
+      store.redis.disconnect();
     }
   });
 });

@@ -198,6 +198,7 @@ const patternWords: Record<string, string> = {
   '^[a-z0-9][a-z0-9_-]*$': '只能用小写英文字母、数字、“-”和“_”，如 safety-001',
   '^[A-F]{1,6}$': '应为选项字母（大写），单选如 "B"，多选如 "AC"',
   '^https?://\\S+$': '应为以 https:// 开头的网址',
+  '^[^\\s:,/@]+:[0-9]{1,5}$': '应写成“主机:端口”，如 10.0.0.5:26379',
 };
 
 export function describeSchemaError(e: ErrorObject): string {

@@ -67,30 +67,40 @@ export function keyBuilder(prefix: string) {
   const g = (gid: number, ...parts: (string | number)[]) => k(`{g:${idPart(gid)}}`, ...parts);
   /** One roster per (platform, account), under one hash tag so an import replaces it in one script. */
   const roster = (platform: string, account: string, part: string) => k(`{r:${safePart(platform)}.${safePart(account)}}`, 'roster', part);
+  const ids = (kind: 'room' | 'worker' | 'org', part: string) => k(`{id:${kind}}`, part);
   const quiz = (gid: number, day: string, kind: QuizKind, ...parts: string[]) => g(gid, 'push', dayPart(day), kindPart(kind), ...parts);
   return {
     prefix,
     /** Everything under this prefix, for SCAN-based clean-up. */
     all: `${prefix}:*`,
-    groupSeq: k('seq', 'group'),
-    workerSeq: k('seq', 'worker'),
-    /** Identity maps: "<platform>:<account>:<platform id>" -> entity id; see README "Identity". */
-    roomIds: k('idmap', 'room'),
-    roomNames: k('namemap', 'room'),
-    workerIds: k('idmap', 'worker'),
-    workerNames: k('namemap', 'worker'),
-    workerDisplayNames: k('names', 'worker'),
+    /**
+     * Identity maps: "<platform>:<account>:<platform id>" -> entity id; see README "Identity". Each kind's
+     * maps and counter share one hash tag, so resolve_id touches one slot.
+     */
+    groupSeq: ids('room', 'seq'),
+    workerSeq: ids('worker', 'seq'),
+    roomIds: ids('room', 'idmap'),
+    roomNames: ids('room', 'namemap'),
+    workerIds: ids('worker', 'idmap'),
+    workerNames: ids('worker', 'namemap'),
+    workerDisplayNames: ids('worker', 'names'),
     /** Worker id -> the identity ("<platform>:<account>:<id>") it last spoke as: where a private message goes. */
     workerContacts: k('contacts', 'worker'),
-    roomDisplayNames: k('names', 'room'),
+    roomDisplayNames: ids('room', 'names'),
     activeGroups: k('groups', 'active'),
     /** Active groups by push time: sorted set gid -> minute of the day (0–1439), so a tick reads only what is due. */
     dueIndex: k('groups', 'due'),
     /** Every group ever enrolled: gid -> the org path it is bound to ('' for none). */
     teamBindings: k('groups', 'teams'),
-    orgSeq: k('seq', 'org'),
-    orgIds: k('idmap', 'org'),
-    orgNames: k('names', 'org'),
+    /** Keys renamed for Redis Cluster, old -> new; renameOldKeys moves a single server's data once. */
+    renamed: (
+      [['seq:group', 'room', 'seq'], ['idmap:room', 'room', 'idmap'], ['namemap:room', 'room', 'namemap'], ['names:room', 'room', 'names'],
+       ['seq:worker', 'worker', 'seq'], ['idmap:worker', 'worker', 'idmap'], ['namemap:worker', 'worker', 'namemap'], ['names:worker', 'worker', 'names'],
+       ['seq:org', 'org', 'seq'], ['idmap:org', 'org', 'idmap'], ['names:org', 'org', 'names']] as const
+    ).map(([old, kind, part]) => [`${prefix}:${old}`, ids(kind, part)] as const),
+    orgSeq: ids('org', 'seq'),
+    orgIds: ids('org', 'idmap'),
+    orgNames: ids('org', 'names'),
     openQuizzes: k('quizzes', 'open'),
     /** Pushes an instance claimed and has not finished: sorted set "gid|day|kind" -> claimed at. */
     claimsOf: (owner: string) => k('claims', 'pending', safePart(owner)),

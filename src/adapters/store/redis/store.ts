@@ -7,6 +7,7 @@ import { dayOfEpoch, epochDay } from '../../../core/time.ts';
 import type { Target } from '../../../core/send/queue.ts';
 import { keyBuilder, parsePushMember, pushMember, type Keys } from './keys.ts';
 import type { ScriptedRedis } from './scripts.ts';
+import { viaSentinel } from './connect.ts';
 
 /** Group-hash fields that hold the leader's options (Group.options). */
 const optionPrefix = 'opt:';
@@ -107,7 +108,13 @@ export class RedisStore implements Store {
   /** Settings only: the course (current, cycles, history) belongs to claim_push and is never overwritten here. */
   async saveGroup(g: Group): Promise<void> {
     const fields = { roomId: g.roomId, topic: g.topic, track: g.track, courseTitle: g.courseTitle ?? '', time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince, account: g.account };
-    await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, this.keys.teamBindings, g.gid, g.status, g.team, ...Object.entries(fields).flat());
+    const k = this.keys;
+    await this.redis.save_group(k.group(g.gid), g.status, g.team, ...Object.entries(fields).flat());
+    // Global indexes, in other cluster slots: written after the group, idempotently (a crash in between is
+    // repaired by the next save). The binding index lets the dashboard skip every group hash.
+    await this.redis.hset(k.teamBindings, g.gid, g.team);
+    if (g.status === 'left') await this.redis.srem(k.activeGroups, g.gid);
+    else await this.redis.sadd(k.activeGroups, g.gid);
     await this.indexDue(g);
   }
 
@@ -230,14 +237,21 @@ export class RedisStore implements Store {
     await this.redis.zadd(k.claimsOf(owner), 'NX', now, member);
     await this.redis.zadd(k.instances, 'NX', now, owner);
     const { snapshot: s } = plan;
-    const seq = Number(
+    const claim = async () => Number(
       await this.redis.claim_push(
         k.push(g.gid, day), k.group(g.gid), k.pushDays(g.gid), k.history(g.gid),
         day, s.id, s.hash, now, owner, reason, JSON.stringify(plan.messages), JSON.stringify(plan.target), plan.newCycle ? '1' : '0', g.track,
         plan.completesRound ? '1' : '0', g.lessons + 1, plan.freshSince,
       ),
     );
+    const seq = await claim();
     if (seq <= 0) await this.redis.zrem(k.claimsOf(owner), member);
+    if (seq > 0 && viaSentinel(this.redis)) {
+      // As with answers: a claim a failover lost would let another instance push the same day again. The
+      // claim is repeated until a replica holds it; whoever holds it on the primary then is the owner.
+      await this.replicated(claim);
+      if ((await this.redis.hget(k.push(g.gid, day), 'owner')) !== owner) return 'taken';
+    }
     return seq > 0 ? seq : seq === 0 ? 'taken' : 'retry';
   }
 
@@ -377,18 +391,51 @@ export class RedisStore implements Store {
     const k = this.keys;
     const p = this.opts.points;
     const record = JSON.stringify([a.wid, a.question, a.choice, a.correct ? 1 : 0, a.at]);
-    const r = (await this.redis.record_answer(
+    const write = async () => (await this.redis.record_answer(
       k.push(a.gid, a.day, a.kind), k.firsts(a.gid, a.day, a.kind), k.onTime(a.gid, a.day, a.kind), k.allCorrect(a.gid, a.day, a.kind),
       k.lateSet(a.gid, a.day, a.kind), k.answers(a.gid, a.day, a.kind), k.member(a.gid, a.wid), k.points(a.gid), k.missed(a.gid, isoWeek(a.day).week),
       k.monthPoints(a.gid, a.day.slice(0, 7)),
       a.wid, a.question, a.choice, a.correct ? '1' : '0', a.at, a.questionCount, p.correct, p.answered, p.late, record, a.name,
       `${a.lessonHash}:${a.question}`, missedKeptSeconds,
     )) as number[];
+    const r = await write();
     if (r[0] !== 1) return { kind: 'duplicate' };
     // A global index, so written apart from the group's slot; idempotent.
     await this.redis.sadd(k.workerGroups(a.wid), a.gid);
     if (!a.correct) await this.noteMistake(a);
+    if (viaSentinel(this.redis)) await this.replicated(write);
     return { kind: 'recorded', onTime: r[1] === 1, points: r[2], streak: r[3] };
+  }
+
+  /**
+   * With Sentinel, an answer or a claim is acknowledged only once a replica holds it (WAIT 1), because
+   * replication is asynchronous and a failover would lose what the old primary had not passed on. Until a
+   * replica confirms, the write is repeated (record_answer and claim_push ignore a repeat), so after a
+   * failover it lands on the new primary. A primary left with no replica still takes writes: after
+   * replicaWaitTries it gives up.
+   */
+  private async replicated(write: () => Promise<unknown>): Promise<void> {
+    for (let i = 0; i < replicaWaitTries; i++) {
+      if ((await this.sharedWait()) >= 1) return;
+      await write();
+    }
+  }
+
+  private sentWait: Promise<unknown> = Promise.resolve();
+  private nextWait?: Promise<number>;
+
+  /**
+   * WAIT blocks the connection, and one WAIT covers every write that came back before it was sent, so
+   * answers waiting at the same time share the next one: it is sent when the one in flight returns.
+   */
+  private sharedWait(): Promise<number> {
+    this.nextWait ??= this.sentWait.then(() => {
+      this.nextWait = undefined;
+      const sent = this.redis.wait(1, replicaWaitMs).then(Number);
+      this.sentWait = sent.catch(() => 0);
+      return sent;
+    });
+    return this.nextWait;
   }
 
   async addLeave(gid: number, wid: number, days: string[], reason: string): Promise<void> {
@@ -503,15 +550,21 @@ export class RedisStore implements Store {
     return id;
   }
 
+  /**
+   * Org rollups span groups, so they are written in a second step: the push's slot says what changes per
+   * node (sync_rollup.lua), then each node's rollup takes its change (apply_rollup.lua, one slot per call,
+   * safe to repeat), and the next sync_rollup call commits it.
+   */
   async syncRollup(gid: number, day: string, nodePaths: string[]): Promise<void> {
     const k = this.keys;
     const nodes = await Promise.all(nodePaths.map((p) => this.nodeId(p)));
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const stored = (await this.redis.hget(k.push(gid, day), 'rolledTo')) ?? '';
-      const old = stored ? stored.split(',').map(Number) : [];
-      const keys = [...old, ...nodes].map((n) => k.rollup(n, day));
-      const r = Number(await this.redis.sync_rollup(2 + keys.length, k.push(gid, day), k.firsts(gid, day), ...keys, stored, old.length, nodes.join(',')));
-      if (r === 1) return;
+    let applied = 0;
+    for (let round = 0; round < 5; round++) {
+      const pending = String(await this.redis.sync_rollup(k.push(gid, day), k.firsts(gid, day), nodes.join(','), applied));
+      if (!pending) return;
+      const { ver, deltas } = JSON.parse(pending) as { ver: number; deltas: Record<string, Record<string, number>> };
+      await Promise.all(Object.entries(deltas).map(([node, d]) => this.redis.apply_rollup(k.rollup(Number(node), day), `${rollupMarker}${gid}`, ver, JSON.stringify(d))));
+      applied = ver;
     }
     throw new Error(`rollup of group ${gid} on ${day} kept changing under us`);
   }
@@ -530,15 +583,10 @@ export class RedisStore implements Store {
 
   async rollups(nodePath: string, days: string[], fields?: string[]): Promise<Record<string, number>[]> {
     const node = await this.nodeId(nodePath);
-    const pipe = this.redis.pipeline();
-    for (const day of days) {
-      if (fields) pipe.hmget(this.keys.rollup(node, day), ...fields);
-      else pipe.hgetall(this.keys.rollup(node, day));
-    }
-    const results = (await pipe.exec()) ?? [];
-    return results.map(([err, value]) => {
-      if (err) throw err;
-      const entries: [string, string | null][] = fields ? fields.map((f, i) => [f, (value as (string | null)[])[i]]) : Object.entries(value as Record<string, string>);
+    // Auto-pipelined, not one pipeline: on a Cluster the days' rollups sit in different slots.
+    const results = await Promise.all(days.map((day) => (fields ? this.redis.hmget(this.keys.rollup(node, day), ...fields) : this.redis.hgetall(this.keys.rollup(node, day)))));
+    return results.map((value) => {
+      const entries: [string, string | null][] = fields ? fields.map((f, i) => [f, (value as (string | null)[])[i]]) : Object.entries(value as Record<string, string>).filter(([f]) => !f.startsWith(rollupMarker));
       return Object.fromEntries(entries.map(([f, v]) => [f, Number(v ?? 0)]));
     });
   }
@@ -571,6 +619,11 @@ export class RedisStore implements Store {
   }
 }
 
+/** How long one WAIT for a replica lasts, and how often it is tried (README "Production"). */
+export const replicaWaitMs = 50;
+const replicaWaitTries = 5;
+/** A rollup field "v:<gid>": the last version of that group's change the rollup took (apply_rollup.lua). */
+const rollupMarker = 'v:';
 /** The review reads four ISO weeks back; a week's missed questions are kept a little longer. */
 const missedKeptSeconds = 35 * 86_400;
 /** 我的错题 lists the last 30 days; at most this many are kept per worker. */

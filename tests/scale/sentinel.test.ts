@@ -1,0 +1,106 @@
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
+import { RedisStore } from '../../src/adapters/store/redis/store.ts';
+import { newPrefix } from '../helpers/redis.ts';
+import { claimAndOpen, demoLesson } from '../helpers/push.ts';
+import { snapshotOf } from '../../src/core/lessons/snapshot.ts';
+import { text } from '../../src/core/messages.ts';
+import { onPort, startSentinelSet, type SentinelSet } from '../helpers/topology.ts';
+
+const points = { correct: 2, answered: 1, late: 1 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let set: SentinelSet;
+
+beforeEach(async () => {
+  set = await startSentinelSet();
+});
+afterEach(async () => {
+  if (set.replica.proc.pid) process.kill(set.replica.proc.pid, 'SIGCONT');
+  await set?.stop();
+});
+
+/** The replica falls behind: its link is cut, and it is stopped so it cannot catch up. */
+async function replicaLags(): Promise<void> {
+  process.kill(set.replica.proc.pid!, 'SIGSTOP');
+  await onPort(set.primary.port, (r) => r.call('CLIENT', 'KILL', 'TYPE', 'replica'));
+}
+
+/** The primary dies once `written` holds on it; the replica resumes and Sentinel promotes it. */
+async function primaryDiesAfter(written: (r: Redis) => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await onPort(set.primary.port, written)); i++) await sleep(5);
+  set.primary.proc.kill('SIGKILL');
+  process.kill(set.replica.proc.pid!, 'SIGCONT');
+}
+
+async function failedOver(): Promise<void> {
+  for (let i = 0; i < 300 && (await set.currentPrimary()) !== set.replica.port; i++) await sleep(100);
+  expect(await set.currentPrimary()).toBe(set.replica.port);
+}
+
+function newGroup(store: RedisStore) {
+  return store.resolveGroup('r@chatroom', '一班', '张班长').then(async (gid) => {
+    const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '' };
+    await store.saveGroup(g);
+    return g;
+  });
+}
+
+test('Sentinel failover during a quiz window: no acknowledged answer is lost', async () => {
+  const prefix = newPrefix();
+  const store = new RedisStore(connectRedis(set.url), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
+  try {
+    const g = await newGroup(store);
+    const gid = g.gid;
+    const ref = { gid, day: '2026-12-07', kind: 'lesson' as const };
+    await claimAndOpen(store, g, ref, undefined, 1000, 3_600_000);
+    const wids = await Promise.all(Array.from({ length: 20 }, (_, i) => store.resolveWorker(gid, `wx-${i}`, `工人${i}`)));
+    expect(Number(await store.redis.wait(1, 2000))).toBe(1); // the quiz itself is on the replica
+
+    await replicaLags();
+    const acked = new Set<number>();
+    const answering = wids.map((wid) =>
+      store.recordAnswer({ ...ref, wid, name: `工人${wid}`, lessonId: 'demo-002', lessonHash: 'ab12ab12ab12ab12', questionCount: 1, question: 0, choice: 'A', correct: true, at: 2000 }).then((r) => {
+        expect(r.kind).toBe('recorded');
+        acked.add(wid);
+      }),
+    );
+    const firsts = store.keys.firsts(gid, ref.day);
+    await primaryDiesAfter(async (r) => (await r.hlen(firsts)) === wids.length);
+    await Promise.all(answering);
+    expect(acked.size).toBe(wids.length);
+
+    await failedOver();
+    // Every acknowledged answer is on the new primary, counted once.
+    const kept = await onPort(set.replica.port, (r) => r.hkeys(firsts));
+    expect(kept.sort()).toEqual(wids.map((w) => `${w}:0`).sort());
+    expect((await store.getPush(gid, ref.day))?.answered).toBe(wids.length);
+  } finally {
+    store.redis.disconnect();
+  }
+});
+
+test('Sentinel failover during a wave: a claim the old primary acknowledged is not pushed again', async () => {
+  const prefix = newPrefix();
+  const open = () => new RedisStore(connectRedis(set.url), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
+  const [a, b] = [open(), open()];
+  try {
+    const g = await newGroup(a);
+    const lesson = demoLesson();
+    const plan = { snapshot: snapshotOf(lesson, { id: 'demo', title: '测试课程', dir: '', lessons: [lesson] }), messages: [text(lesson.title)], target: { kind: 'room' as const, id: g.roomId, label: g.topic }, newCycle: false, completesRound: false, freshSince: '' };
+    await a.saveSnapshot(plan.snapshot);
+    expect(Number(await a.redis.wait(1, 2000))).toBe(1);
+
+    await replicaLags();
+    const claimed = a.claimPush(g, '2026-12-07', plan, 1000, 'instance-a', 'schedule');
+    await primaryDiesAfter(async (r) => (await r.hget(a.keys.push(g.gid, '2026-12-07'), 'owner')) === 'instance-a');
+    expect(typeof (await claimed)).toBe('number');
+    await failedOver();
+    // Another instance plans the same day on the new primary: the claim is there, so it is not pushed twice.
+    expect(await b.claimPush((await b.getGroup(g.gid))!, '2026-12-07', plan, 2000, 'instance-b', 'schedule')).toBe('taken');
+    expect((await b.getPush(g.gid, '2026-12-07'))?.owner).toBe('instance-a');
+  } finally {
+    a.redis.disconnect();
+    b.redis.disconnect();
+  }
+});
