@@ -24,7 +24,7 @@ async function answersPerSec(target: string): Promise<number> {
     const answers: Parameters<RedisStore['recordAnswer']>[0][] = [];
     for (let i = 0; i < groups; i++) {
       const gid = await store.resolveGroup(`r${i}`, `班组${i}`, '班长');
-      const g = { gid, roomId: `r${i}`, topic: `班组${i}`, track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '' };
+      const g = { gid, roomId: `r${i}`, topic: `班组${i}`, track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '', account: '' };
       await store.saveGroup(g);
       await claimAndOpen(store, g, { gid, day, kind: 'lesson' }, undefined, 1000, 3_600_000);
       for (let w = 0; w < workers; w++) {

@@ -40,7 +40,7 @@ async function failedOver(): Promise<void> {
 
 function newGroup(store: RedisStore) {
   return store.resolveGroup('r@chatroom', '一班', '张班长').then(async (gid) => {
-    const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '' };
+    const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '', account: '' };
     await store.saveGroup(g);
     return g;
   });

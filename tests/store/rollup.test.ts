@@ -10,7 +10,7 @@ redisTest('org rollups are written per node in a second step that may be cut sho
   const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
   try {
     const gid = await store.resolveGroup('r@chatroom', '一班', '张班长');
-    const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '' };
+    const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '', account: '' };
     await store.saveGroup(g);
     const day = '2026-12-07';
     const ref = { gid, day, kind: 'lesson' as const };
