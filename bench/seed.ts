@@ -76,7 +76,7 @@ async function seedTeam(s: Seed, t: number, wids: number[]): Promise<number> {
   const gid = await store.resolveGroup(`${t}@chatroom`, `班组${t + 1}`, `班长${t + 1}`);
   const group: Group = {
     gid, roomId: `${t}@chatroom`, topic: `班组${t + 1}`, track: s.track.id, time: '07:50', days: [1, 2, 3, 4, 5, 6, 7], windowMinutes: 120,
-    status: 'active', cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: `区总工会/${leaf(t)}`,
+    status: 'active', cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, account: '', team: `区总工会/${leaf(t)}`,
   };
   await store.saveGroup(group);
   let answers = 0;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { reminderHook } from '../core/engage/remind.ts';
 import { digestHook } from '../core/engage/digest.ts';
-import { createChannel, type ChannelContext, type ChannelSetup, type ChatEvent } from '../adapters/chat/index.ts';
+import { createChannel, idSpace, type ChannelContext, type ChannelSetup, type ChatEvent } from '../adapters/chat/index.ts';
 import type { MockWorld } from '../adapters/chat/wechaty/mockWorld.ts';
 import { connectRedis } from '../adapters/store/redis/connect.ts';
 import { RedisAnswerTokens } from '../adapters/store/redis/answerTokens.ts';
@@ -13,7 +13,8 @@ import type { Config } from '../config/config.ts';
 import { loadOrg } from '../config/org.ts';
 import { Banqian } from '../core/bot/bot.ts';
 import { leaveHook } from '../core/engage/leave.ts';
-import { officerReportsFor } from './reports.ts';
+import { officerNoticeFor, officerReportsFor } from './reports.ts';
+import { failoverHook } from '../core/accounts/index.ts';
 import { Outbox } from '../core/bot/outbox.ts';
 import { enrolListed } from '../core/bot/chat.ts';
 import type { Channel, ChannelStatus } from '../core/channel.ts';
@@ -87,9 +88,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const redis = connectRedis(opts.redisUrl, (err) => log.warn({ err: err.message }, 'redis unavailable; commands wait and retry'));
   const setup = await (opts.channel ?? createChannel)({ config, log, clock, redis, prefix: opts.prefix });
   const chat = setup.channel;
-  // One process sends as one account; its id keys people and groups and the durable outbox.
+  // One process sends as one account; its id keys people and groups (unless the deployment's accounts share
+  // one id space, `accounts.identity`) and the durable outbox.
   const { account } = setup;
-  const store = new RedisStore(redis, { prefix: opts.prefix, platform: setup.platform, account, unstableIds: !!setup.unstableIds, points: config.points });
+  const store = new RedisStore(redis, { prefix: opts.prefix, platform: setup.platform, account: idSpace(config, account), unstableIds: !!setup.unstableIds, points: config.points });
   const lessons = new LibraryWatcher(config.lessonsDir, (problems) => {
     for (const p of problems) log[p.severity === 'error' ? 'error' : 'warn']({ problem: formatProblem(p) }, 'lesson problem');
   });
@@ -113,6 +115,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse, engagement: config.engagement,
     },
   });
+  let status: ChannelStatus | undefined;
+  // First, so a takeover or a return is settled before the other parts of the loop read the groups.
+  bot.deps.hooks.push(failoverHook(bot.deps, { failoverMinutes: config.accounts.failoverMinutes, status: () => status ?? { up: true }, tellOfficers: officerNoticeFor(bot.deps, config, setup.platform) }));
   bot.deps.hooks.push(leaveHook(bot.deps));
   bot.deps.hooks.push(reminderHook(bot.deps));
   bot.deps.hooks.push(digestHook(bot.deps));
@@ -125,7 +130,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
   if (setup.listed) await enrolListed(bot.deps, setup.listed);
   chat.onMessage((msg) => bot.handle(msg));
   chat.onCardAnswer((answer) => bot.handleCard(answer));
-  let status: ChannelStatus | undefined;
   chat.onStatus((next) => {
     logStatus(log, status, next);
     status = next;

@@ -5,7 +5,7 @@ import type { Group } from '../../src/core/ports.ts';
 
 const group = (team: string, options: Record<string, string> = {}): Group => ({
   gid: 1, roomId: 'r@chatroom', topic: '一班', track: 'zonghe', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 120, status: 'active',
-  cycleSince: '', cycle: 1, lessons: 0, current: '', activeSince: 0, team, options,
+  cycleSince: '', cycle: 1, lessons: 0, current: '', activeSince: 0, team, options, account: '',
 });
 
 describe('engagement switches', () => {

@@ -284,7 +284,7 @@ describe('the likely cause of missed pushes', () => {
     const schedule = { calendar: { restDays: [], extraWorkDays: [] }, timezone: 'Asia/Shanghai', engagement: testConfig().engagement };
     const causeOf = async (status: Group['status'], setup: (g: Group) => Promise<void> = async () => {}, activeSince = 0) => {
       const gid = await store.resolveGroup(`${status}-${Math.random()}@chatroom`, '一班', '张');
-      const group: Group = { gid, roomId: 'r', topic: '一班', track: 'demo', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 120, status, cycleSince: '', cycle: 1, lessons: 0, current: '', team: zongzhuang, activeSince, options: {} };
+      const group: Group = { gid, roomId: 'r', topic: '一班', track: 'demo', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 120, status, cycleSince: '', cycle: 1, lessons: 0, current: '', team: zongzhuang, activeSince, options: {}, account: '' };
       await store.saveGroup(group);
       await setup(group);
       const team = { kind: 'team' as const, path: zongzhuang, name: '一班', gid, figures: figures({ lessons: 0, expected: 0, answered: 0, correct: 0, late: 0 }), trend: { last2w: null, prev2w: null }, dropped: false, group };

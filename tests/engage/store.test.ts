@@ -11,7 +11,7 @@ describe('what ranking, stars and badges keep in Redis', () => {
     const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
     try {
       const gid = await store.resolveGroup('r@chatroom', '一班', '张班长');
-      const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '' };
+      const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '', account: '' };
       await store.saveGroup(g);
       const [li, wang] = [await store.resolveWorker(gid, 'wx-1', '李明'), await store.resolveWorker(gid, 'wx-2', '王芳')];
       for (const [day, lesson] of [['2026-11-30', 'demo-001'], ['2026-12-01', 'demo-003']] as const) {

@@ -9,7 +9,7 @@ redisTest("a group's listed leaders, and a quiz reminded once", async ({ prefix 
   try {
     const store = new RedisStore(redis, { prefix, platform: 'wechaty', account: 'mock', unstableIds: false, points: { correct: 2, answered: 1, late: 1 } });
     const gid = await store.resolveGroup('r1', '一班', '张班长');
-    const g = { gid, roomId: 'r1', topic: '一班', track: 'demo', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 120, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, current: '', activeSince: 0, team: '', options: {} };
+    const g = { gid, roomId: 'r1', topic: '一班', track: 'demo', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 120, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, current: '', activeSince: 0, team: '', options: {}, account: '' };
     await store.saveGroup(g);
     expect(await store.leaders(gid)).toEqual([]);
     await store.addLeader(gid, 12);

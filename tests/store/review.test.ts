@@ -14,7 +14,7 @@ const track = { id: 'demo', title: '测试课程', dir: '', lessons: [] };
 async function setUp(prefix: string) {
   const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
   const gid = await store.resolveGroup('r@chatroom', '一班', '张班长');
-  const g: Group = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 60, status: 'active', cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '' };
+  const g: Group = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 60, status: 'active', cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '', account: '' };
   await store.saveGroup(g);
   const wids = [await store.resolveWorker(gid, 'wx-1', '李明'), await store.resolveWorker(gid, 'wx-2', '王芳')];
   return { store, g, wids };

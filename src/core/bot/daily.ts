@@ -11,6 +11,7 @@ import { addDays, instantOf, minuteMs, wallClock } from '../time.ts';
 import type { EngagementHook } from '../engage/hooks.ts';
 import { expectedOn } from '../engage/leave.ts';
 import type { BotDeps } from './deps.ts';
+import { actsFor } from '../accounts/index.ts';
 import { renderAck, renderMissed, renderRoundDone, renderSummary } from './texts.ts';
 
 /** A crowded minute never starts its wave more than this early. */
@@ -136,6 +137,9 @@ export class Daily {
   private async adoptOrphans(): Promise<void> {
     const now = this.d.clock.now();
     for (const o of await this.d.store.orphanedClaims(now, deadAfterMs)) {
+      // A dead process's push is resumed by the account acting for its group (its own, or the one that took it over).
+      const g = await this.d.store.getGroup(o.gid);
+      if (!g || !actsFor(g, this.d.account)) continue;
       if (!(await this.d.store.reclaimPush(o, o.owner, this.d.owner, now, deadAfterMs))) continue;
       this.d.log.warn({ gid: o.gid, day: o.day, from: o.owner }, 'took over a push whose owner died before finishing it');
       await this.send(o);
@@ -148,7 +152,7 @@ export class Daily {
     const today = wallClock(now, settings.timezone).day;
     const due: (DuePush & { g: Group; day: string })[] = [];
     for (const g of await this.d.store.activeGroups()) {
-      if (g.status !== 'active') continue;
+      if (g.status !== 'active' || !actsFor(g, this.d.account)) continue;
       for (const day of [addDays(today, -1), today, addDays(today, 1)]) {
         if (g.current >= day || !isLessonDay(day, g.days, settings.calendar)) continue;
         const at = instantOf(day, g.time, settings.timezone);
@@ -192,9 +196,10 @@ export class Daily {
     if (!settings.ackEveryMinutes || queue.pending('lesson') > 0) return;
     const now = clock.now();
     for (const ref of await store.openQuizzes()) {
+      const g = await store.getGroup(ref.gid);
+      if (!g || !actsFor(g, this.d.account)) continue;
       const answered = await store.ackDue(ref, now, settings.ackEveryMinutes * minuteMs);
-      const g = answered && (await store.getGroup(ref.gid));
-      if (g) await this.d.outbox.notify(`ack:${refKey(ref)}:${answered}`, roomTarget(g), renderAck(answered));
+      if (answered) await this.d.outbox.notify(`ack:${refKey(ref)}:${answered}`, roomTarget(g), renderAck(answered));
     }
   }
 
@@ -204,6 +209,8 @@ export class Daily {
       const [g, before] = await Promise.all([store.getGroup(ref.gid), store.getPush(ref.gid, ref.day, ref.kind)]);
       // Still going out (a resumed push re-opens its window when done), or gone.
       if (before?.status === 'claimed' || before?.status === 'sending') continue;
+      // The summary goes out from the robot acting for the group.
+      if (g && !actsFor(g, this.d.account)) continue;
       if (!g || !before) {
         await store.forgetQuiz(ref);
         continue;

@@ -90,6 +90,14 @@ export function keyBuilder(prefix: string) {
     orgIds: k('idmap', 'org'),
     orgNames: k('names', 'org'),
     openQuizzes: k('quizzes', 'open'),
+    /** The bot accounts present in a group (each heard or saw it). */
+    groupAccounts: (gid: number) => g(gid, 'accounts'),
+    /** What each bot account's process last reported: hash account -> JSON AccountState. */
+    accountStates: k('accounts', 'state'),
+    /** The groups a bot account owns (an index, written after the group's own claim). */
+    accountGroups: (account: string) => k('accounts', safePart(account), 'groups'),
+    /** The account's groups another account acts for while it is down. */
+    accountTaken: (account: string) => k('accounts', safePart(account), 'taken'),
     pendingClaims: k('claims', 'pending'),
     /** What was sent, stored once per content hash and read by every push that sent it. */
     lessonSnapshot: (hash: string) => k('lesson', hashPart(hash)),

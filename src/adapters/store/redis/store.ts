@@ -1,6 +1,6 @@
 import type { LessonSnapshot } from '../../../core/lessons/snapshot.ts';
 import type { OutMessage } from '../../../core/messages.ts';
-import type { AnswerInput, AnswerOutcome, Group, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
+import type { AccountState, AnswerInput, AnswerOutcome, Group, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
 import { repeatAfterDays } from '../../../core/engage/repetition.ts';
 import { isoWeek } from '../../../core/stats.ts';
 import { dayOfEpoch, epochDay } from '../../../core/time.ts';
@@ -95,6 +95,8 @@ export class RedisStore implements Store {
       team: h.team ?? '',
       activeSince: Number(h.activeSince ?? 0),
       options: Object.fromEntries(Object.entries(h).filter(([k]) => k.startsWith(optionPrefix)).map(([k, v]) => [k.slice(optionPrefix.length), v])),
+      account: h.account ?? '',
+      ...(h.taker && { taker: h.taker }),
     };
   }
 
@@ -108,6 +110,48 @@ export class RedisStore implements Store {
     const ids = (await this.redis.smembers(this.keys.activeGroups)).map(Number).sort((a, b) => a - b);
     const groups = await Promise.all(ids.map((gid) => this.getGroup(gid)));
     return groups.filter((g): g is Group => !!g);
+  }
+
+  async claimGroup(gid: number, account: string): Promise<string> {
+    const key = this.keys.group(gid);
+    // HSETNX decides once; the loser reads the winner back.
+    await this.redis.hsetnx(key, 'account', account);
+    const owner = (await this.redis.hget(key, 'account'))!;
+    // A global index, so written apart from the group's slot; idempotent.
+    await this.redis.sadd(this.keys.accountGroups(owner), gid);
+    return owner;
+  }
+
+  async notePresent(gid: number, account: string): Promise<void> {
+    await this.redis.sadd(this.keys.groupAccounts(gid), account);
+  }
+
+  async presentAccounts(gid: number): Promise<string[]> {
+    return (await this.redis.smembers(this.keys.groupAccounts(gid))).sort();
+  }
+
+  async accountGroups(account: string): Promise<number[]> {
+    return (await this.redis.smembers(this.keys.accountGroups(account))).map(Number).sort((a, b) => a - b);
+  }
+
+  async takenFrom(account: string): Promise<number[]> {
+    return (await this.redis.smembers(this.keys.accountTaken(account))).map(Number).sort((a, b) => a - b);
+  }
+
+  async setTaker(gid: number, owner: string, from: string, to: string): Promise<boolean> {
+    if (Number(await this.redis.set_taker(this.keys.group(gid), owner, from, to)) !== 1) return false;
+    // The owner's index of groups taken from it, apart from the group's slot; idempotent.
+    if (to) await this.redis.sadd(this.keys.accountTaken(owner), gid);
+    else await this.redis.srem(this.keys.accountTaken(owner), gid);
+    return true;
+  }
+
+  async reportAccount(state: AccountState): Promise<void> {
+    await this.redis.hset(this.keys.accountStates, state.account, JSON.stringify(state));
+  }
+
+  async accountStates(): Promise<AccountState[]> {
+    return Object.values(await this.redis.hgetall(this.keys.accountStates)).map((j) => JSON.parse(j) as AccountState);
   }
 
   async spendBudget(gid: number, day: string, cap: number): Promise<boolean> {
