@@ -52,10 +52,13 @@ export function failoverHook(deps: BotDeps, opts: FailoverOptions): EngagementHo
     const officerText = back
       ? `【机器人恢复】${g.topic}：机器人“${to.name}”（账号 ${to.account}）已恢复，本群重新由它推送和答题。`
       : `【机器人离线】${g.topic}：机器人“${fromName}”（账号 ${from?.account}）离线已超过 ${opts.failoverMinutes} 分钟${why}，本群改由机器人“${to.name}”（账号 ${to.account}）推送和答题。`;
-    await opts.tellOfficers(`${back ? 'return' : 'failover'}:${g.gid}:${to.account}:${from?.since ?? now}`, g.team, `${officerText}\n（${g.team || '未归属班组'}）`, day);
-    if (deps.channel.caps.hears !== 'mentions') return;
-    const groupText = back ? `机器人“${to.name}”已恢复，从现在起请重新 @${to.name} 发指令和答题。` : `本群的机器人“${fromName}”暂时离线，从现在起请 @${to.name} 发指令和答题。`;
-    await deps.outbox.notify(`${back ? 'return' : 'failover'}:${g.gid}:${to.account}:${from?.since ?? now}`, { kind: 'room', id: g.roomId, label: g.topic }, groupText);
+    const id = `${back ? 'return' : 'failover'}:${g.gid}:${to.account}:${from?.since ?? now}`;
+    // Where people must @ the robot, the group learns which one answers now.
+    if (deps.channel.caps.hears === 'mentions') {
+      const groupText = back ? `机器人“${to.name}”已恢复，从现在起请重新 @${to.name} 发指令和答题。` : `本群的机器人“${fromName}”暂时离线，从现在起请 @${to.name} 发指令和答题。`;
+      await deps.outbox.notify(id, { kind: 'room', id: g.roomId, label: g.topic }, groupText);
+    }
+    await opts.tellOfficers(id, g.team, `${officerText}\n（${g.team || '未归属班组'}）`, day);
   }
 
   /** The down account's groups this account is present in and chosen for (its share of the accounts up there). */
