@@ -50,6 +50,8 @@ export interface Group {
 /** What each process reports of its bot account, so the others can take over its groups when it is down. */
 export interface AccountState {
   account: string;
+  /** The reporting process (an account may have a standby process too). */
+  process: string;
   /** The robot's name in chats (what people @). */
   name: string;
   up: boolean;
@@ -252,7 +254,10 @@ export interface Store {
   /** Hands the group from taker `from` to `to` ('' = its owner); false when the owner or the taker is no longer what the caller saw. */
   setTaker(gid: number, owner: string, from: string, to: string): Promise<boolean>;
   reportAccount(state: AccountState): Promise<void>;
+  /** Every process's latest report. */
   accountStates(): Promise<AccountState[]>;
+  /** Forgets a process's report (one long gone). */
+  dropAccountState(account: string, process: string): Promise<void>;
 
   // --- 错题本 and spaced repetition (engage/review.ts, engage/repetition.ts) ---
   /** The group's wrong first answers to lesson questions over these ISO weeks, most-missed first. */

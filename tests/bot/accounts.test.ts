@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createApp, type App } from '../../src/app/compose.ts';
-import { actsFor } from '../../src/core/accounts/index.ts';
+import { accountViews, actsFor, isDown } from '../../src/core/accounts/index.ts';
 import type { ChannelCapabilities } from '../../src/core/channel.ts';
 import { minuteMs } from '../../src/core/time.ts';
 import { newPrefix, redisUrl } from '../helpers/redis.ts';
@@ -152,5 +152,22 @@ describe('several accounts in the same groups', () => {
     expect((await d.group('r3')).taker).toBeUndefined();
     // On a channel where everyone hears everything, the group is not told whom to @.
     expect(d.hub.to('r1').filter((s) => s.text.includes('从现在起请'))).toEqual([]);
+  });
+});
+
+describe('an account as its processes report it', () => {
+  const report = (process: string, up: boolean, since: number, beat: number, reason?: string) => ({ account: 'a', process, name: '小助手甲', up, since, beat, ...(reason && { reason }) });
+  const t = t0;
+  test('a standby process that reports down does not make its account down while the active one reports up', () => {
+    const views = accountViews([report('active', true, t - 60 * minuteMs, t), report('standby', false, t - 60 * minuteMs, t, '另一个 banqian 实例正在使用这个企业微信机器人的长连接，本实例待命')], t, 10 * minuteMs);
+    expect(views.get('a')?.up).toBe(true);
+    expect(isDown(views.get('a')!, t, 10 * minuteMs)).toBe(false);
+  });
+  test('the active process killed: down from its last report on, though the standby has long been reporting down', () => {
+    const reports = [report('active', true, t - 60 * minuteMs, t), report('standby', false, t - 60 * minuteMs, t + 11 * minuteMs, '待命')];
+    expect(isDown(accountViews(reports, t + 9 * minuteMs, 10 * minuteMs).get('a')!, t + 9 * minuteMs, 10 * minuteMs)).toBe(false);
+    const later = accountViews(reports, t + 11 * minuteMs, 10 * minuteMs).get('a')!;
+    expect(later).toMatchObject({ up: false, upUntil: t, reason: '待命' });
+    expect(isDown(later, t + 11 * minuteMs, 10 * minuteMs)).toBe(true);
   });
 });

@@ -13,8 +13,40 @@ export function actsFor(g: Pick<Group, 'account' | 'taker'>, account: string): b
   return (g.taker || g.account || account) === account;
 }
 
-/** An account is down once it has reported down, or stopped reporting, for longer than the threshold. */
-export const isDown = (s: AccountState, now: number, failoverMs: number): boolean => (!s.up && now - s.since >= failoverMs) || now - s.beat >= failoverMs;
+/** An account as its processes' reports show it: up while one of them is up and reporting. */
+export interface AccountView {
+  account: string;
+  name: string;
+  up: boolean;
+  /** When it was last seen up (a process's last report while up, or the moment one went down). */
+  upUntil: number;
+  /** Why it is down, as its latest report says. */
+  reason?: string;
+}
+
+/**
+ * Merges the processes' reports per account. A report older than `staleMs` no longer shows a live process:
+ * a process killed outright stops reporting. A standby process that reports down (another holds the robot's
+ * connection) does not make its account down while the active one reports up.
+ */
+export function accountViews(reports: AccountState[], now: number, staleMs: number): Map<string, AccountView> {
+  const views = new Map<string, AccountView>();
+  for (const r of [...reports].sort((a, b) => a.beat - b.beat)) {
+    const v = views.get(r.account) ?? { account: r.account, name: r.name, up: false, upUntil: 0 };
+    v.name = r.name;
+    v.up ||= r.up && now - r.beat < staleMs;
+    v.upUntil = Math.max(v.upUntil, r.up ? r.beat : r.since);
+    if (!r.up) v.reason = r.reason;
+    views.set(r.account, v);
+  }
+  return views;
+}
+
+/** Down for longer than the threshold: its groups go to the other accounts present in them. */
+export const isDown = (v: AccountView, now: number, failoverMs: number): boolean => !v.up && now - v.upUntil >= failoverMs;
+
+/** A process's report this old is forgotten (a process restarted under a new id long ago). */
+const forgetAfterMs = 2 * 86_400_000;
 
 export interface FailoverOptions {
   failoverMinutes: number;
@@ -40,11 +72,11 @@ export function failoverHook(deps: BotDeps, opts: FailoverOptions): EngagementHo
     const { up, reason } = opts.status();
     // `since` moves only when the status changes, so a long outage is seen as long.
     const since = mine && mine.up === up && mine.reason === reason ? mine.since : now;
-    mine = { account, name: settings.botName, up, ...(reason && { reason }), since, beat: now };
+    mine = { account, process: deps.owner, name: settings.botName, up, ...(reason && { reason }), since, beat: now };
     return mine;
   }
 
-  async function announce(g: Group, from: AccountState | undefined, to: AccountState, back: boolean, now: number): Promise<void> {
+  async function announce(g: Group, from: AccountView | undefined, to: { account: string; name: string }, back: boolean, now: number): Promise<void> {
     const day = wallClock(now, settings.timezone).day;
     const fromName = from?.name ?? g.taker ?? '';
     log.warn({ gid: g.gid, from: from?.account ?? g.taker, to: to.account, reason: from?.reason }, back ? 'group returned to its account' : 'took over a group whose account is down');
@@ -52,7 +84,7 @@ export function failoverHook(deps: BotDeps, opts: FailoverOptions): EngagementHo
     const officerText = back
       ? `【机器人恢复】${g.topic}：机器人“${to.name}”（账号 ${to.account}）已恢复，本群重新由它推送和答题。`
       : `【机器人离线】${g.topic}：机器人“${fromName}”（账号 ${from?.account}）离线已超过 ${opts.failoverMinutes} 分钟${why}，本群改由机器人“${to.name}”（账号 ${to.account}）推送和答题。`;
-    const id = `${back ? 'return' : 'failover'}:${g.gid}:${to.account}:${from?.since ?? now}`;
+    const id = `${back ? 'return' : 'failover'}:${g.gid}:${to.account}:${from?.upUntil ?? now}`;
     // Where people must @ the robot, the group learns which one answers now.
     if (deps.channel.caps.hears === 'mentions') {
       const groupText = back ? `机器人“${to.name}”已恢复，从现在起请重新 @${to.name} 发指令和答题。` : `本群的机器人“${fromName}”暂时离线，从现在起请 @${to.name} 发指令和答题。`;
@@ -62,8 +94,8 @@ export function failoverHook(deps: BotDeps, opts: FailoverOptions): EngagementHo
   }
 
   /** The down account's groups this account is present in and chosen for (its share of the accounts up there). */
-  async function takeOver(down: AccountState, byAccount: Map<string, AccountState>, now: number): Promise<void> {
-    const up = (a: string) => byAccount.has(a) && !isDown(byAccount.get(a)!, now, failoverMs);
+  async function takeOver(down: AccountView, byAccount: Map<string, AccountView>, now: number): Promise<void> {
+    const up = (a: string) => !!byAccount.get(a)?.up;
     for (const g of await store.groups(await store.accountGroups(down.account))) {
       if (g.status === 'left' || g.account !== down.account || g.taker === account || (g.taker && up(g.taker))) continue;
       const candidates = (await store.presentAccounts(g.gid)).filter(up);
@@ -73,7 +105,7 @@ export function failoverHook(deps: BotDeps, opts: FailoverOptions): EngagementHo
     }
   }
 
-  async function takeBack(byAccount: Map<string, AccountState>, now: number): Promise<void> {
+  async function takeBack(byAccount: Map<string, AccountView>, now: number): Promise<void> {
     for (const g of await store.groups(await store.takenFrom(account))) {
       if (!g.taker || g.account !== account) continue;
       if (await store.setTaker(g.gid, account, g.taker, '')) await announce(g, byAccount.get(g.taker), mine!, true, now);
@@ -86,10 +118,11 @@ export function failoverHook(deps: BotDeps, opts: FailoverOptions): EngagementHo
       const me = report(now);
       await store.reportAccount(me);
       if (!me.up) return;
-      const states = await store.accountStates();
-      const byAccount = new Map(states.map((s) => [s.account, s]));
+      const reports = await store.accountStates();
+      for (const r of reports) if (now - r.beat > forgetAfterMs) await store.dropAccountState(r.account, r.process);
+      const byAccount = accountViews(reports, now, failoverMs);
       await takeBack(byAccount, now);
-      for (const s of states) if (s.account !== account && isDown(s, now, failoverMs)) await takeOver(s, byAccount, now);
+      for (const v of byAccount.values()) if (v.account !== account && isDown(v, now, failoverMs)) await takeOver(v, byAccount, now);
     },
   };
 }

@@ -92,7 +92,7 @@ export function keyBuilder(prefix: string) {
     openQuizzes: k('quizzes', 'open'),
     /** The bot accounts present in a group (each heard or saw it). */
     groupAccounts: (gid: number) => g(gid, 'accounts'),
-    /** What each bot account's process last reported: hash account -> JSON AccountState. */
+    /** What each bot account's processes last reported: hash "<account>|<process>" -> JSON AccountState. */
     accountStates: k('accounts', 'state'),
     /** The groups a bot account owns (an index, written after the group's own claim). */
     accountGroups: (account: string) => k('accounts', safePart(account), 'groups'),

@@ -147,7 +147,11 @@ export class RedisStore implements Store {
   }
 
   async reportAccount(state: AccountState): Promise<void> {
-    await this.redis.hset(this.keys.accountStates, state.account, JSON.stringify(state));
+    await this.redis.hset(this.keys.accountStates, `${state.account}|${state.process}`, JSON.stringify(state));
+  }
+
+  async dropAccountState(account: string, process: string): Promise<void> {
+    await this.redis.hdel(this.keys.accountStates, `${account}|${process}`);
   }
 
   async accountStates(): Promise<AccountState[]> {
