@@ -45,7 +45,7 @@ export function accountViews(reports: AccountState[], now: number, staleMs: numb
 /** Down for longer than the threshold: its groups go to the other accounts present in them. */
 export const isDown = (v: AccountView, now: number, failoverMs: number): boolean => !v.up && now - v.upUntil >= failoverMs;
 
-/** A process's report this old is forgotten (a process restarted under a new id long ago). */
+/** A process's report this old is forgotten when its account has a newer one (a process restarted under a new id). */
 const forgetAfterMs = 2 * 86_400_000;
 
 export interface FailoverOptions {
@@ -119,7 +119,9 @@ export function failoverHook(deps: BotDeps, opts: FailoverOptions): EngagementHo
       await store.reportAccount(me);
       if (!me.up) return;
       const reports = await store.accountStates();
-      for (const r of reports) if (now - r.beat > forgetAfterMs) await store.dropAccountState(r.account, r.process);
+      // An account's last report is kept however old: a banned account's groups stay with their takers.
+      const newer = (r: AccountState) => reports.some((o) => o.account === r.account && o.beat > r.beat);
+      for (const r of reports) if (now - r.beat > forgetAfterMs && newer(r)) await store.dropAccountState(r.account, r.process);
       const byAccount = accountViews(reports, now, failoverMs);
       await takeBack(byAccount, now);
       for (const v of byAccount.values()) if (v.account !== account && isDown(v, now, failoverMs)) await takeOver(v, byAccount, now);
