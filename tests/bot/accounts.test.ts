@@ -171,3 +171,26 @@ describe('an account as its processes report it', () => {
     expect(isDown(later, t + 11 * minuteMs, 10 * minuteMs)).toBe(true);
   });
 });
+
+describe('the group → account map in Redis', () => {
+  test('saveGroup keeps the owner it is given and indexes it; an empty owner never clears one; claimGroup lets the first win', async () => {
+    const d = await district('all');
+    const gid = await d.store.resolveGroup('r9', '九班', '');
+    const g = { gid, roomId: 'r9', topic: '九班', track: 'demo', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, current: '', team: '', activeSince: 0, options: {}, account: '' };
+    await d.store.saveGroup(g);
+    expect((await d.store.getGroup(gid))?.account).toBe('');
+    expect(await d.store.claimGroup(gid, 'b')).toBe('b');
+    expect(await d.store.claimGroup(gid, 'a')).toBe('b');
+    await d.store.saveGroup(g); // a stale copy without the owner
+    expect((await d.store.getGroup(gid))?.account).toBe('b');
+    const other = await d.store.resolveGroup('r10', '十班', '');
+    await d.store.saveGroup({ ...g, gid: other, roomId: 'r10', account: 'a' });
+    expect([(await d.store.getGroup(other))?.account, await d.store.accountGroups('a'), await d.store.accountGroups('b')]).toEqual(['a', [other], [gid]]);
+    // The taker is a compare-and-set: only the caller that saw the current state moves it.
+    expect(await d.store.setTaker(gid, 'b', '', 'a')).toBe(true);
+    expect(await d.store.setTaker(gid, 'b', '', 'c')).toBe(false);
+    expect([(await d.store.getGroup(gid))?.taker, await d.store.takenFrom('b')]).toEqual(['a', [gid]]);
+    expect(await d.store.setTaker(gid, 'b', 'a', '')).toBe(true);
+    expect([(await d.store.getGroup(gid))?.taker, await d.store.takenFrom('b')]).toEqual([undefined, []]);
+  });
+});

@@ -100,10 +100,14 @@ export class RedisStore implements Store {
     };
   }
 
-  /** Settings only: the course (current, cycles, history) belongs to claim_push and is never overwritten here. */
+  /** Settings and owner only: the course (current, cycles, history) belongs to claim_push and is never overwritten here; the taker to setTaker. */
   async saveGroup(g: Group): Promise<void> {
     const fields = { roomId: g.roomId, topic: g.topic, track: g.track, courseTitle: g.courseTitle ?? '', time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince };
-    await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, this.keys.teamBindings, g.gid, g.status, g.team, ...Object.entries(fields).flat());
+    // The owner is written only when known: '' never clears an owner another account's claim just set.
+    const owner = g.account ? ['account', g.account] : [];
+    await this.redis.save_group(this.keys.group(g.gid), this.keys.activeGroups, this.keys.teamBindings, g.gid, g.status, g.team, ...Object.entries(fields).flat(), ...owner);
+    // The account's index of groups, apart from the group's slot; idempotent.
+    if (g.account) await this.redis.sadd(this.keys.accountGroups(g.account), g.gid);
   }
 
   async activeGroups(): Promise<Group[]> {
