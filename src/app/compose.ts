@@ -105,8 +105,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Until the roster import exists, the page lists the people the group already knows.
   const answers = new AnswerPage({ store, org, clock, tokens: new RedisAnswerTokens(redis, store.keys), roster: knownMembers(store), publicUrl: config.web.publicUrl });
   const outbox = new Outbox({ store, queue, clock, account, owner, channel: chat });
+  let status: ChannelStatus | undefined;
   const bot = new Banqian({
-    store, channel: chat, queue, clock, log, owner, account, org, roster: new RedisRoster(store), outbox, hooks: [],
+    store, channel: chat, queue, clock, log, owner, account, org, status: () => status ?? { up: true }, roster: new RedisRoster(store), outbox, hooks: [],
     answerLink: answerLinkFor(chat.caps.hears, config.web.publicUrl, answers),
     library: () => lessons.library,
     settings: {
@@ -115,9 +116,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse, engagement: config.engagement,
     },
   });
-  let status: ChannelStatus | undefined;
   // First, so a takeover or a return is settled before the other parts of the loop read the groups.
-  bot.deps.hooks.push(failoverHook(bot.deps, { failoverMinutes: config.accounts.failoverMinutes, status: () => status ?? { up: true }, tellOfficers: officerNoticeFor(bot.deps, config, setup.platform) }));
+  bot.deps.hooks.push(failoverHook(bot.deps, { failoverMinutes: config.accounts.failoverMinutes, tellOfficers: officerNoticeFor(bot.deps, config, setup.platform) }));
   bot.deps.hooks.push(leaveHook(bot.deps));
   bot.deps.hooks.push(reminderHook(bot.deps));
   bot.deps.hooks.push(digestHook(bot.deps));

@@ -140,6 +140,21 @@ describe('several accounts in the same groups', () => {
     expect(d.hub.to('r1').filter((s) => isLesson(s.text)).map((s) => s.account)).toEqual(['b', 'a']);
   });
 
+  test('logged out with its lesson claimed but unsent: the account that takes the group over sends it, once, and nothing more when the first is back', async () => {
+    const d = await district('all');
+    await d.hub.say('r1', '张班长', '报名 demo 07:50');
+    await d.run(49 * minuteMs + 30_000); // 07:49:30: 甲 has claimed the lesson, its queue holds it until 07:50
+    const gid = (await d.group('r1')).gid;
+    expect((await d.store.getPush(gid, '2026-12-07'))?.status).toBe('claimed');
+    d.hub.status('a', { up: false, reason: '已退出登录' });
+    await d.run(15 * minuteMs);
+    expect(d.hub.to('r1').filter((s) => isLesson(s.text)).map((s) => s.account)).toEqual(['b']);
+    d.hub.status('a', { up: true });
+    await d.run(10 * minuteMs);
+    expect(d.hub.to('r1').filter((s) => isLesson(s.text)).map((s) => s.account)).toEqual(['b']);
+    expect((await d.group('r1')).taker).toBeUndefined();
+  });
+
   test('a process that stops reporting (killed) counts as down; only accounts present in a group take it over', async () => {
     const d = await district('all');
     d.hub.room('r3', '织造车间甲班', '赵班长', ['a']); // 乙 is not in this room

@@ -1,5 +1,5 @@
 import type { ChannelContext, ChannelSetup } from '../../src/adapters/chat/index.ts';
-import type { Channel, ChannelCapabilities, ChannelStatus } from '../../src/core/channel.ts';
+import { SendError, type Channel, type ChannelCapabilities, type ChannelStatus } from '../../src/core/channel.ts';
 import type { Incoming } from '../../src/core/bot/context.ts';
 import type { OutMessage } from '../../src/core/messages.ts';
 import type { Target } from '../../src/core/send/queue.ts';
@@ -13,6 +13,8 @@ export class RobotHub {
   readonly sent: { account: string; target: Target; text: string }[] = [];
   private readonly robots = new Map<string, { name: string; handler?: (m: Incoming) => Promise<void>; status?: (s: ChannelStatus) => void; busy: Promise<unknown>[] }>();
   private readonly rooms = new Map<string, { topic: string; owner: string; robots: string[] }>();
+  /** Robots that are logged out: their sends are refused for now (retried by the send queue). */
+  private readonly down = new Set<string>();
 
   constructor(
     readonly hears: ChannelCapabilities['hears'],
@@ -35,7 +37,10 @@ export class RobotHub {
       onMessage: (h) => void (r.handler = h),
       onCardAnswer: () => {},
       onStatus: (l) => void (r.status = l),
-      send: async (target: Target, m: OutMessage) => void this.sent.push({ account, target, text: m.kind === 'text' ? m.text : m.kind }),
+      send: async (target: Target, m: OutMessage) => {
+        if (this.down.has(account)) throw new SendError('logged out', 'retryable');
+        this.sent.push({ account, target, text: m.kind === 'text' ? m.text : m.kind });
+      },
       members: async () => {
         throw new Error('no member list');
       },
@@ -61,6 +66,8 @@ export class RobotHub {
   }
 
   status(account: string, s: ChannelStatus): void {
+    if (s.up) this.down.delete(account);
+    else this.down.add(account);
     this.robots.get(account)!.status?.(s);
   }
 

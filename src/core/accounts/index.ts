@@ -1,5 +1,4 @@
 import type { BotDeps } from '../bot/deps.ts';
-import type { ChannelStatus } from '../channel.ts';
 import type { EngagementHook } from '../engage/hooks.ts';
 import type { AccountState, Group } from '../ports.ts';
 import { minuteMs, wallClock } from '../time.ts';
@@ -50,8 +49,6 @@ const forgetAfterMs = 2 * 86_400_000;
 
 export interface FailoverOptions {
   failoverMinutes: number;
-  /** The channel's latest status (compose.ts keeps it from chat.onStatus). */
-  status: () => ChannelStatus;
   /** Tells the officers responsible for a team (by org path) privately, or in the reports dir. */
   tellOfficers: (id: string, team: string, message: string, day: string) => Promise<void>;
 }
@@ -69,7 +66,7 @@ export function failoverHook(deps: BotDeps, opts: FailoverOptions): EngagementHo
   let mine: AccountState | undefined;
 
   function report(now: number): AccountState {
-    const { up, reason } = opts.status();
+    const { up, reason } = deps.status?.() ?? { up: true };
     // `since` moves only when the status changes, so a long outage is seen as long.
     const since = mine && mine.up === up && mine.reason === reason ? mine.since : now;
     mine = { account, process: deps.owner, name: settings.botName, up, ...(reason && { reason }), since, beat: now };

@@ -85,6 +85,7 @@ export class Daily {
       start: stored.next,
       notBefore,
       beforeEach: (i) => store.beginMessage(ref, owner, i),
+      recheck: true,
       afterEach: (i) => store.messageSent(ref, owner, i),
       afterLast: open,
     });
@@ -110,8 +111,12 @@ export class Daily {
   }
 
   private async pass(): Promise<void> {
-    await this.d.store.heartbeat(this.d.owner, this.d.clock.now());
-    await this.adoptOrphans();
+    // A process whose account can't send (logged out, banned, standby) counts as dead for its claims, so the
+    // account acting for those groups (core/accounts) takes its unsent pushes over; it adopts none itself.
+    if (this.d.status?.().up ?? true) {
+      await this.d.store.heartbeat(this.d.owner, this.d.clock.now());
+      await this.adoptOrphans();
+    }
     await this.pushDue();
     await this.acknowledge();
     await this.closeDue();
