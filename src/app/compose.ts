@@ -116,8 +116,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse, engagement: config.engagement,
     },
   });
-  // First, so a takeover or a return is settled before the other parts of the loop read the groups.
-  bot.deps.hooks.push(failoverHook(bot.deps, { failoverMinutes: config.accounts.failoverMinutes, tellOfficers: officerNoticeFor(bot.deps, config, setup.platform) }));
+  // Accounts share groups only in a shared id space; first, so a takeover or a return is settled before the
+  // other parts of the loop read the groups.
+  if (config.accounts.identity) bot.deps.hooks.push(failoverHook(bot.deps, { failoverMinutes: config.accounts.failoverMinutes, tellOfficers: officerNoticeFor(bot.deps, config, setup.platform) }));
   bot.deps.hooks.push(leaveHook(bot.deps));
   bot.deps.hooks.push(reminderHook(bot.deps));
   bot.deps.hooks.push(digestHook(bot.deps));
