@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { reminderHook } from '../core/engage/remind.ts';
 import { digestHook } from '../core/engage/digest.ts';
-import { createChannel, type ChannelContext, type ChannelSetup, type ChatEvent } from '../adapters/chat/index.ts';
+import { createChannel, idSpace, type ChannelContext, type ChannelSetup, type ChatEvent } from '../adapters/chat/index.ts';
 import type { MockWorld } from '../adapters/chat/wechaty/mockWorld.ts';
 import { connectRedis, renameOldKeys } from '../adapters/store/redis/connect.ts';
 import { RedisAnswerTokens } from '../adapters/store/redis/answerTokens.ts';
@@ -13,7 +13,8 @@ import type { Config } from '../config/config.ts';
 import { loadOrg } from '../config/org.ts';
 import { Banqian } from '../core/bot/bot.ts';
 import { leaveHook } from '../core/engage/leave.ts';
-import { officerReportsFor } from './reports.ts';
+import { officerNoticeFor, officerReportsFor } from './reports.ts';
+import { failoverHook } from '../core/accounts/index.ts';
 import { Outbox } from '../core/bot/outbox.ts';
 import { enrolListed } from '../core/bot/chat.ts';
 import type { Channel, ChannelStatus } from '../core/channel.ts';
@@ -89,9 +90,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const redis = connectRedis(opts.redisUrl, (err) => log.warn({ err: err.message }, 'redis unavailable; commands wait and retry'));
   const setup = await (opts.channel ?? createChannel)({ config, log, clock, redis, prefix: opts.prefix });
   const chat = setup.channel;
-  // One process sends as one account; its id keys people and groups and the durable outbox.
+  // One process sends as one account; its id keys people and groups (unless the deployment's accounts share
+  // one id space, `accounts.identity`) and the durable outbox.
   const { account } = setup;
-  const store = new RedisStore(redis, { prefix: opts.prefix, platform: setup.platform, account, unstableIds: !!setup.unstableIds, points: config.points, redisTimeBeats: opts.redisTimeBeats ?? clock === systemClock });
+  const store = new RedisStore(redis, { prefix: opts.prefix, platform: setup.platform, account: idSpace(config, account), unstableIds: !!setup.unstableIds, points: config.points, redisTimeBeats: opts.redisTimeBeats ?? clock === systemClock });
   await renameOldKeys(redis, store.keys.renamed);
   // Each tick looks at the folders; every file at most every few real seconds (the simulator ticks fast).
   const lessons = new LibraryWatcher(config.lessonsDir, (problems) => {
@@ -108,8 +110,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Until the roster import exists, the page lists the people the group already knows.
   const answers = new AnswerPage({ store, org, clock, tokens: new RedisAnswerTokens(redis, store.keys), roster: knownMembers(store), publicUrl: config.web.publicUrl });
   const outbox = new Outbox({ store, queue, clock, account, owner, channel: chat });
+  let status: ChannelStatus | undefined;
   const bot = new Banqian({
-    store, channel: chat, queue, clock, log, owner, account, org, roster: new RedisRoster(store), outbox, hooks: [],
+    store, channel: chat, queue, clock, log, owner, account, org, status: () => status ?? { up: true }, roster: new RedisRoster(store), outbox, hooks: [],
     answerLink: answerLinkFor(chat.caps.hears, config.web.publicUrl, answers),
     library: () => lessons.library,
     settings: {
@@ -118,6 +121,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse, engagement: config.engagement,
     },
   });
+  // Accounts share groups only in a shared id space; first, so a takeover or a return is settled before the
+  // other parts of the loop read the groups.
+  if (config.accounts.identity) bot.deps.hooks.push(failoverHook(bot.deps, { failoverMinutes: config.accounts.failoverMinutes, tellOfficers: officerNoticeFor(bot.deps, config, setup.platform) }));
   bot.deps.hooks.push(leaveHook(bot.deps));
   bot.deps.hooks.push(reminderHook(bot.deps));
   bot.deps.hooks.push(digestHook(bot.deps));
@@ -130,7 +136,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
   if (setup.listed) await enrolListed(bot.deps, setup.listed);
   chat.onMessage((msg) => bot.handle(msg));
   chat.onCardAnswer((answer) => bot.handleCard(answer));
-  let status: ChannelStatus | undefined;
   chat.onStatus((next) => {
     logStatus(log, status, next);
     status = next;

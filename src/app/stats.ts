@@ -1,4 +1,4 @@
-import { channelIdentity } from '../adapters/chat/index.ts';
+import { channelIdentity, idSpace } from '../adapters/chat/index.ts';
 import { connectRedis } from '../adapters/store/redis/connect.ts';
 import { RedisStore } from '../adapters/store/redis/store.ts';
 import { RedisRoster } from '../adapters/store/redis/roster.ts';
@@ -11,7 +11,8 @@ export function openStats(config: Config, redisUrl: string, prefix = config.redi
   const redis = connectRedis(redisUrl);
   // Officers' figures read what was sent (lesson snapshots), never the lesson files.
   // The bot's own identity on its platform, so a roster imported here matches the ids the bot sees.
-  const store = new RedisStore(redis, { prefix, ...channelIdentity(config), unstableIds: false, points: config.points });
+  const { platform, account } = channelIdentity(config);
+  const store = new RedisStore(redis, { prefix, platform, account: idSpace(config, account), unstableIds: false, points: config.points });
   const stats = new Stats(store, loadOrg(config.orgFile), config.points);
   return { stats, store, roster: new RedisRoster(store), close: () => redis.disconnect() };
 }

@@ -30,6 +30,8 @@ export interface Config {
     dingtalk: { clientId: string; clientSecret: string; robotCode: string; webhook: { url: string; secret: string } };
   };
   send: { perMinute: number; roomGapSeconds: [number, number] };
+  /** Several bot accounts on one Redis: the failover threshold, and the id space their rooms and people share. */
+  accounts: { failoverMinutes: number; identity: string };
   quiz: { windowMinutes: number; ackEveryMinutes: number };
   engagement: EngagementSettings;
   schedule: { graceMinutes: number; lateCeilingMinutes: number; workDays: number[]; restDays: string[]; extraWorkDays: string[] };

@@ -39,10 +39,28 @@ export interface Group {
   team: string;
   /** When the group was last enrolled or resumed: days due before it were never missed. */
   activeSince: number;
-  /** The bot account that pushes to the group ('' for groups enrolled before accounts: whichever reads it). */
-  account: string;
   /** The leader's settings beyond the schedule (e.g. engage.reminder = "off", reminderMinutes = "20"). */
   options: Record<string, string>;
+  /** The bot account that owns the group ('' = enrolled before there were several: the reading process's). */
+  account: string;
+  /** The account acting for it while its owner is down (see core/accounts); absent when the owner acts. */
+  taker?: string;
+}
+
+/** What each process reports of its bot account, so the others can take over its groups when it is down. */
+export interface AccountState {
+  account: string;
+  /** The reporting process (an account may have a standby process too). */
+  process: string;
+  /** The robot's name in chats (what people @). */
+  name: string;
+  up: boolean;
+  /** Why it is down: logged out, banned, disconnected. */
+  reason?: string;
+  /** Since when it has been up or down (ms). */
+  since: number;
+  /** The process's last report (ms); a process killed outright stops reporting. */
+  beat: number;
 }
 
 export type PushStatus = 'claimed' | 'sending' | 'sent' | 'closed' | 'skipped';
@@ -226,6 +244,24 @@ export interface Store {
   /** Everyone who has answered in the group, by points. */
   members(gid: number): Promise<MemberStats[]>;
   rank(gid: number, wid: number): Promise<{ rank: number; of: number }>;
+
+  // --- many accounts (core/accounts) ---
+  /** Gives an unowned group to this account (the first to claim wins); returns the group's owner. */
+  claimGroup(gid: number, account: string): Promise<string>;
+  /** Records that an account is in the group (it heard or saw it). */
+  notePresent(gid: number, account: string): Promise<void>;
+  presentAccounts(gid: number): Promise<string[]>;
+  /** The groups an account owns. */
+  accountGroups(account: string): Promise<number[]>;
+  /** The account's groups another account is acting for now. */
+  takenFrom(account: string): Promise<number[]>;
+  /** Hands the group from taker `from` to `to` ('' = its owner); false when the owner or the taker is no longer what the caller saw. */
+  setTaker(gid: number, owner: string, from: string, to: string): Promise<boolean>;
+  reportAccount(state: AccountState): Promise<void>;
+  /** Every process's latest report. */
+  accountStates(): Promise<AccountState[]>;
+  /** Forgets a process's report (one long gone). */
+  dropAccountState(account: string, process: string): Promise<void>;
 
   // --- 错题本 and spaced repetition (engage/review.ts, engage/repetition.ts) ---
   /** The group's wrong first answers to lesson questions over these ISO weeks, most-missed first. */

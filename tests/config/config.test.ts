@@ -30,6 +30,13 @@ describe('config', () => {
     });
   });
 
+  test('accounts: failover after 10 minutes by default, never under 2 (each process reports once a minute)', () => {
+    expect(loadConfig('/nonexistent/banqian.yaml', {}).accounts).toEqual({ failoverMinutes: 10, identity: '' });
+    expect(loadConfig(configFile('accounts:\n  failoverMinutes: 2.5\n  identity: jiangdu\n'), {}).accounts).toEqual({ failoverMinutes: 2.5, identity: 'jiangdu' });
+    expect(problemsOf('accounts:\n  failoverMinutes: 1\n').map((p) => [p.line, p.col])).toEqual([[2, 20]]);
+    expect(problemsOf('accounts:\n  identity: "江都 区"\n').map((p) => p.line)).toEqual([2]);
+  });
+
   test('webhook settings have their defaults; web.publicUrl must be an http(s) address', () => {
     const c = loadConfig(configFile('web:\n  publicUrl: https://banqian.example.cn\n'), {});
     expect([c.web.publicUrl, c.channel.wecomWebhook]).toEqual(['https://banqian.example.cn', { baseUrl: 'https://qyapi.weixin.qq.com', timeoutSeconds: 10, groups: [] }]);

@@ -65,6 +65,12 @@ export function channelIdentity(config: Config): { platform: string; account: st
   return { platform: 'wechaty', account: config.puppet.name };
 }
 
+/**
+ * The account people and groups are keyed by: the bot's own, or the id space every account of a deployment
+ * shares (`accounts.identity`), so that several robots in one group see one group and the same people.
+ */
+export const idSpace = (config: Config, account: string): string => config.accounts.identity || account;
+
 /** Channel type → the adapter's factory, each loaded only when chosen (so Wechaty isn't loaded for WeCom). */
 export const channelFactories: Record<ChannelType, ChannelFactory> = {
   wechaty: async (ctx) => (await import('./wechaty/factory.ts')).wechatyChannel(ctx),

@@ -1,3 +1,4 @@
+import { notePresent } from '../accounts/index.ts';
 import { ChatContext, type Incoming } from './context.ts';
 import type { CardAnswer } from '../channel.ts';
 import { answerCard, chatRouter } from './chat.ts';
@@ -47,6 +48,7 @@ export class Banqian {
    */
   async syncRoom(room: { id: string; topic: string; ownerName: string }): Promise<void> {
     const gid = await this.deps.store.resolveGroup(room.id, room.topic, room.ownerName);
+    await notePresent(this.deps, gid);
     const g = await this.deps.store.getGroup(gid);
     if (g && (g.roomId !== room.id || g.topic !== room.topic)) await this.deps.store.saveGroup({ ...g, roomId: room.id, topic: room.topic });
   }

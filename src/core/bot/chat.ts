@@ -1,3 +1,4 @@
+import { actsFor } from '../accounts/index.ts';
 import { trackCourse, type Course } from '../lessons/types.ts';
 import type { OrgNode, OrgTree } from '../org.ts';
 import type { CardAnswer } from '../channel.ts';
@@ -141,12 +142,15 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       isOrgNode: (query) => org.find(query).candidates.length > 0,
     });
     if (!ctx.command) return next();
+    // Another account owns this group (several robots in one group all hear it): it answers, this one is silent.
+    if (!(await ctx.actsHere())) return;
     await handlers[ctx.command.name](ctx);
   };
 
   const answer: Middleware<ChatContext> = async (ctx, next) => {
     if (!ctx.msg.room || !looksLikeAnswer(ctx.text)) return next();
     const g = await ctx.group();
+    if (g && !(await ctx.actsHere())) return;
     const ref = g && (await quizFor(ctx.deps.store, g));
     if (!ref) return next();
     const push = await ctx.deps.store.getPush(ref.gid, ref.day, ref.kind);
@@ -170,7 +174,7 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
 
   /** Whatever is said to the bot (an @-mention, a private chat) and is neither command nor answer. */
   const addressed: Middleware<ChatContext> = async (ctx) => {
-    if (ctx.mentioned || !ctx.inRoom) ctx.reply(shortHelp);
+    if ((ctx.mentioned || !ctx.inRoom) && (await ctx.actsHere())) ctx.reply(shortHelp);
   };
 
   return new Router<ChatContext>().use(clean, command, answer, privateAnswer, addressed);
@@ -255,6 +259,9 @@ async function enroll(ctx: ChatContext): Promise<void> {
   const time = parseHhmm(timeArg ?? '');
   if (!time || extra.length) return ctx.reply(`${timeArg ? `时间“${timeArg}”不对。` : ''}${usage}`);
   const gid = (await ctx.gid())!;
+  // Several robots in the group all hear 报名: the first to claim the group owns it and alone replies.
+  const owner = await deps.store.claimGroup(gid, deps.account);
+  if (!actsFor({ account: owner, taker: (await ctx.group())?.taker }, deps.account)) return;
   const used = code ? await deps.roster.use(code, gid, await ctx.wid(), deps.clock.now()) : undefined;
   if (used && used.kind !== 'ok') return ctx.reply(codeRefusal(used, deps.clock.now()));
   const team = used && deps.org.get(used.team);
@@ -291,7 +298,7 @@ async function saveEnrolment(deps: BotDeps, gid: number, room: { id: string; top
     days: existing?.days ?? deps.settings.workDays,
     windowMinutes: existing?.windowMinutes ?? deps.settings.windowMinutes,
     cycleSince: existing?.cycleSince ?? '', cycle: existing?.cycle ?? 1, lessons: existing?.lessons ?? 0, options: existing?.options ?? {}, current: existing?.current ?? '', activeSince: deps.clock.now(), team: existing?.team ?? '',
-    account: existing?.account || deps.account,
+    account: existing?.account ?? '',
   };
   await deps.store.saveGroup(g);
   return g;

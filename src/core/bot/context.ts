@@ -1,3 +1,4 @@
+import { actsHere } from '../accounts/index.ts';
 import { text } from '../messages.ts';
 import type { Group } from '../ports.ts';
 import type { Target } from '../send/queue.ts';
@@ -25,6 +26,8 @@ export class ChatContext {
   mentioned = false;
   command?: ParsedCommand;
   private groupId?: Promise<number | undefined>;
+  private groupRead?: Promise<Group | undefined>;
+  private acting?: Promise<boolean>;
   private workerId?: Promise<number>;
   private displayName?: Promise<string>;
 
@@ -51,9 +54,16 @@ export class ChatContext {
     return this.groupId;
   }
 
-  async group(): Promise<Group | undefined> {
-    const gid = await this.gid();
-    return gid === undefined ? undefined : this.deps.store.getGroup(gid);
+  /** The room's group as it was when the message arrived (read once per message). */
+  group(): Promise<Group | undefined> {
+    this.groupRead ??= this.gid().then((gid) => (gid === undefined ? undefined : this.deps.store.getGroup(gid)));
+    return this.groupRead;
+  }
+
+  /** Whether this bot account speaks for this room (core/accounts); always in a private chat. */
+  actsHere(): Promise<boolean> {
+    this.acting ??= this.inRoom ? Promise.all([this.gid(), this.group()]).then(([gid, g]) => actsHere(this.deps, gid!, g)) : Promise.resolve(true);
+    return this.acting;
   }
 
   /**

@@ -11,6 +11,7 @@ import { addDays, instantOf, minuteMs, minuteOfDay, wallClock } from '../time.ts
 import type { EngagementHook } from '../engage/hooks.ts';
 import { expectedOn } from '../engage/leave.ts';
 import type { BotDeps } from './deps.ts';
+import { actsFor } from '../accounts/index.ts';
 import { renderAck, renderHeldBack, renderMissed, renderRoundDone, renderSummary } from './texts.ts';
 
 /** An instance that has not ticked for this long is dead; its unsent claims are taken over. */
@@ -91,6 +92,7 @@ export class Daily {
       start: stored.next,
       notBefore,
       beforeEach: (i) => store.beginMessage(ref, owner, i),
+      recheck: true,
       afterEach: (i) => store.messageSent(ref, owner, i),
       afterLast: open,
     });
@@ -116,8 +118,12 @@ export class Daily {
   }
 
   private async pass(): Promise<void> {
-    await this.d.store.heartbeat(this.d.owner, this.d.clock.now(), deadAfterMs);
-    await this.adoptOrphans();
+    // A process whose account can't send (logged out, banned, standby) counts as dead for its claims, so the
+    // account acting for those groups (core/accounts) takes its unsent pushes over; it adopts none itself.
+    if (this.d.status?.().up ?? true) {
+      await this.d.store.heartbeat(this.d.owner, this.d.clock.now(), deadAfterMs);
+      await this.adoptOrphans();
+    }
     await this.pushDue();
     await this.acknowledge();
     await this.closeDue();
@@ -143,6 +149,9 @@ export class Daily {
   private async adoptOrphans(): Promise<void> {
     const now = this.d.clock.now();
     for (const o of await this.d.store.orphanedClaims(now, deadAfterMs)) {
+      // A dead process's push is resumed by the account acting for its group (its own, or the one that took it over).
+      const g = await this.d.store.getGroup(o.gid);
+      if (!g || !actsFor(g, this.d.account)) continue;
       if (!(await this.d.store.reclaimPush(o, o.owner, this.d.owner, now))) continue;
       this.d.log.warn({ gid: o.gid, day: o.day, from: o.owner }, 'took over a push whose owner died before finishing it');
       await this.send(o);
@@ -166,7 +175,7 @@ export class Daily {
     const today = wallClock(now, tz).day;
     const candidates: { g: Group; day: string; due: number }[] = [];
     for (const g of await store.groups(gids)) {
-      if (g.status !== 'active' || !this.owns(g)) continue;
+      if (g.status !== 'active' || !actsFor(g, this.d.account)) continue;
       for (const day of [addDays(today, -1), today, addDays(today, 1)]) {
         if (g.current >= day || this.held.has(`${g.gid}:${day}`) || !isLessonDay(day, g.days, settings.calendar)) continue;
         const due = instantOf(day, g.time, tz);
@@ -209,9 +218,6 @@ export class Daily {
   }
 
   /** Only the account a group belongs to pushes to it ('' = enrolled before accounts: any). */
-  private owns(g: Group): boolean {
-    return !g.account || g.account === this.d.account;
-  }
 
   private pushInfo(g: Group, day: string, next: NextLesson): PushInfo {
     const ref: QuizRef = { gid: g.gid, day, kind: 'lesson' };
@@ -228,9 +234,10 @@ export class Daily {
     if (!settings.ackEveryMinutes || queue.pending('lesson') > 0) return;
     const now = clock.now();
     for (const ref of await store.openQuizzes()) {
+      const g = await store.getGroup(ref.gid);
+      if (!g || !actsFor(g, this.d.account)) continue;
       const answered = await store.ackDue(ref, now, settings.ackEveryMinutes * minuteMs);
-      const g = answered && (await store.getGroup(ref.gid));
-      if (g) await this.d.outbox.notify(`ack:${refKey(ref)}:${answered}`, roomTarget(g), renderAck(answered));
+      if (answered) await this.d.outbox.notify(`ack:${refKey(ref)}:${answered}`, roomTarget(g), renderAck(answered));
     }
   }
 
@@ -240,6 +247,8 @@ export class Daily {
       const [g, before] = await Promise.all([store.getGroup(ref.gid), store.getPush(ref.gid, ref.day, ref.kind)]);
       // Still going out (a resumed push re-opens its window when done), or gone.
       if (before?.status === 'claimed' || before?.status === 'sending') continue;
+      // The summary goes out from the robot acting for the group.
+      if (g && !actsFor(g, this.d.account)) continue;
       if (!g || !before) {
         await store.forgetQuiz(ref);
         continue;

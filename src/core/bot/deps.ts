@@ -3,7 +3,7 @@ import type { EngagementHook } from '../engage/hooks.ts';
 import type { Library } from '../lessons/types.ts';
 import type { Outbox } from './outbox.ts';
 import type { OrgTree } from '../org.ts';
-import type { Channel } from '../channel.ts';
+import type { Channel, ChannelStatus } from '../channel.ts';
 import type { Logger, QuizRef, Store } from '../ports.ts';
 import type { EnrolCodes, Roster } from '../roster/roster.ts';
 import type { CalendarOverrides } from '../schedule/calendar.ts';
@@ -44,6 +44,8 @@ export interface BotDeps {
   owner: string;
   /** The bot account this process sends as: its durable outbox is the account's. */
   account: string;
+  /** The channel's latest status (up, or down and why); absent means always up. */
+  status?: () => ChannelStatus;
   org: OrgTree;
   /** On a channel that hears nothing (a webhook): a link to the answer page for this quiz. */
   answerLink?: (ref: QuizRef) => Promise<string>;

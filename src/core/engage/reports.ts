@@ -182,6 +182,20 @@ export interface ReportOptions {
   output: ReportOutput;
 }
 
+const officerContact = (deps: BotDeps, platform: string, o: ReportOfficer) => (deps.channel.caps.privateMessages ? o.contact?.[platform] : undefined);
+
+/**
+ * Tells officers something (a drop alert, an account's failover): privately where the channel reaches them
+ * (once per `id` and officer, through the durable outbox), else in the week's alerts file in the reports dir.
+ */
+export async function tellOfficers(deps: BotDeps, opts: Pick<ReportOptions, 'platform' | 'output'>, id: string, officers: ReportOfficer[], message: string, day: string): Promise<void> {
+  for (const o of officers) {
+    const contact = officerContact(deps, opts.platform, o);
+    if (contact) await deps.outbox.notify(`${id}:${o.name}`, { kind: 'contact', id: contact, label: o.name }, message);
+    else deps.log.info({ officer: o.name, file: await opts.output.appendAlerts(isoWeek(day).week, o.name, [`${day} ${message.replace('\n', ' ')}`]) }, 'officer notice written to the reports dir');
+  }
+}
+
 /**
  * The tick hook: from 08:30 each day, the drop alerts (once per team per episode, to the responsible
  * officer); on Mondays, each officer's report of the week before (once per officer per week).
@@ -189,7 +203,7 @@ export interface ReportOptions {
 export function officerReports(deps: BotDeps, opts: ReportOptions): EngagementHook {
   const { settings, store, log } = deps;
   const schedule = { calendar: settings.calendar, timezone: settings.timezone, engagement: settings.engagement };
-  const privateId = (o: ReportOfficer) => (deps.channel.caps.privateMessages ? o.contact?.[opts.platform] : undefined);
+  const privateId = (o: ReportOfficer) => officerContact(deps, opts.platform, o);
   const tell = (id: string, o: ReportOfficer, contact: string, message: string) => deps.outbox.notify(id, { kind: 'contact', id: contact, label: o.name }, message);
 
   async function checkAlerts(day: string): Promise<void> {
@@ -207,12 +221,7 @@ export function officerReports(deps: BotDeps, opts: ReportOptions): EngagementHo
 
   async function deliverAlert(a: Alert, officers: ReportOfficer[], day: string): Promise<void> {
     if (!officers.length) log.warn({ gid: a.gid, path: a.path }, 'drop alert with no officer responsible for the team');
-    const message = `【预警】${a.text}\n（${a.path}）`;
-    for (const o of officers) {
-      const contact = privateId(o);
-      if (contact) await tell(`alert:${a.gid}:${a.kind}:${day}:${o.name}`, o, contact, message);
-      else log.info({ officer: o.name, file: await opts.output.appendAlerts(isoWeek(day).week, o.name, [`${day} ${message.replace('\n', ' ')}`]) }, 'drop alert written to the reports dir');
-    }
+    await tellOfficers(deps, opts, `alert:${a.gid}:${a.kind}:${day}`, officers, `【预警】${a.text}\n（${a.path}）`, day);
   }
 
   async function sendReports(day: string): Promise<void> {

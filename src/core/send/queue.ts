@@ -28,6 +28,8 @@ export interface Batch {
   notBefore?: number;
   /** Called before each message; returning false drops the rest of the batch (someone else sends it). */
   beforeEach?: (index: number) => Promise<boolean>;
+  /** Ask beforeEach again before each retry (a push's claim may have been taken over while its account was down). */
+  recheck?: boolean;
   /** Called after each message went out (or failed), so progress survives a crash. */
   afterEach?: (index: number) => Promise<void>;
   /** Called with the time the last message went out. */
@@ -193,7 +195,7 @@ export class SendQueue {
       this.current = next.take();
       const { batch, index } = this.current;
       // A retried message was checked before its first try (a second check could take a fresh lease).
-      if (this.current.checked !== index && batch.beforeEach && !(await batch.beforeEach(index))) {
+      if ((this.current.checked !== index || batch.recheck) && batch.beforeEach && !(await batch.beforeEach(index))) {
         this.finish();
         continue;
       }

@@ -106,6 +106,14 @@ export function keyBuilder(prefix: string) {
     claimsOf: (owner: string) => k('claims', 'pending', safePart(owner)),
     /** Instances that ever claimed: sorted set owner -> its last beat (its own clock; liveness is the instance key). */
     instances: k('instances'),
+    /** The bot accounts present in a group (each heard or saw it). */
+    groupAccounts: (gid: number) => g(gid, 'accounts'),
+    /** What each bot account's processes last reported: hash "<account>|<process>" -> JSON AccountState. */
+    accountStates: k('accounts', 'state'),
+    /** The groups a bot account owns (an index, written after the group's own claim). */
+    accountGroups: (account: string) => k('accounts', safePart(account), 'groups'),
+    /** The account's groups another account acts for while it is down. */
+    accountTaken: (account: string) => k('accounts', safePart(account), 'taken'),
     /** What was sent, stored once per content hash and read by every push that sent it. */
     lessonSnapshot: (hash: string) => k('lesson', hashPart(hash)),
     /** Summaries, notices and acknowledgements waiting to go out through one bot account. */

@@ -1,6 +1,6 @@
 import type { LessonSnapshot } from '../../../core/lessons/snapshot.ts';
 import type { OutMessage } from '../../../core/messages.ts';
-import type { AnswerInput, AnswerOutcome, Group, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
+import type { AccountState, AnswerInput, AnswerOutcome, Group, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
 import { repeatAfterDays } from '../../../core/engage/repetition.ts';
 import { isoWeek } from '../../../core/stats.ts';
 import { dayOfEpoch, epochDay } from '../../../core/time.ts';
@@ -100,22 +100,27 @@ export class RedisStore implements Store {
       current: h.current ?? '',
       team: h.team ?? '',
       activeSince: Number(h.activeSince ?? 0),
-      account: h.account ?? '',
       options: Object.fromEntries(Object.entries(h).filter(([k]) => k.startsWith(optionPrefix)).map(([k, v]) => [k.slice(optionPrefix.length), v])),
+      account: h.account ?? '',
+      ...(h.taker && { taker: h.taker }),
     };
   }
 
-  /** Settings only: the course (current, cycles, history) belongs to claim_push and is never overwritten here. */
+  /** Settings and owner only: the course (current, cycles, history) belongs to claim_push and is never overwritten here; the taker to setTaker. */
   async saveGroup(g: Group): Promise<void> {
-    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, courseTitle: g.courseTitle ?? '', time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince, account: g.account };
+    const fields = { roomId: g.roomId, topic: g.topic, track: g.track, courseTitle: g.courseTitle ?? '', time: g.time, days: g.days.join(','), windowMinutes: g.windowMinutes, activeSince: g.activeSince };
+    // The owner is written only when known: '' never clears an owner another account's claim just set.
+    const owner = g.account ? ['account', g.account] : [];
     const k = this.keys;
-    await this.redis.save_group(k.group(g.gid), g.status, g.team, ...Object.entries(fields).flat());
+    await this.redis.save_group(k.group(g.gid), g.status, g.team, ...Object.entries(fields).flat(), ...owner);
     // Global indexes, in other cluster slots: written after the group, idempotently (a crash in between is
     // repaired by the next save). The binding index lets the dashboard skip every group hash.
     await this.redis.hset(k.teamBindings, g.gid, g.team);
     if (g.status === 'left') await this.redis.srem(k.activeGroups, g.gid);
     else await this.redis.sadd(k.activeGroups, g.gid);
     await this.indexDue(g);
+    // The account's index of groups; idempotent.
+    if (g.account) await this.redis.sadd(k.accountGroups(g.account), g.gid);
   }
 
   /** The due index, written after the group's own script (another slot); repeating it is harmless. */
@@ -142,6 +147,52 @@ export class RedisStore implements Store {
     const ids = (await this.redis.smembers(this.keys.activeGroups)).map(Number).sort((a, b) => a - b);
     const groups = await Promise.all(ids.map((gid) => this.getGroup(gid)));
     return groups.filter((g): g is Group => !!g);
+  }
+
+  async claimGroup(gid: number, account: string): Promise<string> {
+    const key = this.keys.group(gid);
+    // HSETNX decides once; the loser reads the winner back.
+    await this.redis.hsetnx(key, 'account', account);
+    const owner = (await this.redis.hget(key, 'account'))!;
+    // A global index, so written apart from the group's slot; idempotent.
+    await this.redis.sadd(this.keys.accountGroups(owner), gid);
+    return owner;
+  }
+
+  async notePresent(gid: number, account: string): Promise<void> {
+    await this.redis.sadd(this.keys.groupAccounts(gid), account);
+  }
+
+  async presentAccounts(gid: number): Promise<string[]> {
+    return (await this.redis.smembers(this.keys.groupAccounts(gid))).sort();
+  }
+
+  async accountGroups(account: string): Promise<number[]> {
+    return (await this.redis.smembers(this.keys.accountGroups(account))).map(Number).sort((a, b) => a - b);
+  }
+
+  async takenFrom(account: string): Promise<number[]> {
+    return (await this.redis.smembers(this.keys.accountTaken(account))).map(Number).sort((a, b) => a - b);
+  }
+
+  async setTaker(gid: number, owner: string, from: string, to: string): Promise<boolean> {
+    if (Number(await this.redis.set_taker(this.keys.group(gid), owner, from, to)) !== 1) return false;
+    // The owner's index of groups taken from it, apart from the group's slot; idempotent.
+    if (to) await this.redis.sadd(this.keys.accountTaken(owner), gid);
+    else await this.redis.srem(this.keys.accountTaken(owner), gid);
+    return true;
+  }
+
+  async reportAccount(state: AccountState): Promise<void> {
+    await this.redis.hset(this.keys.accountStates, `${state.account}|${state.process}`, JSON.stringify(state));
+  }
+
+  async dropAccountState(account: string, process: string): Promise<void> {
+    await this.redis.hdel(this.keys.accountStates, `${account}|${process}`);
+  }
+
+  async accountStates(): Promise<AccountState[]> {
+    return Object.values(await this.redis.hgetall(this.keys.accountStates)).map((j) => JSON.parse(j) as AccountState);
   }
 
   async spendBudget(gid: number, day: string, cap: number): Promise<boolean> {
