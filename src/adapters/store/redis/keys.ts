@@ -113,6 +113,10 @@ export function keyBuilder(prefix: string) {
     leaveDays: (gid: number) => g(gid, 'leavedays'),
     /** Points earned in the group per month ("2026-12", the month of the lesson): sorted set wid -> points. */
     monthPoints: (gid: number, month: string) => g(gid, 'points', monthPart(month)),
+    /** Each worker's figures by day, cumulative (record_answer.lua): hash wid -> packed entries. */
+    workerFigures: (gid: number) => g(gid, 'figures', 'workers'),
+    /** Each closed quiz's team figures (sync_team.lua): sorted set "<kind>|<day>|<figures>" -> epoch day. */
+    teamFigures: (gid: number) => g(gid, 'figures', 'team'),
     /** Engagement posts a group has had, once each (e.g. "pk:2026-W50", "month:2026-12"): hash tag -> day. */
     engageDone: (gid: number) => g(gid, 'engaged'),
     push: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind),

@@ -1,6 +1,6 @@
 import type { LessonSnapshot } from '../../../core/lessons/snapshot.ts';
 import type { OutMessage } from '../../../core/messages.ts';
-import type { AnswerInput, AnswerOutcome, Group, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
+import type { AnswerInput, AnswerOutcome, Group, RangeFigures, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
 import { repeatAfterDays } from '../../../core/engage/repetition.ts';
 import { isoWeek } from '../../../core/stats.ts';
 import { dayOfEpoch, epochDay } from '../../../core/time.ts';
@@ -308,6 +308,7 @@ export class RedisStore implements Store {
 
   async closeQuiz(ref: QuizRef, now: number, expected: number, source = '', leave = 0): Promise<{ push: Push; closedNow: boolean } | undefined> {
     const closedNow = Number(await this.redis.close_quiz(this.keys.push(ref.gid, ref.day, ref.kind), now, expected, source, leave)) === 1;
+    await this.syncTeam(ref);
     const push = await this.getPush(ref.gid, ref.day, ref.kind);
     return push ? { push, closedNow } : undefined;
   }
@@ -332,9 +333,9 @@ export class RedisStore implements Store {
     const r = (await this.redis.record_answer(
       k.push(a.gid, a.day, a.kind), k.firsts(a.gid, a.day, a.kind), k.onTime(a.gid, a.day, a.kind), k.allCorrect(a.gid, a.day, a.kind),
       k.lateSet(a.gid, a.day, a.kind), k.answers(a.gid, a.day, a.kind), k.member(a.gid, a.wid), k.points(a.gid), k.missed(a.gid, isoWeek(a.day).week),
-      k.monthPoints(a.gid, a.day.slice(0, 7)),
+      k.monthPoints(a.gid, a.day.slice(0, 7)), k.workerFigures(a.gid),
       a.wid, a.question, a.choice, a.correct ? '1' : '0', a.at, a.questionCount, p.correct, p.answered, p.late, record, a.name,
-      `${a.lessonHash}:${a.question}`, missedKeptSeconds,
+      `${a.lessonHash}:${a.question}`, missedKeptSeconds, epochDay(a.day),
     )) as number[];
     if (r[0] !== 1) return { kind: 'duplicate' };
     // A global index, so written apart from the group's slot; idempotent.
@@ -455,8 +456,32 @@ export class RedisStore implements Store {
     return id;
   }
 
+  /** The quiz's team figures as the range reads find them (idempotent; after a close or a late answer). */
+  private async syncTeam(ref: QuizRef): Promise<void> {
+    await this.redis.sync_team(this.keys.push(ref.gid, ref.day, ref.kind), this.keys.teamFigures(ref.gid), epochDay(ref.day), `${ref.kind}|${ref.day}`);
+  }
+
+  async figuresBetween(gids: number[], fromDay: string, toDay: string): Promise<RangeFigures[]> {
+    const pipe = this.redis.pipeline() as ReturnType<ScriptedRedis['pipeline']> & Record<string, (...args: (string | number)[]) => unknown>;
+    for (const gid of gids) pipe.range_figures(this.keys.workerFigures(gid), this.keys.teamFigures(gid), epochDay(fromDay), epochDay(toDay));
+    return ((await pipe.exec()) ?? []).map(([err, value], i) => {
+      if (err) throw err;
+      const [workers, team] = value as [string, string];
+      const [lessons, expected, answered, correct, late, leave, quizzes, reviewAnswered, reviewCorrect] = team.split(',').map(Number);
+      return {
+        gid: gids[i],
+        team: { lessons, expected, answered, correct, late, leave, review: { quizzes, answered: reviewAnswered, correct: reviewCorrect } },
+        workers: workers ? workers.split(';').map((w) => {
+          const [wid, answered, correct, points] = w.split(',').map(Number);
+          return { wid, answered, correct, points };
+        }) : [],
+      };
+    });
+  }
+
   async syncRollup(gid: number, day: string, nodePaths: string[]): Promise<void> {
     const k = this.keys;
+    await this.syncTeam({ gid, day, kind: 'lesson' });
     const nodes = await Promise.all(nodePaths.map((p) => this.nodeId(p)));
     for (let attempt = 0; attempt < 5; attempt++) {
       const stored = (await this.redis.hget(k.push(gid, day), 'rolledTo')) ?? '';
@@ -506,6 +531,15 @@ export class RedisStore implements Store {
   async memberStats(gid: number, wid: number): Promise<MemberStats | undefined> {
     const h = await this.redis.hgetall(this.keys.member(gid, wid));
     return h.wid ? toMember(h) : undefined;
+  }
+
+  async memberStatsOf(members: { gid: number; wid: number }[]): Promise<(MemberStats | undefined)[]> {
+    const pipe = this.redis.pipeline();
+    for (const m of members) pipe.hgetall(this.keys.member(m.gid, m.wid));
+    return ((await pipe.exec()) ?? []).map(([err, h]) => {
+      if (err) throw err;
+      return (h as Record<string, string>).wid ? toMember(h as Record<string, string>) : undefined;
+    });
   }
 
   async members(gid: number): Promise<MemberStats[]> {
