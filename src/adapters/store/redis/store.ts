@@ -446,7 +446,7 @@ export class RedisStore implements Store {
   private readonly nodeIds = new Map<string, Promise<number>>();
 
   /** Org node ids are resolved once per path; names stay out of keys. */
-  private nodeId(path: string): Promise<number> {
+  nodeId(path: string): Promise<number> {
     let id = this.nodeIds.get(path);
     if (!id) {
       const k = this.keys;
