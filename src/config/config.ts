@@ -17,6 +17,8 @@ export interface Config {
   orgFile: string;
   /** Dashboard officers with their scopes and password hashes. */
   officersFile: string;
+  /** Answer records older than this many days are archived to <dataDir>/archive and dropped from Redis. */
+  archive: { afterDays: number };
   redis: { url: string; prefix: string };
   puppet: { name: string; token: string };
   /** The chat platform; secrets may come from the environment (envSecrets), and are never logged. */

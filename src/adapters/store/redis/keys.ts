@@ -91,6 +91,11 @@ export function keyBuilder(prefix: string) {
     orgNames: k('names', 'org'),
     openQuizzes: k('quizzes', 'open'),
     pendingClaims: k('claims', 'pending'),
+    /** Closed quizzes whose answer records are still in Redis: sorted set "gid|day|kind" -> epoch day (archive.ts). */
+    answerDays: k('answers', 'days'),
+    /** The archive run's lock, and the one push it is writing to a file: JSON {file, size, quiz}. */
+    archiveLock: k('archive', 'lock'),
+    archivePending: k('archive', 'pending'),
     /** What was sent, stored once per content hash and read by every push that sent it. */
     lessonSnapshot: (hash: string) => k('lesson', hashPart(hash)),
     /** Summaries, notices and acknowledgements waiting to go out through one bot account. */

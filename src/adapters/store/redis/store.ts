@@ -309,8 +309,27 @@ export class RedisStore implements Store {
   async closeQuiz(ref: QuizRef, now: number, expected: number, source = '', leave = 0): Promise<{ push: Push; closedNow: boolean } | undefined> {
     const closedNow = Number(await this.redis.close_quiz(this.keys.push(ref.gid, ref.day, ref.kind), now, expected, source, leave)) === 1;
     await this.syncTeam(ref);
+    // A global index, so apart from the group's slot; idempotent. The archive reads old days from it.
+    await this.redis.zadd(this.keys.answerDays, 'NX', epochDay(ref.day), pushMember(ref.gid, ref.day, ref.kind));
     const push = await this.getPush(ref.gid, ref.day, ref.kind);
     return push ? { push, closedNow } : undefined;
+  }
+
+  /** Closed quizzes of days before `beforeDay` whose answer records are still here, oldest first. */
+  async answersBefore(beforeDay: string, limit: number): Promise<QuizRef[]> {
+    return (await this.redis.zrangebyscore(this.keys.answerDays, '-inf', `(${epochDay(beforeDay)}`, 'LIMIT', 0, limit)).map(parsePushMember);
+  }
+
+  /** A quiz's answer records as record_answer.lua wrote them: [wid, question, choice, correct, arrival ms, onTime]; undefined once dropped. */
+  async answerRecords(ref: QuizRef): Promise<{ lessonId: string; records: [number, number, string, number, number, number][] } | undefined> {
+    const [records, lessonId] = await Promise.all([this.redis.lrange(this.keys.answers(ref.gid, ref.day, ref.kind), 0, -1), this.redis.hget(this.keys.push(ref.gid, ref.day, ref.kind), 'lessonId')]);
+    return records.length ? { lessonId: lessonId ?? '', records: records.map((r) => JSON.parse(r)) } : undefined;
+  }
+
+  /** Drops a quiz's answer records (after they are safely archived), then its index entry. */
+  async dropAnswerRecords(ref: QuizRef): Promise<void> {
+    await this.redis.del(this.keys.answers(ref.gid, ref.day, ref.kind));
+    await this.redis.zrem(this.keys.answerDays, pushMember(ref.gid, ref.day, ref.kind));
   }
 
   async forgetQuiz(ref: QuizRef): Promise<void> {
