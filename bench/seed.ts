@@ -136,16 +136,19 @@ export async function seedTeams(s: Seed, teams: number, concurrency = 32): Promi
   return answers;
 }
 
+const savedSnapshots = new Set<string>();
+
 /** The keys the figures read, as the write path leaves them for one team: what `writeShapes` writes. */
 export const shapeKeys = (store: RedisStore, gid: number, wids: number[]) => [store.keys.workerFigures(gid), store.keys.teamFigures(gid), ...wids.map((w) => store.keys.member(gid, w))];
 
 /**
  * Writes, for team `t`, exactly what seedTeam's write path leaves in the keys the officers' figures read
  * (record_answer.lua's worker figures and member hashes, sync_team.lua's team figures, sync_rollup.lua's org
- * rollups), computed here and written with one pipeline per team instead of 2,700 script calls. No push,
+ * rollups), computed here and written with one pipeline per team instead of 2,700 script calls; the rollups of the
+ * nodes above the team are summed into `above` for flushShapes. No push,
  * answer record or first-answer hash is written. `checkShapes` compares it with the real path's on a sample.
  */
-export async function writeShapes(s: Seed, t: number, wids: number[]): Promise<number> {
+export async function writeShapes(s: Seed, t: number, wids: number[], above: Map<string, Map<string, number>>): Promise<number> {
   const { store } = s;
   const p = store.opts.points;
   const gid = await store.resolveGroup(`${t}@chatroom`, `班组${t + 1}`, `班长${t + 1}`);
@@ -160,7 +163,9 @@ export async function writeShapes(s: Seed, t: number, wids: number[]): Promise<n
     const lesson = s.lessons[d % s.lessons.length];
     const snapshot = snapshotOf(lesson, s.track);
     const hash = snapshot.hash;
-    await store.saveSnapshot(snapshot); // as claim_push's caller does
+    // As claim_push's caller does, once per prefix and snapshot.
+    if (!savedSnapshots.has(`${store.keys.prefix}:${hash}`)) await store.saveSnapshot(snapshot);
+    savedSnapshots.add(`${store.keys.prefix}:${hash}`);
     const roll: Record<string, number> = { lessons: 1, expected: s.workers, answered: 0, correct: 0, late: 0 };
     for (const w of wids.keys()) {
       const a = answerOf(lesson, t, d, w);
@@ -181,12 +186,14 @@ export async function writeShapes(s: Seed, t: number, wids: number[]): Promise<n
       entries[w].push(e);
     }
     pipe.zadd(store.keys.teamFigures(gid), epochDay(day), `lesson|${day}|1|${s.workers}|${roll.answered}|${roll.correct}|${roll.late}|0`);
-    for (const node of nodes) {
-      for (const [f, v] of Object.entries(roll)) {
-        if (!v) continue;
-        if (!f.startsWith('q')) pipe.hincrby(store.keys.rollup(node, day), f, v);
-        pipe.hincrby(store.keys.rollup(node, day), `L:${hash}:${f}`, v);
-      }
+    // sync_rollup.lua's fields: the figures, and per lesson snapshot the figures and the on-time options.
+    const fields = Object.entries(roll).filter(([, v]) => v).flatMap(([f, v]) => [...(f.startsWith('q') ? [] : [[f, v] as const]), [`L:${hash}:${f}`, v] as const]);
+    // The team's own node is this team's alone; the nodes above are summed over teams and written by flushShapes.
+    pipe.hset(store.keys.rollup(nodes.at(-1)!, day), ...fields.flat());
+    for (const node of nodes.slice(0, -1)) {
+      const sums = above.get(store.keys.rollup(node, day)) ?? new Map<string, number>();
+      for (const [f, v] of fields) sums.set(f, (sums.get(f) ?? 0) + v);
+      above.set(store.keys.rollup(node, day), sums);
     }
   }
   for (const [w, wid] of wids.entries()) {
@@ -198,6 +205,14 @@ export async function writeShapes(s: Seed, t: number, wids: number[]): Promise<n
   }
   await pipe.exec();
   return s.days * wids.length;
+}
+
+/** Adds the org rollups above the teams that writeShapes summed (the nodes' rollups may hold the write path's too). */
+export async function flushShapes(store: RedisStore, above: Map<string, Map<string, number>>): Promise<void> {
+  const pipe = store.redis.pipeline();
+  for (const [key, sums] of above) for (const [f, v] of sums) pipe.hincrby(key, f, v);
+  await pipe.exec();
+  above.clear();
 }
 
 /** Team `t`'s workers, resolved as the bot resolves them. */

@@ -17,7 +17,7 @@ import { loadLibrary } from '../../src/core/lessons/load.ts';
 import { addDays, instantOf } from '../../src/core/time.ts';
 import { openStats } from '../../src/app/stats.ts';
 import type { Config } from '../../src/config/config.ts';
-import { openBench, seedTeams, shapeKeys, workersOf, writeShapes, type Seed } from '../seed.ts';
+import { flushShapes, openBench, seedTeams, shapeKeys, workersOf, writeShapes, type Seed } from '../seed.ts';
 
 const teams = Number(process.env.BENCH_TEAMS ?? 2000);
 const workers = 30;
@@ -52,7 +52,9 @@ async function checkShapes(url: string, config: Config, base: Omit<Seed, 'store'
   const [real, shaped] = ['check-real', 'check-shapes'].map((prefix) => openStats(config, url, prefix));
   try {
     await seedTeams({ ...base, store: real.store }, 1);
-    await writeShapes({ ...base, store: shaped.store }, 0, await workersOf({ ...base, store: shaped.store }, 0));
+    const above = new Map<string, Map<string, number>>();
+    await writeShapes({ ...base, store: shaped.store }, 0, await workersOf({ ...base, store: shaped.store }, 0), above);
+    await flushShapes(shaped.store, above);
     const wids = await workersOf({ ...base, store: real.store }, 0);
     const dump = async (o: typeof real) => {
       const keys = shapeKeys(o.store, 1, wids);
@@ -85,12 +87,14 @@ export async function measure(): Promise<{ results: Record<string, unknown>; lin
     // The first workshop through the real write path, the rest as that path's keys (writeShapes), a team per pipeline.
     let answers = await seedTeams(seed, Math.min(sampleTeams, teams));
     let next = sampleTeams;
+    const above = new Map<string, Map<string, number>>();
     await Promise.all(Array.from({ length: 8 }, async () => {
       for (let t = next++; t < teams; t = next++) {
-        const written = await writeShapes(seed, t, await workersOf(seed, t));
+        const written = await writeShapes(seed, t, await workersOf(seed, t), above);
         answers += written;
       }
     }));
+    await flushShapes(store, above);
     const seedSec = (performance.now() - t0) / 1000;
 
     const officers = [{ name: 'bench', scope: '区总工会', password: hashPassword('bench-password') }];

@@ -253,11 +253,12 @@ export class Stats {
    * points, then name. Streak and badges are read later, only for the rows shown (`withMembers`).
    */
   private async workerRows(groups: Group[], figs: RangeFigures[]): Promise<WorkerRow[]> {
-    const rows = figs.flatMap((f, i) => f.workers.map((w) => ({ ...w, gid: groups[i].gid, room: groups[i].topic, name: '' })));
-    const names = await this.store.workerNames(rows.map((r) => r.wid));
-    rows.forEach((r, i) => (r.name = names[i]));
-    const place = new Map(groups.map((g, i) => [g.gid, i]));
-    return rows.sort((a, b) => place.get(a.gid)! - place.get(b.gid)! || b.points - a.points || byName.compare(a.name, b.name));
+    const names = await this.store.workerNames(figs.flatMap((f) => f.workers.map((w) => w.wid)));
+    let at = 0;
+    // Sorted team by team: a collator comparison is slow, and ties are only ever within a team.
+    return figs.flatMap((f, i) =>
+      f.workers.map((w) => ({ ...w, gid: groups[i].gid, room: groups[i].topic, name: names[at++] })).sort((a, b) => b.points - a.points || byName.compare(a.name, b.name)),
+    );
   }
 
   /** The rows as the report shows them, with each worker's current streak and badges. */

@@ -29,11 +29,8 @@ export async function writeReport(parts: Parts, format: 'csv' | 'json', out: Wri
   // The same keys as the report object; one worker per line.
   const head = JSON.stringify({ from: parts.from, to: parts.to, teams: parts.teams }, null, 2);
   await write(`${head.slice(0, -2)},\n  "workers": [`);
-  let first = true;
-  for await (const batch of parts.workers()) {
-    await lines(batch.map((w) => `${first ? '' : ','}\n    ${JSON.stringify(w)}`));
-    first = false;
-  }
+  let written = 0;
+  for await (const batch of parts.workers()) await lines(batch.map((w) => `${written++ ? ',' : ''}\n    ${JSON.stringify(w)}`));
   await write(`\n  ],\n  "lessons": ${JSON.stringify(parts.lessons, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
 }
 

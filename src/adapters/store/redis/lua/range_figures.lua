@@ -11,6 +11,7 @@ local size = 18
 -- The cumulative values of the last entry on or before `day` (binary search: entries are in day order).
 local function upTo(entries, day)
   local lo, hi, found = 1, #entries / size, 0
+  if hi > 0 and struct.unpack('>H', entries, (hi - 1) * size + 1) <= day then lo, found = hi + 1, hi end
   while lo <= hi do
     local mid = math.floor((lo + hi) / 2)
     if struct.unpack('>H', entries, (mid - 1) * size + 1) <= day then
@@ -32,12 +33,11 @@ for i = 1, #h, 2 do
 end
 local team = {0, 0, 0, 0, 0, 0, 0, 0, 0}
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], first, last)) do
-  local v = {}
-  for x in string.gmatch(m, '[^|]+') do v[#v + 1] = x end
-  if v[1] == 'review' then
-    team[7], team[8], team[9] = team[7] + v[3], team[8] + v[5], team[9] + v[6]
+  local kind, l, e, a, c, late, leave = string.match(m, '^(%a+)|[^|]*|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)$')
+  if kind == 'review' then
+    team[7], team[8], team[9] = team[7] + l, team[8] + a, team[9] + c
   else
-    for j = 1, 6 do team[j] = team[j] + v[j + 2] end
+    team[1], team[2], team[3], team[4], team[5], team[6] = team[1] + l, team[2] + e, team[3] + a, team[4] + c, team[5] + late, team[6] + leave
   end
 end
 return {table.concat(workers, ';'), table.concat(team, ',')}
