@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { startRedisServer } from '../src/adapters/store/redis/server.ts';
 import { openStats } from '../src/app/stats.ts';
 import { loadConfig } from '../src/config/config.ts';
-import type { RedisStore } from '../src/adapters/store/redis/store.ts';
+import { packFigures, type RedisStore } from '../src/adapters/store/redis/store.ts';
 import type { Lesson, Track } from '../src/core/lessons/types.ts';
 import { snapshotOf } from '../src/core/lessons/snapshot.ts';
 import { text } from '../src/core/messages.ts';
@@ -156,7 +156,7 @@ export async function writeShapes(s: Seed, t: number, wids: number[], above: Map
   await store.saveGroup({ gid, roomId: `${t}@chatroom`, topic: `班组${t + 1}`, track: s.track.id, time: '07:50', days: [1, 2, 3, 4, 5, 6, 7], windowMinutes: 120, status: 'active', cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team });
   const nodes = await Promise.all(s.org.teamPaths(team).map((path) => store.nodeId(path)));
   const pipe = store.redis.pipeline();
-  const entries = wids.map(() => [] as Buffer[]);
+  const perDay = wids.map(() => [] as [string, number[]][]);
   const totals = wids.map(() => ({ answered: 0, correct: 0, late: 0, points: 0, firsts: 0 }));
   for (let d = 0; d < s.days; d++) {
     const day = addDays(s.firstDay, d);
@@ -180,10 +180,7 @@ export async function writeShapes(s: Seed, t: number, wids: number[], above: Map
         const option = `q${a.q}:${a.choice}`;
         roll[option] = (roll[option] ?? 0) + 1;
       }
-      const e = Buffer.alloc(18);
-      e.writeUInt16BE(epochDay(day), 0);
-      [sum.answered, sum.correct, sum.points, sum.firsts].forEach((v, i) => e.writeInt32BE(v, 2 + 4 * i));
-      entries[w].push(e);
+      perDay[w].push([day, [a.late ? 0 : 1, !a.late && a.right ? 1 : 0, a.late ? p.late : a.right ? p.correct : p.answered, 1]]);
     }
     pipe.zadd(store.keys.teamFigures(gid), epochDay(day), `lesson|${day}|1|${s.workers}|${roll.answered}|${roll.correct}|${roll.late}|0`);
     // sync_rollup.lua's fields: the figures, and per lesson snapshot the figures and the on-time options.
@@ -197,7 +194,7 @@ export async function writeShapes(s: Seed, t: number, wids: number[], above: Map
     }
   }
   for (const [w, wid] of wids.entries()) {
-    pipe.hset(store.keys.workerFigures(gid), wid, Buffer.concat(entries[w]));
+    pipe.hset(store.keys.workerFigures(gid), wid, packFigures(perDay[w]));
     const m = totals[w];
     // HINCRBY never ran for a figure that stayed 0, so such a field is absent.
     const counts = Object.entries({ answered: m.answered, correct: m.correct, late: m.late }).filter(([, v]) => v).flat();

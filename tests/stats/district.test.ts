@@ -6,6 +6,7 @@ import { RedisSessions } from '../../src/adapters/web/sessions.ts';
 import { openStats } from '../../src/app/stats.ts';
 import { hashPassword } from '../../src/config/officers.ts';
 import { csvLine, csvStart, lessonSheet, teamSheet, workerSheet } from '../../src/core/export.ts';
+import { runCli } from '../helpers/cli.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
 import { seedTwoDays, statsConfig } from './seed.ts';
 
@@ -42,6 +43,34 @@ describe('district-scope stats read rollups, page and stream the workers', () =>
       close();
     }
   });
+
+  redisTest('`banqian stats --rebuild` rebuilds the rollups of answers recorded before they existed', async ({ prefix, redis }) => {
+    await seedTwoDays(prefix);
+    const { stats, store, close } = openStats(statsConfig(), redisUrl(), prefix);
+    try {
+      const before = await stats.report(stats.org.root, from, to);
+      const gids = (await store.teamBindings()).map((b) => b.gid);
+      await redis.del(...gids.flatMap((gid) => [store.keys.workerFigures(gid), store.keys.teamFigures(gid)])); // as data from before this version
+      expect((await stats.report(stats.org.root, from, to)).workers).toEqual([]);
+      const r = runCli(['stats', '--rebuild', '--prefix', prefix, '-c', '/nonexistent'], { env: { REDIS_URL: redisUrl() } });
+      expect(r.stdout.trim()).toBe('已按答题记录重建 3 个群的统计汇总。');
+      expect(await stats.report(stats.org.root, from, to)).toEqual(before);
+      // The same bytes as the write path's, so later answers continue them.
+      const rebuilt = await Promise.all(gids.map((gid) => redis.hgetallBuffer(store.keys.workerFigures(gid))));
+      await redis.del(...gids.flatMap((gid) => [store.keys.workerFigures(gid), store.keys.teamFigures(gid)]));
+      await seedTwoDays(`${prefix}-again`);
+      const { store: again, close: closeAgain } = openStats(statsConfig(), redisUrl(), `${prefix}-again`);
+      try {
+        expect(await Promise.all(gids.map((gid) => redis.hgetallBuffer(again.keys.workerFigures(gid))))).toEqual(rebuilt);
+      } finally {
+        closeAgain();
+        const keys = await redis.keys(`${prefix}-again:*`);
+        if (keys.length) await redis.del(...keys);
+      }
+    } finally {
+      close();
+    }
+  }, 60_000);
 
   redisTest('a late answer to an older quiz is counted on its day and carried into the later days', async ({ prefix }) => {
     await seedTwoDays(prefix);

@@ -43,10 +43,17 @@ export function statsCommand(): Command {
     .option('--org <path>', '组织路径或名称')
     .addOption(new Option('--format <format>', '输出格式').choices(['table', 'csv', 'json']).default('table'))
     .option('--out <file>', '写入文件而不是屏幕')
-    .action(async (opts: { prefix?: string; from?: string; to?: string; org?: string; format: string; out?: string }, cmd: Command) => {
+    .option('--rebuild', '升级后运行一次（先停机器人）：按已有答题重建每个群的统计汇总')
+    .action(async (opts: { prefix?: string; from?: string; to?: string; org?: string; format: string; out?: string; rebuild?: boolean }, cmd: Command) => {
       const config = loadConfig(cmd.optsWithGlobals().config);
       const range = dateRange(opts.from, opts.to, config.timezone);
-      await withStore(config, opts.prefix, async ({ stats }) => {
+      await withStore(config, opts.prefix, async ({ stats, store }) => {
+        if (opts.rebuild) {
+          const groups = await store.teamBindings();
+          for (const { gid } of groups) await store.rebuildFigures(gid);
+          console.log(`已按答题记录重建 ${groups.length} 个群的统计汇总。`);
+          return;
+        }
         const node = resolveOrg(stats.org, opts.org);
         const parts = await stats.reportParts(node, range.from, range.to);
         const out = opts.out ? createWriteStream(opts.out) : process.stdout;

@@ -2,7 +2,7 @@ import type { LessonSnapshot } from '../../../core/lessons/snapshot.ts';
 import type { OutMessage } from '../../../core/messages.ts';
 import type { AnswerInput, AnswerOutcome, Group, RangeFigures, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
 import { repeatAfterDays } from '../../../core/engage/repetition.ts';
-import { isoWeek } from '../../../core/stats.ts';
+import { isoWeek, readFirst } from '../../../core/stats.ts';
 import { dayOfEpoch, epochDay } from '../../../core/time.ts';
 import type { Target } from '../../../core/send/queue.ts';
 import { keyBuilder, parsePushMember, pushMember, type Keys } from './keys.ts';
@@ -498,6 +498,43 @@ export class RedisStore implements Store {
     });
   }
 
+  /**
+   * Rebuilds a group's worker and team figures from its pushes and first answers, for data written before
+   * record_answer.lua and sync_team.lua kept them (`banqian stats --rebuild`, with the bot stopped).
+   */
+  async rebuildFigures(gid: number): Promise<void> {
+    const k = this.keys;
+    const p = this.opts.points;
+    const [lessons, reviews] = await Promise.all([this.pushesBetween(gid, '0000-01-01', '9999-12-31'), this.reviewsBetween(gid, '0000-01-01', '9999-12-31')]);
+    const sent = [...lessons, ...reviews].filter((x) => x.status !== 'skipped').sort((a, b) => a.day.localeCompare(b.day));
+    // Per worker, per day: lessons answered on time, lessons all right, points, first answers (record_answer.lua's sums).
+    const days = new Map<number, Map<string, number[]>>();
+    for (const push of sent) {
+      const questions = (await this.snapshot(push.lessonHash))?.quiz.length ?? 1;
+      const perWorker = new Map<number, { onTime: number; right: number; points: number; firsts: number }>();
+      for (const [field, value] of Object.entries(await this.firstAnswers(gid, push.day, push.kind))) {
+        const a = readFirst(field, value);
+        const w = perWorker.get(a.wid) ?? { onTime: 0, right: 0, points: 0, firsts: 0 };
+        w.firsts++;
+        if (a.onTime) (w.onTime++, a.correct && w.right++);
+        w.points += !a.onTime ? p.late : a.correct ? p.correct : p.answered;
+        perWorker.set(a.wid, w);
+      }
+      const lesson = push.kind === 'lesson';
+      for (const [wid, w] of perWorker) {
+        const byDay = days.get(wid) ?? new Map<string, number[]>();
+        const sums = byDay.get(push.day) ?? [0, 0, 0, 0];
+        [lesson && w.onTime ? 1 : 0, lesson && w.right === questions ? 1 : 0, w.points, w.firsts].forEach((v, i) => (sums[i] += v));
+        days.set(wid, byDay.set(push.day, sums));
+      }
+    }
+    const fields = [...days].flatMap(([wid, byDay]) => [String(wid), packFigures([...byDay].sort(([a], [b]) => a.localeCompare(b)))]);
+    const tx = this.redis.multi().del(k.workerFigures(gid), k.teamFigures(gid));
+    if (fields.length) tx.hset(k.workerFigures(gid), ...fields);
+    await tx.exec();
+    for (const push of sent) await this.syncTeam(push);
+  }
+
   async syncRollup(gid: number, day: string, nodePaths: string[]): Promise<void> {
     const k = this.keys;
     await this.syncTeam({ gid, day, kind: 'lesson' });
@@ -574,6 +611,22 @@ export class RedisStore implements Store {
     if (score === null) return { rank: of + 1, of };
     return { rank: (await this.redis.zcount(key, `(${score}`, '+inf')) + 1, of };
   }
+}
+
+/**
+ * A worker's figures as record_answer.lua keeps them: per day (in order) the running totals of lessons answered
+ * on time, lessons all right, points and first answers, each entry 18 bytes ('>Hiiii' with the epoch day first).
+ */
+export function packFigures(perDay: [string, number[]][]): Buffer {
+  const sums = [0, 0, 0, 0];
+  return Buffer.concat(
+    perDay.map(([day, add]) => {
+      const e = Buffer.alloc(18);
+      e.writeUInt16BE(epochDay(day), 0);
+      add.forEach((v, i) => e.writeInt32BE((sums[i] += v), 2 + 4 * i));
+      return e;
+    }),
+  );
 }
 
 /** The review reads four ISO weeks back; a week's missed questions are kept a little longer. */
