@@ -255,9 +255,17 @@ export class Stats {
   private async workerRows(groups: Group[], figs: RangeFigures[]): Promise<WorkerRow[]> {
     const names = await this.store.workerNames(figs.flatMap((f) => f.workers.map((w) => w.wid)));
     let at = 0;
-    // Sorted team by team: a collator comparison is slow, and ties are only ever within a team.
+    // A collator comparison is slow: teams are sorted one by one (ties only matter within a team), and the
+    // order of two names is worked out once per report (the same names recur across teams).
+    const order = new Map<string, number>();
+    const compareNames = (a: string, b: string) => {
+      const key = `${a}\u0000${b}`;
+      let c = order.get(key);
+      if (c === undefined) order.set(key, (c = byName.compare(a, b)));
+      return c;
+    };
     return figs.flatMap((f, i) =>
-      f.workers.map((w) => ({ ...w, gid: groups[i].gid, room: groups[i].topic, name: names[at++] })).sort((a, b) => b.points - a.points || byName.compare(a.name, b.name)),
+      f.workers.map((w) => ({ ...w, gid: groups[i].gid, room: groups[i].topic, name: names[at++] })).sort((a, b) => b.points - a.points || compareNames(a.name, b.name)),
     );
   }
 
@@ -334,14 +342,28 @@ export class Stats {
       const counts = Object.fromEntries(countFields.map((f) => [f, t[f]])) as Counts;
       return { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts), leave: t.leave, review: t.review };
     });
-    const [rows, lessons] = await Promise.all([this.workerRows(groups, figs), this.lessonReport(node.path, daysBetween(from, to))]);
-    const withMembers = (rows: WorkerRow[]) => this.withMembers(rows);
+    const lessons = await this.lessonReport(node.path, daysBetween(from, to));
+    const rows = (i: number, j: number) => this.workerRows(groups.slice(i, j), figs.slice(i, j));
+    const withMembers = (page: WorkerRow[]) => this.withMembers(page);
+    const counts = figs.map((f) => f.workers.length);
+    const total = counts.reduce((a, b) => a + b, 0);
     return {
-      from, to, teams, lessons, total: rows.length,
-      /** Workers offset.. (at most `limit`), in batches of `batch`. */
+      from, to, teams, lessons, total,
+      /**
+       * Workers offset.. (at most `limit`), read team by team in batches of about `batch`: only the teams a
+       * page touches get their names, order and members read.
+       */
       async *workers(offset = 0, limit = Infinity, batch = 1000): AsyncGenerator<StatsReport['workers']> {
-        const end = Math.min(rows.length, offset + limit);
-        for (let i = offset; i < end; i += batch) yield await withMembers(rows.slice(i, Math.min(end, i + batch)));
+        const end = Math.min(total, offset + limit);
+        let [i, at] = [0, 0]; // team i's rows start at row `at`
+        while (i < groups.length && at + counts[i] <= offset) at += counts[i++];
+        while (i < groups.length && at < end) {
+          let [j, next] = [i, at];
+          while (j < groups.length && next < end && (j === i || next - at < batch)) next += counts[j++];
+          const page = (await rows(i, j)).slice(Math.max(0, offset - at), end - at);
+          if (page.length) yield await withMembers(page);
+          [i, at] = [j, next];
+        }
       },
     };
   }

@@ -8,19 +8,26 @@
 -- ARGV[2] last epoch day
 local first, last = tonumber(ARGV[1]), tonumber(ARGV[2])
 local size = 18
--- The cumulative values of the last entry on or before `day` (binary search: entries are in day order).
+-- The epoch day of entry i, read as two bytes (cheaper than struct.unpack).
+local function dayOf(entries, i)
+  local hi, lo = string.byte(entries, (i - 1) * size + 1, (i - 1) * size + 2)
+  return hi * 256 + lo
+end
+-- The cumulative values of the last entry on or before `day` (entries are in day order): the last entry and
+-- "none" are checked first, as a range usually ends after a worker's last answer or starts before the first.
 local function upTo(entries, day)
-  local lo, hi, found = 1, #entries / size, 0
-  if hi > 0 and struct.unpack('>H', entries, (hi - 1) * size + 1) <= day then lo, found = hi + 1, hi end
-  while lo <= hi do
-    local mid = math.floor((lo + hi) / 2)
-    if struct.unpack('>H', entries, (mid - 1) * size + 1) <= day then
-      found, lo = mid, mid + 1
-    else
-      hi = mid - 1
+  local n = #entries / size
+  local found = 0
+  if n == 0 or dayOf(entries, 1) > day then return 0, 0, 0, 0 end
+  if dayOf(entries, n) <= day then
+    found = n
+  else
+    local lo, hi = 1, n
+    while lo <= hi do
+      local mid = math.floor((lo + hi) / 2)
+      if dayOf(entries, mid) <= day then found, lo = mid, mid + 1 else hi = mid - 1 end
     end
   end
-  if found == 0 then return 0, 0, 0, 0 end
   local _, a, c, p, f = struct.unpack('>Hiiii', entries, (found - 1) * size + 1)
   return a, c, p, f
 end
