@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { startRedisServer } from '../src/adapters/store/redis/server.ts';
 import { openStats } from '../src/app/stats.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { packFigures, type RedisStore } from '../src/adapters/store/redis/store.ts';
+import { packFigures, totalsOf, type RedisStore } from '../src/adapters/store/redis/store.ts';
 import type { Lesson, Track } from '../src/core/lessons/types.ts';
 import { snapshotOf } from '../src/core/lessons/snapshot.ts';
 import { text } from '../src/core/messages.ts';
@@ -139,7 +139,7 @@ export async function seedTeams(s: Seed, teams: number, concurrency = 32): Promi
 const savedSnapshots = new Set<string>();
 
 /** The keys the figures read, as the write path leaves them for one team: what `writeShapes` writes. */
-export const shapeKeys = (store: RedisStore, gid: number, wids: number[]) => [store.keys.workerFigures(gid), store.keys.teamFigures(gid), ...wids.map((w) => store.keys.member(gid, w))];
+export const shapeKeys = (store: RedisStore, gid: number, wids: number[]) => [store.keys.workerFigures(gid), store.keys.workerTotals(gid), store.keys.teamFigures(gid), ...wids.map((w) => store.keys.member(gid, w))];
 
 /**
  * Writes, for team `t`, exactly what seedTeam's write path leaves in the keys the officers' figures read
@@ -194,7 +194,8 @@ export async function writeShapes(s: Seed, t: number, wids: number[], above: Map
     }
   }
   for (const [w, wid] of wids.entries()) {
-    pipe.hset(store.keys.workerFigures(gid), wid, packFigures(perDay[w]));
+    const packed = packFigures(perDay[w]);
+    pipe.hset(store.keys.workerFigures(gid), wid, packed).hset(store.keys.workerTotals(gid), wid, totalsOf(packed));
     const m = totals[w];
     // HINCRBY never ran for a figure that stayed 0, so such a field is absent.
     const counts = Object.entries({ answered: m.answered, correct: m.correct, late: m.late }).filter(([, v]) => v).flat();

@@ -120,6 +120,8 @@ export function keyBuilder(prefix: string) {
     monthPoints: (gid: number, month: string) => g(gid, 'points', monthPart(month)),
     /** Each worker's figures by day, cumulative (record_answer.lua): hash wid -> packed entries. */
     workerFigures: (gid: number) => g(gid, 'figures', 'workers'),
+    /** Each worker's first day and latest totals (record_answer.lua): hash wid -> 20 bytes. */
+    workerTotals: (gid: number) => g(gid, 'figures', 'totals'),
     /** Each closed quiz's team figures (sync_team.lua): sorted set "<kind>|<day>|<figures>" -> epoch day. */
     teamFigures: (gid: number) => g(gid, 'figures', 'team'),
     /** Engagement posts a group has had, once each (e.g. "pk:2026-W50", "month:2026-12"): hash tag -> day. */

@@ -352,7 +352,7 @@ export class RedisStore implements Store {
     const r = (await this.redis.record_answer(
       k.push(a.gid, a.day, a.kind), k.firsts(a.gid, a.day, a.kind), k.onTime(a.gid, a.day, a.kind), k.allCorrect(a.gid, a.day, a.kind),
       k.lateSet(a.gid, a.day, a.kind), k.answers(a.gid, a.day, a.kind), k.member(a.gid, a.wid), k.points(a.gid), k.missed(a.gid, isoWeek(a.day).week),
-      k.monthPoints(a.gid, a.day.slice(0, 7)), k.workerFigures(a.gid),
+      k.monthPoints(a.gid, a.day.slice(0, 7)), k.workerFigures(a.gid), k.workerTotals(a.gid),
       a.wid, a.question, a.choice, a.correct ? '1' : '0', a.at, a.questionCount, p.correct, p.answered, p.late, record, a.name,
       `${a.lessonHash}:${a.question}`, missedKeptSeconds, epochDay(a.day),
     )) as number[];
@@ -482,7 +482,7 @@ export class RedisStore implements Store {
 
   async figuresBetween(gids: number[], fromDay: string, toDay: string): Promise<RangeFigures[]> {
     const pipe = this.redis.pipeline() as ReturnType<ScriptedRedis['pipeline']> & Record<string, (...args: (string | number)[]) => unknown>;
-    for (const gid of gids) pipe.range_figures(this.keys.workerFigures(gid), this.keys.teamFigures(gid), epochDay(fromDay), epochDay(toDay));
+    for (const gid of gids) pipe.range_figures(this.keys.workerFigures(gid), this.keys.teamFigures(gid), this.keys.workerTotals(gid), epochDay(fromDay), epochDay(toDay));
     return ((await pipe.exec()) ?? []).map(([err, value], i) => {
       if (err) throw err;
       const [workers, team] = value as [string, string];
@@ -528,9 +528,9 @@ export class RedisStore implements Store {
         days.set(wid, byDay.set(push.day, sums));
       }
     }
-    const fields = [...days].flatMap(([wid, byDay]) => [String(wid), packFigures([...byDay].sort(([a], [b]) => a.localeCompare(b)))]);
-    const tx = this.redis.multi().del(k.workerFigures(gid), k.teamFigures(gid));
-    if (fields.length) tx.hset(k.workerFigures(gid), ...fields);
+    const packed = [...days].map(([wid, byDay]) => [String(wid), packFigures([...byDay].sort(([a], [b]) => a.localeCompare(b)))] as const);
+    const tx = this.redis.multi().del(k.workerFigures(gid), k.workerTotals(gid), k.teamFigures(gid));
+    if (packed.length) tx.hset(k.workerFigures(gid), ...packed.flat()).hset(k.workerTotals(gid), ...packed.flatMap(([wid, p]) => [wid, totalsOf(p)]));
     await tx.exec();
     for (const push of sent) await this.syncTeam(push);
   }
@@ -628,6 +628,9 @@ export function packFigures(perDay: [string, number[]][]): Buffer {
     }),
   );
 }
+
+/** A worker's totals entry as record_answer.lua keeps it: the first entry's day and the last entry. */
+export const totalsOf = (packed: Buffer): Buffer => Buffer.concat([packed.subarray(0, 2), packed.subarray(-18)]);
 
 /** The review reads four ISO weeks back; a week's missed questions are kept a little longer. */
 const missedKeptSeconds = 35 * 86_400;

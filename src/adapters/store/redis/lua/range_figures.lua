@@ -4,6 +4,7 @@
 -- in the range; team as "lessons,expected,answered,correct,late,leave,reviews,reviewAnswered,reviewCorrect".
 -- KEYS[1] worker figures hash (wid -> 18-byte entries '>Hiiii': epoch day, answered, correct, points, first answers)
 -- KEYS[2] team figures sorted set
+-- KEYS[3] worker totals hash (wid -> first entry's day, 2 bytes, and the last entry)
 -- ARGV[1] first epoch day
 -- ARGV[2] last epoch day
 local first, last = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -32,11 +33,24 @@ local function upTo(entries, day)
   return a, c, p, f
 end
 local workers = {}
-local h = redis.call('HGETALL', KEYS[1])
-for i = 1, #h, 2 do
-  local a1, c1, p1, f1 = upTo(h[i + 1], last)
-  local a0, c0, p0, f0 = upTo(h[i + 1], first - 1)
-  if f1 > f0 then workers[#workers + 1] = h[i] .. ',' .. (a1 - a0) .. ',' .. (c1 - c0) .. ',' .. (p1 - p0) end
+local totals = redis.call('HGETALL', KEYS[3])
+for i = 1, #totals, 2 do
+  local t = totals[i + 1]
+  local firstDay, lastDay = dayOf(t, 1), struct.unpack('>H', t, 3)
+  -- Nothing in the range, the whole history in it, or else the history's two entries.
+  if firstDay <= last and lastDay >= first then
+    local a1, c1, p1, f1, a0, c0, p0, f0
+    if firstDay >= first and lastDay <= last then
+      local _
+      _, a1, c1, p1, f1 = struct.unpack('>Hiiii', t, 3)
+      a0, c0, p0, f0 = 0, 0, 0, 0
+    else
+      local entries = redis.call('HGET', KEYS[1], totals[i])
+      a1, c1, p1, f1 = upTo(entries, last)
+      a0, c0, p0, f0 = upTo(entries, first - 1)
+    end
+    if f1 > f0 then workers[#workers + 1] = totals[i] .. ',' .. (a1 - a0) .. ',' .. (c1 - c0) .. ',' .. (p1 - p0) end
+  end
 end
 local team = {0, 0, 0, 0, 0, 0, 0, 0, 0}
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], first, last)) do

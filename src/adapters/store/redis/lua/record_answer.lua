@@ -17,6 +17,8 @@
 -- KEYS[11] the group's worker figures: hash wid -> cumulative entries, one per day the worker answered, in day
 --          order; each 18 bytes, struct '>Hiiii': epoch day, lessons answered on time, lessons all right, points,
 --          first answers. A range's figures are two entries' difference (range_figures.lua): no answer is read.
+-- KEYS[12] the group's worker totals: hash wid -> the first entry's day (2 bytes) and the last entry (18 bytes),
+--          so a range that holds a worker's whole history needs no history read
 -- ARGV[1] wid
 -- ARGV[2] question index (0-based)
 -- ARGV[3] choice letters
@@ -118,5 +120,7 @@ for j = last + 1, count do
   local d, a, c, p, f = struct.unpack(fmt, entries, (j - 1) * size + 1)
   parts[#parts + 1] = struct.pack(fmt, d, a + answeredNow, c + correctNow, p + points, f + 1)
 end
-redis.call('HSET', KEYS[11], ARGV[1], table.concat(parts))
+local all = table.concat(parts)
+redis.call('HSET', KEYS[11], ARGV[1], all)
+redis.call('HSET', KEYS[12], ARGV[1], string.sub(all, 1, 2) .. string.sub(all, -size))
 return {1, onTime and 1 or 0, points, streak}
