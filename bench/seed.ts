@@ -139,7 +139,7 @@ export async function seedTeams(s: Seed, teams: number, concurrency = 32): Promi
 const savedSnapshots = new Set<string>();
 
 /** The keys the figures read, as the write path leaves them for one team: what `writeShapes` writes. */
-export const shapeKeys = (store: RedisStore, gid: number, wids: number[]) => [store.keys.workerFigures(gid), store.keys.workerTotals(gid), store.keys.teamFigures(gid), ...wids.map((w) => store.keys.member(gid, w))];
+export const shapeKeys = (store: RedisStore, gid: number, wids: number[]) => [store.keys.workerFigures(gid), store.keys.workerTotals(gid), store.keys.teamFigures(gid), store.keys.teamTotals(gid), ...wids.map((w) => store.keys.member(gid, w))];
 
 /**
  * Writes, for team `t`, exactly what seedTeam's write path leaves in the keys the officers' figures read
@@ -183,6 +183,7 @@ export async function writeShapes(s: Seed, t: number, wids: number[], above: Map
       perDay[w].push([day, [a.late ? 0 : 1, !a.late && a.right ? 1 : 0, a.late ? p.late : a.right ? p.correct : p.answered, 1]]);
     }
     pipe.zadd(store.keys.teamFigures(gid), epochDay(day), `lesson|${day}|1|${s.workers}|${roll.answered}|${roll.correct}|${roll.late}|0`);
+    [1, s.workers, roll.answered, roll.correct, roll.late].forEach((v, i) => v && pipe.hincrby(store.keys.teamTotals(gid), `lesson:${i + 1}`, v));
     // sync_rollup.lua's fields: the figures, and per lesson snapshot the figures and the on-time options.
     const fields = Object.entries(roll).filter(([, v]) => v).flatMap(([f, v]) => [...(f.startsWith('q') ? [] : [[f, v] as const]), [`L:${hash}:${f}`, v] as const]);
     // The team's own node is this team's alone; the nodes above are summed over teams and written by flushShapes.

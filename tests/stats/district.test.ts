@@ -50,19 +50,19 @@ describe('district-scope stats read rollups, page and stream the workers', () =>
     try {
       const before = await stats.report(stats.org.root, from, to);
       const gids = (await store.teamBindings()).map((b) => b.gid);
-      const rollupKeys = gids.flatMap((gid) => [store.keys.workerFigures(gid), store.keys.workerTotals(gid), store.keys.teamFigures(gid)]);
+      const rollupKeys = gids.flatMap((gid) => [store.keys.workerFigures(gid), store.keys.workerTotals(gid), store.keys.teamFigures(gid), store.keys.teamTotals(gid)]);
       await redis.del(...rollupKeys); // as data from before this version
       expect((await stats.report(stats.org.root, from, to)).workers).toEqual([]);
       const r = runCli(['stats', '--rebuild', '--prefix', prefix, '-c', '/nonexistent'], { env: { REDIS_URL: redisUrl() } });
       expect(r.stdout.trim()).toBe('已按答题记录重建 3 个群的统计汇总。');
       expect(await stats.report(stats.org.root, from, to)).toEqual(before);
       // The same bytes as the write path's, so later answers continue them.
-      const rebuilt = await Promise.all(rollupKeys.filter((k) => !k.endsWith('team')).map((k) => redis.hgetallBuffer(k)));
+      const rebuilt = await Promise.all(rollupKeys.filter((k) => !k.endsWith(':team')).map((k) => redis.hgetallBuffer(k)));
       await redis.del(...rollupKeys);
       await seedTwoDays(`${prefix}-again`);
       const { store: again, close: closeAgain } = openStats(statsConfig(), redisUrl(), `${prefix}-again`);
       try {
-        const writePath = gids.flatMap((gid) => [again.keys.workerFigures(gid), again.keys.workerTotals(gid)]);
+        const writePath = gids.flatMap((gid) => [again.keys.workerFigures(gid), again.keys.workerTotals(gid), again.keys.teamTotals(gid)]);
         expect(await Promise.all(writePath.map((k) => redis.hgetallBuffer(k)))).toEqual(rebuilt);
       } finally {
         closeAgain();

@@ -124,6 +124,8 @@ export function keyBuilder(prefix: string) {
     workerTotals: (gid: number) => g(gid, 'figures', 'totals'),
     /** Each closed quiz's team figures (sync_team.lua): sorted set "<kind>|<day>|<figures>" -> epoch day. */
     teamFigures: (gid: number) => g(gid, 'figures', 'team'),
+    /** The sums of the team figures over all quizzes (sync_team.lua): hash "<kind>:<1..6>" -> sum. */
+    teamTotals: (gid: number) => g(gid, 'figures', 'teamtotals'),
     /** Engagement posts a group has had, once each (e.g. "pk:2026-W50", "month:2026-12"): hash tag -> day. */
     engageDone: (gid: number) => g(gid, 'engaged'),
     push: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind),

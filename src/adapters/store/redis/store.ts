@@ -477,12 +477,12 @@ export class RedisStore implements Store {
 
   /** The quiz's team figures as the range reads find them (idempotent; after a close or a late answer). */
   private async syncTeam(ref: QuizRef): Promise<void> {
-    await this.redis.sync_team(this.keys.push(ref.gid, ref.day, ref.kind), this.keys.teamFigures(ref.gid), epochDay(ref.day), `${ref.kind}|${ref.day}`);
+    await this.redis.sync_team(this.keys.push(ref.gid, ref.day, ref.kind), this.keys.teamFigures(ref.gid), this.keys.teamTotals(ref.gid), epochDay(ref.day), `${ref.kind}|${ref.day}`);
   }
 
   async figuresBetween(gids: number[], fromDay: string, toDay: string): Promise<RangeFigures[]> {
     const pipe = this.redis.pipeline() as ReturnType<ScriptedRedis['pipeline']> & Record<string, (...args: (string | number)[]) => unknown>;
-    for (const gid of gids) pipe.range_figures(this.keys.workerFigures(gid), this.keys.teamFigures(gid), this.keys.workerTotals(gid), epochDay(fromDay), epochDay(toDay));
+    for (const gid of gids) pipe.range_figures(this.keys.workerFigures(gid), this.keys.teamFigures(gid), this.keys.workerTotals(gid), this.keys.teamTotals(gid), epochDay(fromDay), epochDay(toDay));
     return ((await pipe.exec()) ?? []).map(([err, value], i) => {
       if (err) throw err;
       const [workers, team] = value as [string, string];
@@ -529,7 +529,7 @@ export class RedisStore implements Store {
       }
     }
     const packed = [...days].map(([wid, byDay]) => [String(wid), packFigures([...byDay].sort(([a], [b]) => a.localeCompare(b)))] as const);
-    const tx = this.redis.multi().del(k.workerFigures(gid), k.workerTotals(gid), k.teamFigures(gid));
+    const tx = this.redis.multi().del(k.workerFigures(gid), k.workerTotals(gid), k.teamFigures(gid), k.teamTotals(gid));
     if (packed.length) tx.hset(k.workerFigures(gid), ...packed.flat()).hset(k.workerTotals(gid), ...packed.flatMap(([wid, p]) => [wid, totalsOf(p)]));
     await tx.exec();
     for (const push of sent) await this.syncTeam(push);

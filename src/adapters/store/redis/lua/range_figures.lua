@@ -5,6 +5,7 @@
 -- KEYS[1] worker figures hash (wid -> 18-byte entries '>Hiiii': epoch day, answered, correct, points, first answers)
 -- KEYS[2] team figures sorted set
 -- KEYS[3] worker totals hash (wid -> first entry's day, 2 bytes, and the last entry)
+-- KEYS[4] team totals hash ("<kind>:<1..6>" -> sums over every quiz, sync_team.lua)
 -- ARGV[1] first epoch day
 -- ARGV[2] last epoch day
 local first, last = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -53,12 +54,20 @@ for i = 1, #totals, 2 do
   end
 end
 local team = {0, 0, 0, 0, 0, 0, 0, 0, 0}
-for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], first, last)) do
-  local kind, l, e, a, c, late, leave = string.match(m, '^(%a+)|[^|]*|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)$')
-  if kind == 'review' then
-    team[7], team[8], team[9] = team[7] + l, team[8] + a, team[9] + c
-  else
-    team[1], team[2], team[3], team[4], team[5], team[6] = team[1] + l, team[2] + e, team[3] + a, team[4] + c, team[5] + late, team[6] + leave
+local low = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+local high = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+if low[2] and tonumber(low[2]) >= first and tonumber(high[2]) <= last then
+  -- Every quiz is in the range: the totals are its figures.
+  local t = redis.call('HMGET', KEYS[4], 'lesson:1', 'lesson:2', 'lesson:3', 'lesson:4', 'lesson:5', 'lesson:6', 'review:1', 'review:3', 'review:4')
+  for j = 1, 9 do team[j] = tonumber(t[j] or '0') end
+else
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], first, last)) do
+    local kind, l, e, a, c, late, leave = string.match(m, '^(%a+)|[^|]*|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)$')
+    if kind == 'review' then
+      team[7], team[8], team[9] = team[7] + l, team[8] + a, team[9] + c
+    else
+      team[1], team[2], team[3], team[4], team[5], team[6] = team[1] + l, team[2] + e, team[3] + a, team[4] + c, team[5] + late, team[6] + leave
+    end
   end
 end
 return {table.concat(workers, ';'), table.concat(team, ',')}
