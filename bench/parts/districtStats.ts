@@ -168,7 +168,7 @@ export async function measure(): Promise<{ results: Record<string, unknown>; lin
       `| CLI JSON one enterprise (100 teams) | ${jsonEnterprise.p50Ms} | ${jsonEnterprise.p95Ms} | ${(jsonEnterprise.bytes / 1024).toFixed(0)} KB | |`,
       '',
       `The real command (\`banqian stats --format json --out …\`, a new Node process with tsx start-up) took ${cliWallMs} ms wall time with a peak RSS of ${cliRssMb} MB (< 300 MB: ${cliRssMb < 300 ? 'met' : 'not met'}); the bench process grew by ${mb(rssAfter - rssBefore)} MB over the ${runs * 4} timed reports.`,
-      `Profile of a district request: Redis spends ${scriptMsPerRequest.toFixed(0)} ms of it in range_figures.lua (${scriptUsPerGroup.toFixed(0)} µs per group: 30 workers' totals, and the quizzes' team figures); the rest is the 2,000 teams' rows and the page's names and members. The machine's load average during the run was ${load.toFixed(1)} on ${cpus().length} cores, so every figure here is inflated by the other work on it.`,
+      `Profile of a district request: Redis spends ${scriptMsPerRequest.toFixed(0)} ms of it in range_figures.lua (${scriptUsPerGroup.toFixed(0)} µs per group: 30 workers' totals, and the quizzes' team figures); the rest is on the Node side (the 2,000 groups and their rows, the page's names and members), not profiled further. The machine's load average during the run was ${load.toFixed(1)} on ${cpus().length} cores, so every figure here is inflated by the other work on it.`,
       'Each figure is read from the rollups the write path keeps (per worker, cumulative entries by day in one hash per group; per quiz, one sorted-set member per group), with one script call per group; no answer record or first-answer hash is read.',
     ];
     return { results, lines };
