@@ -17,6 +17,8 @@ export interface Config {
   orgFile: string;
   /** Dashboard officers with their scopes and password hashes. */
   officersFile: string;
+  /** Answer records older than this many days are archived to <dataDir>/archive and dropped from Redis. */
+  archive: { afterDays: number };
   /** One of: url (one server), sentinels (a Sentinel set) or cluster (a Redis Cluster); see redisTarget. */
   redis: { url: string; prefix: string; sentinels?: { name: string; nodes: string[]; password?: string }; cluster?: { nodes: string[]; password?: string } };
   puppet: { name: string; token: string };

@@ -25,14 +25,13 @@ export const textWidth = (s: string): number => [...s].reduce((n, ch) => n + (/[
 export const figureHeaders = ['课次', '应参与', '参与', '全对', '补学', '参与率', '正确率'];
 export const figureCells = (f: Figures): Cell[] => [f.lessons, f.expected, f.answered, f.correct, f.late, { rate: f.participationRate }, { rate: f.correctRate }];
 
-/** The report as sheets: one row per team, one per worker, one per lesson. */
-export function reportSheets(r: StatsReport): { name: string; rows: Cell[][] }[] {
-  return [
-    { name: '班组', rows: [['班组', '归属', ...figureHeaders], ...r.teams.map((t) => [t.room, t.team ?? '未归属', ...figureCells(t)])] },
-    { name: '职工', rows: [['姓名', '班组', '参与', '全对', '积分', '连续学习', '徽章'], ...r.workers.map((w) => [w.name, w.room, w.answered, w.correct, w.points, w.streak, w.badges.join('、') || null])] },
-    { name: '课程', rows: [['课程', '标题', ...figureHeaders], ...r.lessons.map((l) => [l.lessonId, l.title, ...figureCells(l)])] },
-  ];
-}
+/** The report's sheets, one row per team, per worker and per lesson: each sheet's header and how a row reads. */
+export const teamSheet = { header: ['班组', '归属', ...figureHeaders], cells: (t: StatsReport['teams'][number]): Cell[] => [t.room, t.team ?? '未归属', ...figureCells(t)] };
+export const workerSheet = {
+  header: ['姓名', '班组', '参与', '全对', '积分', '连续学习', '徽章'],
+  cells: (w: StatsReport['workers'][number]): Cell[] => [w.name, w.room, w.answered, w.correct, w.points, w.streak, w.badges.join('、') || null],
+};
+export const lessonSheet = { header: ['课程', '标题', ...figureHeaders], cells: (l: StatsReport['lessons'][number]): Cell[] => [l.lessonId, l.title, ...figureCells(l)] };
 
 function csvCell(c: Cell): string {
   if (typeof c !== 'string') return cellText(c);
@@ -40,9 +39,15 @@ function csvCell(c: Cell): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** RFC 4180 CSV with a BOM, so Excel opens the Chinese text correctly; sheets follow each other after a blank line. */
+/** One CSV line, with its CRLF. */
+export const csvLine = (row: Cell[]): string => row.map(csvCell).join(',') + '\r\n';
+
+/** Starts a CSV file: a BOM, so Excel opens the Chinese text correctly. */
+export const csvStart = '\uFEFF';
+
+/** RFC 4180 CSV with a BOM; sheets follow each other after a blank line. */
 export function toCsv(sheets: { name: string; rows: Cell[][] }[]): string {
-  return '\uFEFF' + sheets.map((s) => s.rows.map((row) => row.map(csvCell).join(',')).join('\r\n')).join('\r\n\r\n') + '\r\n';
+  return csvStart + sheets.map((s) => s.rows.map(csvLine).join('')).join('\r\n');
 }
 
 /** A plain text table for the terminal (CJK characters count double). */

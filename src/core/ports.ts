@@ -241,6 +241,13 @@ export interface Store {
   firstAnswers(gid: number, day: string, kind?: QuizKind): Promise<Record<string, string>>;
   workerNames(wids: number[]): Promise<string[]>;
   memberStats(gid: number, wid: number): Promise<MemberStats | undefined>;
+  /** Many members at once (one round trip), in the order asked. */
+  memberStatsOf(members: { gid: number; wid: number }[]): Promise<(MemberStats | undefined)[]>;
+  /**
+   * Each group's figures over the days from–to (inclusive), from the rollups the write path keeps: its team
+   * figures over closed quizzes and each worker's with a first answer in the range. No answer is read.
+   */
+  figuresBetween(gids: number[], fromDay: string, toDay: string): Promise<RangeFigures[]>;
   /** Everyone who has answered in the group, by points. */
   members(gid: number): Promise<MemberStats[]>;
   rank(gid: number, wid: number): Promise<{ rank: number; of: number }>;
@@ -341,4 +348,13 @@ export interface Logger {
   info(obj: object | string, msg?: string): void;
   warn(obj: object | string, msg?: string): void;
   error(obj: object | string, msg?: string): void;
+}
+
+/** A group's figures over a range of days (Store.figuresBetween). */
+export interface RangeFigures {
+  gid: number;
+  /** Closed lesson quizzes: lessons, expected, answered, correct, late, leave; closed reviews apart. */
+  team: { lessons: number; expected: number; answered: number; correct: number; late: number; leave: number; review: { quizzes: number; answered: number; correct: number } };
+  /** Per worker: lessons answered on time, lessons all right, points (reviews' and late answers' too). */
+  workers: { wid: number; answered: number; correct: number; points: number }[];
 }

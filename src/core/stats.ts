@@ -1,7 +1,7 @@
 import { badgeLabels } from './engage/badges.ts';
 import { optionLetter } from './lessons/types.ts';
 import { OrgTree, type OrgNode } from './org.ts';
-import type { Group, Push, Store } from './ports.ts';
+import type { Group, Push, RangeFigures, Store } from './ports.ts';
 import { addDays, isoWeekday } from './time.ts';
 
 /** The one definition of the figures, used by the CLI, the dashboard and the exports. */
@@ -124,10 +124,10 @@ export interface ReviewFigures {
   correct: number;
 }
 
-export function reviewFigures(reviews: Push[]): ReviewFigures {
-  const closed = reviews.filter((p) => p.status === 'closed');
-  return { quizzes: closed.length, answered: closed.reduce((n, p) => n + p.answered, 0), correct: closed.reduce((n, p) => n + p.correct, 0) };
-}
+/** A worker's range figures before the streak and badges are read. */
+type WorkerRow = RangeFigures['workers'][number] & { gid: number; room: string; name: string };
+
+const byName = new Intl.Collator('zh');
 
 /** One group's place in a week's team PK (ties share a place). */
 export interface PkRow extends Figures {
@@ -227,7 +227,7 @@ export class Stats {
     const sent = pushes.filter((p) => p.status !== 'skipped');
     const snapshots = await Promise.all(sent.map((p) => this.store.snapshot(p.lessonHash)));
     const lessons = sent.map((p, i) => ({ day: p.day, lessonId: p.lessonId, title: snapshots[i]?.title ?? p.lessonId, figures: figures(pushCounts(p)) }));
-    const workers = await this.workers(g, pushes, await this.store.reviewsBetween(g.gid, from, to));
+    const workers = await this.withMembers(await this.workerRows([g], await this.store.figuresBetween([g.gid], from, to)));
     const todays = await this.store.getPush(g.gid, today);
     const lessonToday = todays && todays.status !== 'skipped';
     // Who is on leave today, with the reason, for the officers (the group sees no reasons).
@@ -247,42 +247,32 @@ export class Stats {
     return (await this.store.workerNames(missing.map((m) => m.wid))).sort((a, b) => a.localeCompare(b, 'zh'));
   }
 
-  /** Per worker over these pushes: lessons answered on time, lessons all right, points (reviews' too); current streak. */
-  async workers(g: Group, pushes: Push[], reviews: Push[] = []) {
-    const acc = new Map<number, { answered: number; correct: number; points: number }>();
-    const sent = [...pushes.filter((x) => x.status !== 'skipped'), ...reviews];
-    const [firsts, snapshots] = await Promise.all([
-      Promise.all(sent.map((p) => this.store.firstAnswers(g.gid, p.day, p.kind))),
-      Promise.all(sent.map((p) => this.store.snapshot(p.lessonHash))),
-    ]);
-    for (const i of sent.keys()) {
-      const questions = snapshots[i]?.quiz.length ?? 1;
-      const perWorker = new Map<number, { onTime: number; right: number; points: number }>();
-      for (const [field, value] of Object.entries(firsts[i])) {
-        const { wid, correct, onTime } = readFirst(field, value);
-        const w = perWorker.get(wid) ?? { onTime: 0, right: 0, points: 0 };
-        if (onTime) {
-          w.onTime++;
-          if (correct) w.right++;
-          w.points += correct ? this.points.correct : this.points.answered;
-        } else w.points += this.points.late;
-        perWorker.set(wid, w);
-      }
-      // A review earns points but is not a lesson answered.
-      const lesson = sent[i].kind === 'lesson';
-      for (const [wid, w] of perWorker) {
-        const a = acc.get(wid) ?? { answered: 0, correct: 0, points: 0 };
-        a.answered += lesson && w.onTime > 0 ? 1 : 0;
-        a.correct += lesson && w.right === questions ? 1 : 0;
-        a.points += w.points;
-        acc.set(wid, a);
-      }
-    }
-    const wids = [...acc.keys()];
-    const [names, members] = await Promise.all([this.store.workerNames(wids), Promise.all(wids.map((w) => this.store.memberStats(g.gid, w)))]);
-    return wids
-      .map((wid, i) => ({ name: names[i], room: g.topic, ...acc.get(wid)!, streak: members[i]?.streak ?? 0, badges: badgeLabels(members[i]?.badges ?? []) }))
-      .sort((a, b) => b.points - a.points || a.name.localeCompare(b.name, 'zh'));
+  /**
+   * Per worker of these groups with a first answer in the range: lessons answered on time, lessons all right,
+   * points (reviews' and late answers' too), from the rollups the write path keeps; each group's workers by
+   * points, then name. Streak and badges are read later, only for the rows shown (`withMembers`).
+   */
+  private async workerRows(groups: Group[], figs: RangeFigures[]): Promise<WorkerRow[]> {
+    const names = await this.store.workerNames(figs.flatMap((f) => f.workers.map((w) => w.wid)));
+    let at = 0;
+    // A collator comparison is slow: teams are sorted one by one (ties only matter within a team), and the
+    // order of two names is worked out once per report (the same names recur across teams).
+    const order = new Map<string, number>();
+    const compareNames = (a: string, b: string) => {
+      const key = `${a}\u0000${b}`;
+      let c = order.get(key);
+      if (c === undefined) order.set(key, (c = byName.compare(a, b)));
+      return c;
+    };
+    return figs.flatMap((f, i) =>
+      f.workers.map((w) => ({ ...w, gid: groups[i].gid, room: groups[i].topic, name: names[at++] })).sort((a, b) => b.points - a.points || compareNames(a.name, b.name)),
+    );
+  }
+
+  /** The rows as the report shows them, with each worker's current streak and badges. */
+  private async withMembers(rows: WorkerRow[]): Promise<StatsReport['workers']> {
+    const members = await this.store.memberStatsOf(rows);
+    return rows.map((r, i) => ({ name: r.name, room: r.room, answered: r.answered, correct: r.correct, points: r.points, streak: members[i]?.streak ?? 0, badges: badgeLabels(members[i]?.badges ?? []) }));
   }
 
   /** Groups bound within a node, ranked over the ISO week from `monday`; a group with no lesson that week is not ranked. */
@@ -339,21 +329,51 @@ export class Stats {
     };
   }
 
-  /** The report behind `banqian stats` and /api/stats. */
-  async report(node: OrgNode, from: string, to: string): Promise<StatsReport> {
-    const days = daysBetween(from, to);
+  /**
+   * The report behind `banqian stats` and /api/stats, in parts: teams and lessons whole, and the workers (of
+   * `total`) read page by page as the caller takes them, so a district's 60,000 never sit in one reply.
+   */
+  async reportParts(node: OrgNode, from: string, to: string) {
     const within = (await this.placement()).filter((p) => OrgTree.within(p.at, node.path));
     const groups = await this.store.groups(within.map((p) => p.gid));
-    const perTeam = await Promise.all(
-      groups.map(async (g) => {
-        const { counts, pushes } = await this.teamCounts(g.gid, days);
-        const leave = pushes.reduce((n, p) => n + (p.status === 'closed' ? (p.leave ?? 0) : 0), 0);
-        const reviews = await this.store.reviewsBetween(g.gid, from, to);
-        const team = { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts.reduce(add, zero())), leave, review: reviewFigures(reviews) };
-        return { team, workers: await this.workers(g, pushes, reviews) };
-      }),
-    );
-    return { from, to, teams: perTeam.map((t) => t.team), workers: perTeam.flatMap((t) => t.workers), lessons: await this.lessonReport(node.path, days) };
+    const figs = await this.store.figuresBetween(groups.map((g) => g.gid), from, to);
+    const teams: StatsReport['teams'] = groups.map((g, i) => {
+      const t = figs[i].team;
+      const counts = Object.fromEntries(countFields.map((f) => [f, t[f]])) as Counts;
+      return { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts), leave: t.leave, review: t.review };
+    });
+    const lessons = await this.lessonReport(node.path, daysBetween(from, to));
+    const rows = (i: number, j: number) => this.workerRows(groups.slice(i, j), figs.slice(i, j));
+    const withMembers = (page: WorkerRow[]) => this.withMembers(page);
+    const counts = figs.map((f) => f.workers.length);
+    const total = counts.reduce((a, b) => a + b, 0);
+    return {
+      from, to, teams, lessons, total,
+      /**
+       * Workers offset.. (at most `limit`), read team by team in batches of about `batch`: only the teams a
+       * page touches get their names, order and members read.
+       */
+      async *workers(offset = 0, limit = Infinity, batch = 1000): AsyncGenerator<StatsReport['workers']> {
+        const end = Math.min(total, offset + limit);
+        let [i, at] = [0, 0]; // team i's rows start at row `at`
+        while (i < groups.length && at + counts[i] <= offset) at += counts[i++];
+        while (i < groups.length && at < end) {
+          let [j, next] = [i, at];
+          while (j < groups.length && next < end && (j === i || next - at < batch)) next += counts[j++];
+          const page = (await rows(i, j)).slice(Math.max(0, offset - at), end - at);
+          if (page.length) yield await withMembers(page);
+          [i, at] = [j, next];
+        }
+      },
+    };
+  }
+
+  /** The whole report in one object (a team's, a workshop's); a district's goes through reportParts. */
+  async report(node: OrgNode, from: string, to: string): Promise<StatsReport> {
+    const parts = await this.reportParts(node, from, to);
+    const workers: StatsReport['workers'] = [];
+    for await (const batch of parts.workers()) workers.push(...batch);
+    return { from, to, teams: parts.teams, workers, lessons: parts.lessons };
   }
 
   /** Per lesson snapshot: an edited lesson is reported per version, so option counts never mix. */

@@ -10,6 +10,7 @@ import { officerCommand } from './officers.ts';
 import { reportCommand } from './report.ts';
 import { dashboardCommand } from './dashboard.ts';
 import { capacityCommand } from './capacity.ts';
+import { archiveCommand } from './archive.ts';
 
 const program = new Command('banqian')
   .description('班前十分钟：把每日班前课和小测推送到班组微信群')
@@ -26,6 +27,7 @@ program.addCommand(officerCommand());
 program.addCommand(dashboardCommand());
 program.addCommand(reportCommand());
 program.addCommand(capacityCommand());
+program.addCommand(archiveCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -61,6 +61,13 @@ const rangeQuery = {
   type: 'object',
   properties: { org: { type: 'string', maxLength: 1000 }, from: { type: 'string', maxLength: 10 }, to: { type: 'string', maxLength: 10 } },
 } as const;
+/** /api/stats pages its workers: a district has tens of thousands. */
+const statsQuery = {
+  type: 'object',
+  properties: { ...rangeQuery.properties, limit: { type: 'string', pattern: '^[0-9]{1,9}$' }, offset: { type: 'string', pattern: '^[0-9]{1,9}$' } },
+} as const;
+const defaultLimit = 500;
+const maxLimit = 5000;
 
 interface LoggedIn {
   name: string;
@@ -208,11 +215,17 @@ export async function dashboard(app: FastifyInstance, opts: DashboardOptions): P
       return page ?? reply;
     });
 
-    api.get<{ Querystring: Query }>('/api/stats', withRange, async (req, reply) => {
+    api.get<{ Querystring: Query & { limit?: string; offset?: string } }>('/api/stats', { schema: { querystring: statsQuery } }, async (req, reply) => {
       const node = scopedNode(req, reply, req.query.org);
       const range = node && dateRange(req.query, reply);
       if (!node || !range) return reply;
-      return stats.report(node, range.from, range.to);
+      const limit = Number(req.query.limit ?? defaultLimit);
+      const offset = Number(req.query.offset ?? 0);
+      if (limit < 1 || limit > maxLimit) return reply.code(400).send({ error: `每页条数应在 1 到 ${maxLimit} 之间` });
+      const parts = await stats.reportParts(node, range.from, range.to);
+      const workers = [];
+      for await (const batch of parts.workers(offset, limit)) workers.push(...batch);
+      return { from: parts.from, to: parts.to, teams: parts.teams, workers, lessons: parts.lessons, page: { offset, limit, total: parts.total } };
     });
 
     api.get<{ Querystring: Query }>('/api/pk', withRange, async (req, reply) => {

@@ -11,7 +11,7 @@ export class WebError extends Error {
 }
 
 const fieldNames: Record<string, string> = {
-  from: '开始日期', to: '结束日期', org: '组织', name: '姓名', password: '密码', // dashboard
+  from: '开始日期', to: '结束日期', org: '组织', limit: '每页条数', offset: '起始行', name: '姓名', password: '密码', // dashboard
   text: '消息', room: '群名', minutes: '分钟数', // simulator
   member: '答题人', answers: '答案', // answer page
 };

@@ -114,6 +114,11 @@ export function keyBuilder(prefix: string) {
     accountGroups: (account: string) => k('accounts', safePart(account), 'groups'),
     /** The account's groups another account acts for while it is down. */
     accountTaken: (account: string) => k('accounts', safePart(account), 'taken'),
+    /** Closed quizzes whose answer records are still in Redis: sorted set "gid|day|kind" -> epoch day (archive.ts). */
+    answerDays: k('answers', 'days'),
+    /** The archive run's lock, and the one push it is writing to a file: JSON {file, size, quiz}. */
+    archiveLock: k('archive', 'lock'),
+    archivePending: k('archive', 'pending'),
     /** What was sent, stored once per content hash and read by every push that sent it. */
     lessonSnapshot: (hash: string) => k('lesson', hashPart(hash)),
     /** Summaries, notices and acknowledgements waiting to go out through one bot account. */
@@ -136,6 +141,14 @@ export function keyBuilder(prefix: string) {
     leaveDays: (gid: number) => g(gid, 'leavedays'),
     /** Points earned in the group per month ("2026-12", the month of the lesson): sorted set wid -> points. */
     monthPoints: (gid: number, month: string) => g(gid, 'points', monthPart(month)),
+    /** Each worker's figures by day, cumulative (record_answer.lua): hash wid -> packed entries. */
+    workerFigures: (gid: number) => g(gid, 'figures', 'workers'),
+    /** Each worker's first day and latest totals (record_answer.lua): hash wid -> 20 bytes. */
+    workerTotals: (gid: number) => g(gid, 'figures', 'totals'),
+    /** Each closed quiz's team figures (sync_team.lua): sorted set "<kind>|<day>|<figures>" -> epoch day. */
+    teamFigures: (gid: number) => g(gid, 'figures', 'team'),
+    /** The sums of the team figures over all quizzes (sync_team.lua): hash "<kind>:<1..6>" -> sum. */
+    teamTotals: (gid: number) => g(gid, 'figures', 'teamtotals'),
     /** Engagement posts a group has had, once each (e.g. "pk:2026-W50", "month:2026-12"): hash tag -> day. */
     engageDone: (gid: number) => g(gid, 'engaged'),
     push: (gid: number, day: string, kind: QuizKind = 'lesson') => quiz(gid, day, kind),

@@ -1,8 +1,8 @@
 import type { LessonSnapshot } from '../../../core/lessons/snapshot.ts';
 import type { OutMessage } from '../../../core/messages.ts';
-import type { AccountState, AnswerInput, AnswerOutcome, Group, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
+import type { AccountState, AnswerInput, AnswerOutcome, Group, RangeFigures, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
 import { repeatAfterDays } from '../../../core/engage/repetition.ts';
-import { isoWeek } from '../../../core/stats.ts';
+import { isoWeek, readFirst } from '../../../core/stats.ts';
 import { dayOfEpoch, epochDay } from '../../../core/time.ts';
 import type { Target } from '../../../core/send/queue.ts';
 import { keyBuilder, parsePushMember, pushMember, type Keys } from './keys.ts';
@@ -421,8 +421,28 @@ export class RedisStore implements Store {
 
   async closeQuiz(ref: QuizRef, now: number, expected: number, source = '', leave = 0): Promise<{ push: Push; closedNow: boolean } | undefined> {
     const closedNow = Number(await this.redis.close_quiz(this.keys.push(ref.gid, ref.day, ref.kind), now, expected, source, leave)) === 1;
+    await this.syncTeam(ref);
+    // A global index, so apart from the group's slot; idempotent. The archive reads old days from it.
+    await this.redis.zadd(this.keys.answerDays, 'NX', epochDay(ref.day), pushMember(ref.gid, ref.day, ref.kind));
     const push = await this.getPush(ref.gid, ref.day, ref.kind);
     return push ? { push, closedNow } : undefined;
+  }
+
+  /** Closed quizzes of days before `beforeDay` whose answer records are still here, oldest first. */
+  async answersBefore(beforeDay: string, limit: number): Promise<QuizRef[]> {
+    return (await this.redis.zrangebyscore(this.keys.answerDays, '-inf', `(${epochDay(beforeDay)}`, 'LIMIT', 0, limit)).map(parsePushMember);
+  }
+
+  /** A quiz's answer records as record_answer.lua wrote them: [wid, question, choice, correct, arrival ms, onTime]; undefined once dropped. */
+  async answerRecords(ref: QuizRef): Promise<{ lessonId: string; records: [number, number, string, number, number, number][] } | undefined> {
+    const [records, lessonId] = await Promise.all([this.redis.lrange(this.keys.answers(ref.gid, ref.day, ref.kind), 0, -1), this.redis.hget(this.keys.push(ref.gid, ref.day, ref.kind), 'lessonId')]);
+    return records.length ? { lessonId: lessonId ?? '', records: records.map((r) => JSON.parse(r)) } : undefined;
+  }
+
+  /** Drops a quiz's answer records (after they are safely archived), then its index entry. */
+  async dropAnswerRecords(ref: QuizRef): Promise<void> {
+    await this.redis.del(this.keys.answers(ref.gid, ref.day, ref.kind));
+    await this.redis.zrem(this.keys.answerDays, pushMember(ref.gid, ref.day, ref.kind));
   }
 
   async forgetQuiz(ref: QuizRef): Promise<void> {
@@ -445,9 +465,9 @@ export class RedisStore implements Store {
     const write = async () => (await this.redis.record_answer(
       k.push(a.gid, a.day, a.kind), k.firsts(a.gid, a.day, a.kind), k.onTime(a.gid, a.day, a.kind), k.allCorrect(a.gid, a.day, a.kind),
       k.lateSet(a.gid, a.day, a.kind), k.answers(a.gid, a.day, a.kind), k.member(a.gid, a.wid), k.points(a.gid), k.missed(a.gid, isoWeek(a.day).week),
-      k.monthPoints(a.gid, a.day.slice(0, 7)),
+      k.monthPoints(a.gid, a.day.slice(0, 7)), k.workerFigures(a.gid), k.workerTotals(a.gid),
       a.wid, a.question, a.choice, a.correct ? '1' : '0', a.at, a.questionCount, p.correct, p.answered, p.late, record, a.name,
-      `${a.lessonHash}:${a.question}`, missedKeptSeconds,
+      `${a.lessonHash}:${a.question}`, missedKeptSeconds, epochDay(a.day),
     )) as number[];
     const r = await write();
     if (r[0] !== 1) return { kind: 'duplicate' };
@@ -591,7 +611,7 @@ export class RedisStore implements Store {
   private readonly nodeIds = new Map<string, Promise<number>>();
 
   /** Org node ids are resolved once per path; names stay out of keys. */
-  private nodeId(path: string): Promise<number> {
+  nodeId(path: string): Promise<number> {
     let id = this.nodeIds.get(path);
     if (!id) {
       const k = this.keys;
@@ -601,6 +621,65 @@ export class RedisStore implements Store {
     return id;
   }
 
+  /** The quiz's team figures as the range reads find them (idempotent; after a close or a late answer). */
+  private async syncTeam(ref: QuizRef): Promise<void> {
+    await this.redis.sync_team(this.keys.push(ref.gid, ref.day, ref.kind), this.keys.teamFigures(ref.gid), this.keys.teamTotals(ref.gid), epochDay(ref.day), `${ref.kind}|${ref.day}`);
+  }
+
+  async figuresBetween(gids: number[], fromDay: string, toDay: string): Promise<RangeFigures[]> {
+    // Auto-pipelined, not one pipeline: on a Cluster each group's figures sit in its own slot.
+    const k = this.keys;
+    const rows = await Promise.all(gids.map((gid) => this.redis.range_figures(k.workerFigures(gid), k.teamFigures(gid), k.workerTotals(gid), k.teamTotals(gid), epochDay(fromDay), epochDay(toDay)) as Promise<[string, string]>));
+    return rows.map(([workers, team], i) => {
+      const [lessons, expected, answered, correct, late, leave, quizzes, reviewAnswered, reviewCorrect] = team.split(',').map(Number);
+      return {
+        gid: gids[i],
+        team: { lessons, expected, answered, correct, late, leave, review: { quizzes, answered: reviewAnswered, correct: reviewCorrect } },
+        workers: workers ? workers.split(';').map((w) => {
+          const [wid, answered, correct, points] = w.split(',').map(Number);
+          return { wid, answered, correct, points };
+        }) : [],
+      };
+    });
+  }
+
+  /**
+   * Rebuilds a group's worker and team figures from its pushes and first answers, for data written before
+   * record_answer.lua and sync_team.lua kept them (`banqian stats --rebuild`, with the bot stopped).
+   */
+  async rebuildFigures(gid: number): Promise<void> {
+    const k = this.keys;
+    const p = this.opts.points;
+    const [lessons, reviews] = await Promise.all([this.pushesBetween(gid, '0000-01-01', '9999-12-31'), this.reviewsBetween(gid, '0000-01-01', '9999-12-31')]);
+    const sent = [...lessons, ...reviews].filter((x) => x.status !== 'skipped').sort((a, b) => a.day.localeCompare(b.day));
+    // Per worker, per day: lessons answered on time, lessons all right, points, first answers (record_answer.lua's sums).
+    const days = new Map<number, Map<string, number[]>>();
+    for (const push of sent) {
+      const questions = (await this.snapshot(push.lessonHash))?.quiz.length ?? 1;
+      const perWorker = new Map<number, { onTime: number; right: number; points: number; firsts: number }>();
+      for (const [field, value] of Object.entries(await this.firstAnswers(gid, push.day, push.kind))) {
+        const a = readFirst(field, value);
+        const w = perWorker.get(a.wid) ?? { onTime: 0, right: 0, points: 0, firsts: 0 };
+        w.firsts++;
+        if (a.onTime) (w.onTime++, a.correct && w.right++);
+        w.points += !a.onTime ? p.late : a.correct ? p.correct : p.answered;
+        perWorker.set(a.wid, w);
+      }
+      const lesson = push.kind === 'lesson';
+      for (const [wid, w] of perWorker) {
+        const byDay = days.get(wid) ?? new Map<string, number[]>();
+        const sums = byDay.get(push.day) ?? [0, 0, 0, 0];
+        [lesson && w.onTime ? 1 : 0, lesson && w.right === questions ? 1 : 0, w.points, w.firsts].forEach((v, i) => (sums[i] += v));
+        days.set(wid, byDay.set(push.day, sums));
+      }
+    }
+    const packed = [...days].map(([wid, byDay]) => [String(wid), packFigures([...byDay].sort(([a], [b]) => a.localeCompare(b)))] as const);
+    const tx = this.redis.multi().del(k.workerFigures(gid), k.workerTotals(gid), k.teamFigures(gid), k.teamTotals(gid));
+    if (packed.length) tx.hset(k.workerFigures(gid), ...packed.flat()).hset(k.workerTotals(gid), ...packed.flatMap(([wid, p]) => [wid, totalsOf(p)]));
+    await tx.exec();
+    for (const push of sent) await this.syncTeam(push);
+  }
+
   /**
    * Org rollups span groups, so they are written in a second step: the push's slot says what changes per
    * node (sync_rollup.lua), then each node's rollup takes its change (apply_rollup.lua, one slot per call,
@@ -608,6 +687,7 @@ export class RedisStore implements Store {
    */
   async syncRollup(gid: number, day: string, nodePaths: string[]): Promise<void> {
     const k = this.keys;
+    await this.syncTeam({ gid, day, kind: 'lesson' });
     const nodes = await Promise.all(nodePaths.map((p) => this.nodeId(p)));
     let applied = 0;
     for (let round = 0; round < 5; round++) {
@@ -655,6 +735,15 @@ export class RedisStore implements Store {
     return h.wid ? toMember(h) : undefined;
   }
 
+  async memberStatsOf(members: { gid: number; wid: number }[]): Promise<(MemberStats | undefined)[]> {
+    const pipe = this.redis.pipeline();
+    for (const m of members) pipe.hgetall(this.keys.member(m.gid, m.wid));
+    return ((await pipe.exec()) ?? []).map(([err, h]) => {
+      if (err) throw err;
+      return (h as Record<string, string>).wid ? toMember(h as Record<string, string>) : undefined;
+    });
+  }
+
   async members(gid: number): Promise<MemberStats[]> {
     const wids = await this.redis.zrevrange(this.keys.points(gid), 0, -1);
     const members = await Promise.all(wids.map((w) => this.memberStats(gid, Number(w))));
@@ -675,6 +764,25 @@ export const replicaWaitMs = 50;
 const replicaWaitTries = 5;
 /** A rollup field "v:<gid>": the last version of that group's change the rollup took (apply_rollup.lua). */
 const rollupMarker = 'v:';
+/**
+ * A worker's figures as record_answer.lua keeps them: per day (in order) the running totals of lessons answered
+ * on time, lessons all right, points and first answers, each entry 18 bytes ('>Hiiii' with the epoch day first).
+ */
+export function packFigures(perDay: [string, number[]][]): Buffer {
+  const sums = [0, 0, 0, 0];
+  return Buffer.concat(
+    perDay.map(([day, add]) => {
+      const e = Buffer.alloc(18);
+      e.writeUInt16BE(epochDay(day), 0);
+      add.forEach((v, i) => e.writeInt32BE((sums[i] += v), 2 + 4 * i));
+      return e;
+    }),
+  );
+}
+
+/** A worker's totals entry as record_answer.lua keeps it: the first entry's day and the last entry. */
+export const totalsOf = (packed: Buffer): Buffer => Buffer.concat([packed.subarray(0, 2), packed.subarray(-18)]);
+
 /** The review reads four ISO weeks back; a week's missed questions are kept a little longer. */
 const missedKeptSeconds = 35 * 86_400;
 /** 我的错题 lists the last 30 days; at most this many are kept per worker. */

@@ -14,6 +14,11 @@
 -- KEYS[8] group points leaderboard: sorted set wid -> points
 -- KEYS[9] group's missed questions of the push day's ISO week: sorted set "<hash>:<question>" -> wrong answers
 -- KEYS[10] the group's points of the lesson's month: sorted set wid -> points (学习之星)
+-- KEYS[11] the group's worker figures: hash wid -> cumulative entries, one per day the worker answered, in day
+--          order; each 18 bytes, struct '>Hiiii': epoch day, lessons answered on time, lessons all right, points,
+--          first answers. A range's figures are two entries' difference (range_figures.lua): no answer is read.
+-- KEYS[12] the group's worker totals: hash wid -> the first entry's day (2 bytes) and the last entry (18 bytes),
+--          so a range that holds a worker's whole history needs no history read
 -- ARGV[1] wid
 -- ARGV[2] question index (0-based)
 -- ARGV[3] choice letters
@@ -27,6 +32,7 @@
 -- ARGV[11] worker display name
 -- ARGV[12] "<snapshot hash>:<question>", counted in KEYS[9] when the answer is wrong
 -- ARGV[13] seconds KEYS[9] is kept (the review reads four weeks back)
+-- ARGV[14] the push's day as an epoch day (days since 1970-01-01)
 -- A review quiz (push field review = 1) earns points but leaves the member's lesson counts, streak and
 -- missed questions alone: it is not a lesson.
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -49,11 +55,15 @@ record[#record + 1] = onTime and 1 or 0
 redis.call('RPUSH', KEYS[6], cjson.encode(record))
 
 local points
+local answeredNow, correctNow = 0, 0
 if onTime then
   points = (ARGV[4] == '1') and tonumber(ARGV[7]) or tonumber(ARGV[8])
   if redis.call('SADD', KEYS[3], ARGV[1]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'answered', 1)
-    if not review then redis.call('HINCRBY', KEYS[7], 'answered', 1) end
+    if not review then
+      redis.call('HINCRBY', KEYS[7], 'answered', 1)
+      answeredNow = 1
+    end
   end
   local all = true
   for i = 0, tonumber(ARGV[6]) - 1 do
@@ -62,7 +72,10 @@ if onTime then
   end
   if all and redis.call('ZADD', KEYS[4], 'NX', now, ARGV[1]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'correct', 1)
-    if not review then redis.call('HINCRBY', KEYS[7], 'correct', 1) end
+    if not review then
+      redis.call('HINCRBY', KEYS[7], 'correct', 1)
+      correctNow = 1
+    end
   end
 else
   points = tonumber(ARGV[9])
@@ -87,4 +100,27 @@ redis.call('HINCRBY', KEYS[7], 'points', points)
 redis.call('HSET', KEYS[7], 'name', ARGV[11], 'wid', ARGV[1])
 redis.call('ZINCRBY', KEYS[8], points, ARGV[1])
 redis.call('ZINCRBY', KEYS[10], points, ARGV[1])
+
+-- The worker's figures entry for this day, created from the one before; an answer to an older quiz carries its
+-- change into the later entries too.
+local fmt, size, day = '>Hiiii', 18, tonumber(ARGV[14])
+local entries = redis.call('HGET', KEYS[11], ARGV[1]) or ''
+local count = #entries / size
+local last = count
+while last > 0 and struct.unpack('>H', entries, (last - 1) * size + 1) > day do last = last - 1 end
+local base = {0, 0, 0, 0}
+local keep = last
+if last > 0 then
+  local d, a, c, p, f = struct.unpack(fmt, entries, (last - 1) * size + 1)
+  base = {a, c, p, f}
+  if d == day then keep = last - 1 end
+end
+local parts = {string.sub(entries, 1, keep * size), struct.pack(fmt, day, base[1] + answeredNow, base[2] + correctNow, base[3] + points, base[4] + 1)}
+for j = last + 1, count do
+  local d, a, c, p, f = struct.unpack(fmt, entries, (j - 1) * size + 1)
+  parts[#parts + 1] = struct.pack(fmt, d, a + answeredNow, c + correctNow, p + points, f + 1)
+end
+local all = table.concat(parts)
+redis.call('HSET', KEYS[11], ARGV[1], all)
+redis.call('HSET', KEYS[12], ARGV[1], string.sub(all, 1, 2) .. string.sub(all, -size))
 return {1, onTime and 1 or 0, points, streak}

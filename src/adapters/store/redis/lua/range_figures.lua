@@ -1,0 +1,73 @@
+-- A group's figures over a range of days, from what the write path keeps: each worker's cumulative entries
+-- (record_answer.lua) and one member per closed quiz (sync_team.lua). Reads no answer and writes nothing.
+-- Returns {workers, team}: workers as "wid,answered,correct,points" joined by ';', for those with a first answer
+-- in the range; team as "lessons,expected,answered,correct,late,leave,reviews,reviewAnswered,reviewCorrect".
+-- KEYS[1] worker figures hash (wid -> 18-byte entries '>Hiiii': epoch day, answered, correct, points, first answers)
+-- KEYS[2] team figures sorted set
+-- KEYS[3] worker totals hash (wid -> first entry's day, 2 bytes, and the last entry)
+-- KEYS[4] team totals hash ("<kind>:<1..6>" -> sums over every quiz, sync_team.lua)
+-- ARGV[1] first epoch day
+-- ARGV[2] last epoch day
+local first, last = tonumber(ARGV[1]), tonumber(ARGV[2])
+local size = 18
+-- The epoch day of entry i, read as two bytes (cheaper than struct.unpack).
+local function dayOf(entries, i)
+  local hi, lo = string.byte(entries, (i - 1) * size + 1, (i - 1) * size + 2)
+  return hi * 256 + lo
+end
+-- The cumulative values of the last entry on or before `day` (entries are in day order): the last entry and
+-- "none" are checked first, as a range usually ends after a worker's last answer or starts before the first.
+local function upTo(entries, day)
+  local n = #entries / size
+  local found = 0
+  if n == 0 or dayOf(entries, 1) > day then return 0, 0, 0, 0 end
+  if dayOf(entries, n) <= day then
+    found = n
+  else
+    local lo, hi = 1, n
+    while lo <= hi do
+      local mid = math.floor((lo + hi) / 2)
+      if dayOf(entries, mid) <= day then found, lo = mid, mid + 1 else hi = mid - 1 end
+    end
+  end
+  local _, a, c, p, f = struct.unpack('>Hiiii', entries, (found - 1) * size + 1)
+  return a, c, p, f
+end
+local workers = {}
+local totals = redis.call('HGETALL', KEYS[3])
+for i = 1, #totals, 2 do
+  local t = totals[i + 1]
+  local firstDay, lastDay = dayOf(t, 1), struct.unpack('>H', t, 3)
+  -- Nothing in the range, the whole history in it, or else the history's two entries.
+  if firstDay <= last and lastDay >= first then
+    local a1, c1, p1, f1, a0, c0, p0, f0
+    if firstDay >= first and lastDay <= last then
+      local _
+      _, a1, c1, p1, f1 = struct.unpack('>Hiiii', t, 3)
+      a0, c0, p0, f0 = 0, 0, 0, 0
+    else
+      local entries = redis.call('HGET', KEYS[1], totals[i])
+      a1, c1, p1, f1 = upTo(entries, last)
+      a0, c0, p0, f0 = upTo(entries, first - 1)
+    end
+    if f1 > f0 then workers[#workers + 1] = totals[i] .. ',' .. (a1 - a0) .. ',' .. (c1 - c0) .. ',' .. (p1 - p0) end
+  end
+end
+local team = {0, 0, 0, 0, 0, 0, 0, 0, 0}
+local low = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+local high = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+if low[2] and tonumber(low[2]) >= first and tonumber(high[2]) <= last then
+  -- Every quiz is in the range: the totals are its figures.
+  local t = redis.call('HMGET', KEYS[4], 'lesson:1', 'lesson:2', 'lesson:3', 'lesson:4', 'lesson:5', 'lesson:6', 'review:1', 'review:3', 'review:4')
+  for j = 1, 9 do team[j] = tonumber(t[j] or '0') end
+else
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], first, last)) do
+    local kind, l, e, a, c, late, leave = string.match(m, '^(%a+)|[^|]*|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)$')
+    if kind == 'review' then
+      team[7], team[8], team[9] = team[7] + l, team[8] + a, team[9] + c
+    else
+      team[1], team[2], team[3], team[4], team[5], team[6] = team[1] + l, team[2] + e, team[3] + a, team[4] + c, team[5] + late, team[6] + leave
+    end
+  end
+end
+return {table.concat(workers, ';'), table.concat(team, ',')}
