@@ -1,0 +1,42 @@
+/**
+ * One process of the answer bench (bench/parts/answers.ts starts 1 or 4 of these). It answers for teams
+ * [from, to): every worker sends one message answering every question, the groups taking turns as in a real
+ * morning, `inFlight` messages at a time. Mode "bot" goes through the whole bot (message → parse → ids →
+ * record_answer → state); mode "store" calls the store's recordAnswer directly, the store path the bot's is
+ * compared with. It tells the parent when it is ready, waits for "go", and reports {answers, ms}.
+ */
+import { answerAt, benchBot, benchLesson, choices, day, message, openStore, pool, sender } from './morning.ts';
+
+const { url, prefix, from, to, workers, mode, inFlight } = JSON.parse(process.argv[2]) as {
+  url: string; prefix: string; from: number; to: number; workers: number; mode: 'bot' | 'store'; inFlight: number;
+};
+const store = openStore(url, prefix);
+const lesson = benchLesson();
+const bot = benchBot(store);
+const teams = to - from;
+// The store path is handed the ids the bot would resolve (looked up before the clock starts).
+const gids = mode === 'store' ? await Promise.all(Array.from({ length: teams }, (_, i) => store.resolveGroup(`room-${from + i}`, `班组${from + i + 1}`, `班长${from + i + 1}`))) : [];
+const wids = mode === 'store' ? await Promise.all(Array.from({ length: teams * workers }, (_, i) => store.resolveWorker(gids[i % teams], sender(from + (i % teams), Math.floor(i / teams)).id, sender(from + (i % teams), Math.floor(i / teams)).name))) : [];
+
+const job = async (i: number) => {
+  const t = from + (i % teams);
+  const w = Math.floor(i / teams);
+  if (mode === 'bot') return bot.handle(message(lesson, t, w));
+  for (const [question, choice] of choices(lesson, t, w).entries()) {
+    await store.recordAnswer({
+      gid: gids[i % teams], day, kind: 'lesson', wid: wids[i], name: sender(t, w).name, lessonId: lesson.id, lessonHash: lesson.hash, question, choice,
+      correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at: answerAt,
+    });
+  }
+};
+
+process.send!({ ready: true });
+process.once('message', async () => {
+  const t0 = performance.now();
+  await pool(teams * workers, inFlight, job);
+  const ms = performance.now() - t0;
+  process.send!({ answers: teams * workers * lesson.quiz.length, ms, rssMb: process.memoryUsage.rss() / 2 ** 20 }, () => {
+    store.redis.disconnect();
+    process.exit(0);
+  });
+});

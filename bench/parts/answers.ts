@@ -1,0 +1,127 @@
+/**
+ * Answer ingest through the whole bot path (message → parse → ids → record_answer → state): 2,000 groups ×
+ * 30 workers, each worker answering every question of the lesson in one message, from 1 and from 4 processes.
+ * An answer is one question answered ("1B 2C" is two). Beside it, in the same run on the same Redis:
+ * - the store path (the store's recordAnswer called directly with known ids), which the bot path is held to
+ *   (≥ 0.8 of it);
+ * - the reference: redis-benchmark running the same EVALSHA (record_answer.lua, 10 keys) with the same
+ *   pipelining, every call a first answer of a new worker (the worker's id and member key vary with
+ *   __rand_int__), so each takes the script's full write path; the keys it created are counted after the run.
+ */
+import { execFileSync, fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startRedisServer } from '../../src/adapters/store/redis/server.ts';
+import { keyBuilder } from '../../src/adapters/store/redis/keys.ts';
+import { isoWeek } from '../../src/core/stats.ts';
+import { answerAt, benchLesson, day, openStore, seedMorning } from '../morning.ts';
+
+const groups = Number(process.env.BENCH_GROUPS ?? 2000);
+const workers = Number(process.env.BENCH_WORKERS ?? 30);
+/** Messages each process keeps in flight over its one (auto-pipelining) connection. */
+const inFlight = 64;
+const worker = fileURLToPath(new URL('../answerWorker.ts', import.meta.url));
+
+interface Run {
+  answers: number;
+  perSec: number;
+  /** Answers recorded in Redis afterwards (the push's answer records), to check that none was lost. */
+  stored: number;
+  rssMb: number;
+}
+
+/** Seeds a fresh morning under `prefix`, then runs `procs` child processes over it, started together. */
+async function run(url: string, prefix: string, procs: number, mode: 'bot' | 'store'): Promise<Run> {
+  const store = openStore(url, prefix);
+  const lesson = benchLesson();
+  const gids = await seedMorning(store, lesson, 0, groups, workers);
+  const children = Array.from({ length: procs }, (_, p) => {
+    const from = Math.floor((groups * p) / procs);
+    const to = Math.floor((groups * (p + 1)) / procs);
+    return fork(worker, [JSON.stringify({ url, prefix, from, to, workers, mode, inFlight })], { execArgv: ['--import', 'tsx'] });
+  });
+  const next = (c: (typeof children)[number]) => new Promise<{ answers: number; ms: number; rssMb: number }>((resolve, reject) => {
+    c.once('message', resolve);
+    c.once('exit', (code) => reject(new Error(`answer bench process exited with ${code}`)));
+  });
+  await Promise.all(children.map(next));
+  const t0 = performance.now();
+  const done = children.map(next);
+  for (const c of children) c.send('go');
+  const reports = await Promise.all(done);
+  const ms = performance.now() - t0;
+  const answers = reports.reduce((n, r) => n + r.answers, 0);
+  const pipe = store.redis.pipeline();
+  for (const gid of gids) pipe.llen(store.keys.answers(gid, day));
+  const stored = ((await pipe.exec()) ?? []).reduce((n, [, len]) => n + Number(len), 0);
+  store.redis.disconnect();
+  return { answers, perSec: Math.round((answers * 1000) / ms), stored, rssMb: Math.round(Math.max(...reports.map((r) => r.rssMb))) };
+}
+
+/** redis-benchmark on EVALSHA record_answer: one group's open quiz, a new worker each call. */
+function reference(url: string, port: number, requests: number, clients: number): { perSec: number; keysCreated: number } {
+  const k = keyBuilder('ref');
+  const gid = 1;
+  const cli = (...args: string[]) => execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).trim();
+  const lua = readFileSync(fileURLToPath(new URL('../../src/adapters/store/redis/lua/record_answer.lua', import.meta.url)), 'utf8');
+  const sha = cli('SCRIPT', 'LOAD', lua);
+  const lesson = benchLesson();
+  cli('HSET', k.push(gid, day), 'status', 'sent', 'seq', '1', 'closesAt', String(answerAt + 3_600_000));
+  // __rand_int__ is replaced by a new 12-digit number at each place and call: a new worker, a new member hash.
+  const rand = '__rand_int__';
+  const member = k.member(gid, 999_999_999_999).replace('999999999999', rand);
+  const keys = [
+    k.push(gid, day), k.firsts(gid, day), k.onTime(gid, day), k.allCorrect(gid, day), k.lateSet(gid, day), k.answers(gid, day), member, k.points(gid),
+    k.missed(gid, isoWeek(day).week), k.monthPoints(gid, day.slice(0, 7)),
+  ];
+  const args = [rand, '0', lesson.quiz[0].answer, '1', String(answerAt), String(lesson.quiz.length), '2', '1', '1', JSON.stringify([1, 0, lesson.quiz[0].answer, 1, answerAt]), '职工', `${lesson.hash}:0`, '3024000'];
+  const before = Number(cli('DBSIZE'));
+  const out = execFileSync('redis-benchmark', ['-p', String(port), '-n', String(requests), '-c', String(clients), '-P', String(inFlight), '-r', '1000000000', '-q', 'EVALSHA', sha, String(keys.length), ...keys, ...args], { encoding: 'utf8' });
+  const perSec = Number(/([\d.]+) requests per second/.exec(out)?.[1] ?? NaN);
+  void url;
+  return { perSec: Math.round(perSec), keysCreated: Number(cli('DBSIZE')) - before };
+}
+
+export async function measure(): Promise<{ results: Record<string, unknown>; lines: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'banqian-bench-answers-'));
+  const server = await startRedisServer({ dir, aof: false });
+  const port = Number(new URL(server.url).port);
+  try {
+    const one = await run(server.url, 'bot1', 1, 'bot');
+    const four = await run(server.url, 'bot4', 4, 'bot');
+    const storePath = await run(server.url, 'store1', 1, 'store');
+    const requests = 100_000;
+    const ref = reference(server.url, port, requests, 4);
+    const perSec = Math.max(one.perSec, four.perSec);
+    const ratio = Number((perSec / ref.perSec).toFixed(2));
+    const botVsStore = Number((one.perSec / storePath.perSec).toFixed(2));
+    const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+    const lost = [one, four, storePath].filter((r) => r.stored !== r.answers);
+    return {
+      results: {
+        answers: { perSec, referencePerSec: ref.perSec, ratio, oneProcessPerSec: one.perSec, fourProcessesPerSec: four.perSec, storePathPerSec: storePath.perSec, botVsStore },
+      },
+      lines: [
+        `${groups.toLocaleString('en')} groups × ${workers} workers, each sending one message that answers all ${benchLesson().quiz.length} questions; ${one.answers.toLocaleString('en')} answers a run, ${inFlight} messages in flight per process.`,
+        '',
+        '| figure | answers/s | reference | target | |',
+        '|---|---|---|---|---|',
+        `| bot path, 1 process | ${one.perSec.toLocaleString('en')} | | | RSS ${one.rssMb} MB |`,
+        `| bot path, 4 processes | ${four.perSec.toLocaleString('en')} | | | RSS ${four.rssMb} MB each at most |`,
+        `| **answers.perSec** (the better of the two) | **${perSec.toLocaleString('en')}** | redis-benchmark EVALSHA record_answer: ${ref.perSec.toLocaleString('en')} | ≥ 20,000 | ${met(perSec >= 20_000)} |`,
+        `| answers.ratio | ${ratio} | | ≥ 0.5 | ${met(ratio >= 0.5)} |`,
+        `| store path (recordAnswer with known ids), 1 process | ${storePath.perSec.toLocaleString('en')} | | | |`,
+        `| bot path ÷ store path, 1 process | ${botVsStore} | | ≥ 0.8 | ${met(botVsStore >= 0.8)} |`,
+        '',
+        `Reference: \`redis-benchmark -n ${requests.toLocaleString('en')} -c 4 -P ${inFlight} -r 10^9 EVALSHA <record_answer> 10 <the push's 10 keys, the member key with __rand_int__> <a new worker __rand_int__, …>\`; ` +
+          `it created ${ref.keysCreated.toLocaleString('en')} keys for ${requests.toLocaleString('en')} calls (one member hash per call: every call took the full write path).`,
+        `Answers found in Redis after each run: ${[one, four, storePath].map((r) => r.stored.toLocaleString('en')).join(', ')}${lost.length ? ' (**some missing**)' : ' (all of them)'}.`,
+      ],
+    };
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
