@@ -14,9 +14,16 @@ const store = openStore(url, prefix);
 const lesson = benchLesson();
 const bot = benchBot(store);
 const teams = to - from;
-// The store path is handed the ids the bot would resolve (looked up before the clock starts).
-const gids = mode === 'store' ? await Promise.all(Array.from({ length: teams }, (_, i) => store.resolveGroup(`room-${from + i}`, `班组${from + i + 1}`, `班长${from + i + 1}`))) : [];
-const wids = mode === 'store' ? await Promise.all(Array.from({ length: teams * workers }, (_, i) => store.resolveWorker(gids[i % teams], sender(from + (i % teams), Math.floor(i / teams)).id, sender(from + (i % teams), Math.floor(i / teams)).name))) : [];
+// Before the clock starts, the ids are resolved as the bot resolves them: the store path is handed them, and
+// the bot's process has them cached, as a bot that ran yesterday has (the answer targets are not: they change daily).
+const gids = await Promise.all(Array.from({ length: teams }, (_, i) => {
+  const { room } = message(lesson, from + i, 0);
+  return store.resolveGroup(room!.id, room!.topic, room!.ownerName!);
+}));
+const wids = await Promise.all(Array.from({ length: teams * workers }, (_, i) => {
+  const { id, name } = sender(from + (i % teams), Math.floor(i / teams));
+  return Promise.all([store.resolveWorker(gids[i % teams], id, name), bot.deps.roster.heard(id, name)]).then(([wid]) => wid);
+}));
 
 const job = async (i: number) => {
   const t = from + (i % teams);

@@ -23,7 +23,7 @@ import { instantOf, minuteMs } from '../src/core/time.ts';
 
 export const day = '2026-12-07';
 const tz = 'Asia/Shanghai';
-export const sentAt = instantOf(day, '07:50', tz);
+const sentAt = instantOf(day, '07:50', tz);
 /** Answers arrive within the window (120 minutes), so every one is on time. */
 export const answerAt = sentAt + 5 * minuteMs;
 
@@ -48,8 +48,11 @@ export function openStore(url: string, prefix: string): RedisStore {
   return new RedisStore(connectRedis(url), { prefix, platform: 'wechaty', account: 'bench', unstableIds: false, points: config.points });
 }
 
-/** Enrols teams [from, to), sends each its lesson, opens the quiz and makes its workers known; returns the gids. */
-export async function seedMorning(store: RedisStore, lesson: LessonSnapshot, from: number, to: number, workers: number): Promise<number[]> {
+/**
+ * Enrols teams [from, to), sends each its lesson of `on` (its quiz open from 07:50 on `day` for 120 minutes, or
+ * until the day after for a later day) and makes its workers known; returns the gids.
+ */
+export async function seedMorning(store: RedisStore, lesson: LessonSnapshot, from: number, to: number, workers: number, on = day): Promise<number[]> {
   const gids: number[] = [];
   const one = async (t: number) => {
     const gid = await store.resolveGroup(roomId(t), `班组${t + 1}`, `班长${t + 1}`);
@@ -58,11 +61,11 @@ export async function seedMorning(store: RedisStore, lesson: LessonSnapshot, fro
       status: 'active', cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '',
     };
     await store.saveGroup(g);
-    const ref = { gid, day, kind: 'lesson' as const };
+    const ref = { gid, day: on, kind: 'lesson' as const };
     const plan = { snapshot: lesson, messages: [text(lesson.title)], target: { kind: 'room' as const, id: g.roomId, label: g.topic }, newCycle: true, completesRound: false, freshSince: '' };
-    await store.claimPush(g, day, plan, sentAt, 'bench', 'schedule');
+    await store.claimPush((await store.getGroup(gid))!, on, plan, sentAt, 'bench', 'schedule');
     await store.beginMessage(ref, 'bench', 0);
-    await store.openQuiz(ref, 'bench', sentAt, sentAt + 120 * minuteMs);
+    await store.openQuiz(ref, 'bench', sentAt, instantOf(on, '09:50', tz));
     for (let w = 0; w < workers; w++) await store.resolveWorker(gid, sender(t, w).id, sender(t, w).name);
     gids[t - from] = gid;
   };

@@ -4,7 +4,7 @@
  * An answer is one question answered ("1B 2C" is two). Beside it, in the same run on the same Redis:
  * - the store path (the store's recordAnswer called directly with known ids), which the bot path is held to
  *   (≥ 0.8 of it);
- * - the reference: redis-benchmark running the same EVALSHA (record_answer.lua, 10 keys) with the same
+ * - the reference: redis-benchmark running the same EVALSHA (record_answer.lua, 12 keys) with the same
  *   pipelining, every call a first answer of a new worker (the worker's id and member key vary with
  *   __rand_int__), so each takes the script's full write path; the keys it created are counted after the run.
  */
@@ -36,7 +36,9 @@ interface Run {
 async function run(url: string, prefix: string, procs: number, mode: 'bot' | 'store'): Promise<Run> {
   const store = openStore(url, prefix);
   const lesson = benchLesson();
+  let t0 = performance.now();
   const gids = await seedMorning(store, lesson, 0, groups, workers);
+  console.error(`answers: ${prefix} seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const children = Array.from({ length: procs }, (_, p) => {
     const from = Math.floor((groups * p) / procs);
     const to = Math.floor((groups * (p + 1)) / procs);
@@ -47,7 +49,8 @@ async function run(url: string, prefix: string, procs: number, mode: 'bot' | 'st
     c.once('exit', (code) => reject(new Error(`answer bench process exited with ${code}`)));
   });
   await Promise.all(children.map(next));
-  const t0 = performance.now();
+  console.error(`answers: ${prefix} ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  t0 = performance.now();
   const done = children.map(next);
   for (const c of children) c.send('go');
   const reports = await Promise.all(done);
@@ -69,14 +72,15 @@ function reference(url: string, port: number, requests: number, clients: number)
   const sha = cli('SCRIPT', 'LOAD', lua);
   const lesson = benchLesson();
   cli('HSET', k.push(gid, day), 'status', 'sent', 'seq', '1', 'closesAt', String(answerAt + 3_600_000));
+  cli('HSET', k.group(gid), 'status', 'active', 'current', day);
   // __rand_int__ is replaced by a new 12-digit number at each place and call: a new worker, a new member hash.
   const rand = '__rand_int__';
   const member = k.member(gid, 999_999_999_999).replace('999999999999', rand);
   const keys = [
     k.push(gid, day), k.firsts(gid, day), k.onTime(gid, day), k.allCorrect(gid, day), k.lateSet(gid, day), k.answers(gid, day), member, k.points(gid),
-    k.missed(gid, isoWeek(day).week), k.monthPoints(gid, day.slice(0, 7)),
+    k.missed(gid, isoWeek(day).week), k.monthPoints(gid, day.slice(0, 7)), k.group(gid), k.push(gid, day, 'review'),
   ];
-  const args = [rand, '0', lesson.quiz[0].answer, '1', String(answerAt), String(lesson.quiz.length), '2', '1', '1', JSON.stringify([1, 0, lesson.quiz[0].answer, 1, answerAt]), '职工', `${lesson.hash}:0`, '3024000'];
+  const args = [rand, '0', lesson.quiz[0].answer, '1', String(answerAt), String(lesson.quiz.length), '2', '1', '1', JSON.stringify([1, 0, lesson.quiz[0].answer, 1, answerAt]), '职工', `${lesson.hash}:0`, '3024000', day];
   const before = Number(cli('DBSIZE'));
   const out = execFileSync('redis-benchmark', ['-p', String(port), '-n', String(requests), '-c', String(clients), '-P', String(inFlight), '-r', '1000000000', '-q', 'EVALSHA', sha, String(keys.length), ...keys, ...args], { encoding: 'utf8' });
   const perSec = Number(/([\d.]+) requests per second/.exec(out)?.[1] ?? NaN);
@@ -115,7 +119,7 @@ export async function measure(): Promise<{ results: Record<string, unknown>; lin
         `| store path (recordAnswer with known ids), 1 process | ${storePath.perSec.toLocaleString('en')} | | | |`,
         `| bot path ÷ store path, 1 process | ${botVsStore} | | ≥ 0.8 | ${met(botVsStore >= 0.8)} |`,
         '',
-        `Reference: \`redis-benchmark -n ${requests.toLocaleString('en')} -c 4 -P ${inFlight} -r 10^9 EVALSHA <record_answer> 10 <the push's 10 keys, the member key with __rand_int__> <a new worker __rand_int__, …>\`; ` +
+        `Reference: \`redis-benchmark -n ${requests.toLocaleString('en')} -c 4 -P ${inFlight} -r 10^9 EVALSHA <record_answer> 12 <the answer's 12 keys, the member key with __rand_int__> <a new worker __rand_int__, …>\`; ` +
           `it created ${ref.keysCreated.toLocaleString('en')} keys for ${requests.toLocaleString('en')} calls (one member hash per call: every call took the full write path).`,
         `Answers found in Redis after each run: ${[one, four, storePath].map((r) => r.stored.toLocaleString('en')).join(', ')}${lost.length ? ' (**some missing**)' : ' (all of them)'}.`,
       ],

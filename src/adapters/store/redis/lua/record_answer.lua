@@ -1,8 +1,9 @@
 -- Records one worker's first answer to one question and updates every figure that depends on it,
 -- in one round trip: the answer record, participation, all-correct, late (补学), points, streak.
 -- Every key is the group's (one cluster slot); the worker's groups index is added after it.
--- Returns {0} for a repeated answer (the first one counts), {-1} when the push was not sent,
--- else {1, onTime (1|0), points earned, current streak}.
+-- Returns {0} for a repeated answer (the first one counts), {-1} when the push was not sent, {-2} when
+-- ARGV[14] names a day and this quiz is no longer where the group's typed answers go, else
+-- {1, onTime (1|0), points earned, current streak}.
 -- KEYS[1] push hash
 -- KEYS[2] first answers: hash "wid:question" -> "choice|correct|onTime"
 -- KEYS[3] on-time participants set
@@ -14,6 +15,9 @@
 -- KEYS[8] group points leaderboard: sorted set wid -> points
 -- KEYS[9] group's missed questions of the push day's ISO week: sorted set "<hash>:<question>" -> wrong answers
 -- KEYS[10] the group's points of the lesson's month: sorted set wid -> points (学习之星)
+-- KEYS[11] group hash
+-- KEYS[12] the push day's review hash (KEYS[1] itself for a review)
+-- KEYS[13] the group's streaks: sorted set wid -> lastSeq * 2^20 + streak (mirrors the member hash)
 -- ARGV[1] wid
 -- ARGV[2] question index (0-based)
 -- ARGV[3] choice letters
@@ -27,8 +31,15 @@
 -- ARGV[11] worker display name
 -- ARGV[12] "<snapshot hash>:<question>", counted in KEYS[9] when the answer is wrong
 -- ARGV[13] seconds KEYS[9] is kept (the review reads four weeks back)
+-- ARGV[15] the push's month ("2026-12"): the member hash counts its lessons answered on time, joined:<month>
+-- ARGV[14] the push day when the bot routed a typed answer here from its cache, else '': the group's
+--          current day must still be it, and its review open exactly when this quiz is the review
 -- A review quiz (push field review = 1) earns points but leaves the member's lesson counts, streak and
 -- missed questions alone: it is not a lesson.
+if ARGV[14] ~= '' then
+  local reviewOpen = redis.call('HGET', KEYS[12], 'status') == 'sent'
+  if redis.call('HGET', KEYS[11], 'current') ~= ARGV[14] or reviewOpen ~= (KEYS[1] == KEYS[12]) then return {-2} end
+end
 local status = redis.call('HGET', KEYS[1], 'status')
 if status ~= 'sending' and status ~= 'sent' and status ~= 'closed' then return {-1} end
 local now = tonumber(ARGV[5])
@@ -53,7 +64,10 @@ if onTime then
   points = (ARGV[4] == '1') and tonumber(ARGV[7]) or tonumber(ARGV[8])
   if redis.call('SADD', KEYS[3], ARGV[1]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'answered', 1)
-    if not review then redis.call('HINCRBY', KEYS[7], 'answered', 1) end
+    if not review then
+      redis.call('HINCRBY', KEYS[7], 'answered', 1)
+      redis.call('HINCRBY', KEYS[7], 'joined:' .. ARGV[15], 1)
+    end
   end
   local all = true
   for i = 0, tonumber(ARGV[6]) - 1 do
@@ -79,6 +93,7 @@ local streak = tonumber(redis.call('HGET', KEYS[7], 'streak') or '0')
 if lastSeq ~= seq and not review then
   if lastSeq == seq - 1 then streak = streak + 1 else streak = 1 end
   redis.call('HSET', KEYS[7], 'lastSeq', seq, 'streak', streak)
+  redis.call('ZADD', KEYS[13], seq * 1048576 + streak, ARGV[1])
   if streak > tonumber(redis.call('HGET', KEYS[7], 'bestStreak') or '0') then
     redis.call('HSET', KEYS[7], 'bestStreak', streak)
   end
