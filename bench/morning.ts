@@ -4,6 +4,8 @@
  * question in one message ("1B 2C"); about one answer in five is wrong. Used by bench/parts/answers.ts,
  * bench/parts/memory.ts and the child processes they start (bench/answerWorker.ts).
  */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { wechatyCaps } from '../src/adapters/chat/wechaty/caps.ts';
 import { connectRedis } from '../src/adapters/store/redis/connect.ts';
@@ -105,4 +107,29 @@ export async function pool(count: number, inFlight: number, job: (i: number) => 
   await Promise.all(Array.from({ length: inFlight }, async () => {
     for (let i = next++; i < count; i = next++) await job(i);
   }));
+}
+
+/**
+ * Runs the morning of teams [0, groups) in `procs` child processes (bench/answerWorker.ts), each its share of the
+ * groups, started together once all are ready: the answers, the time from "go" to the last one done, and the
+ * largest RSS at the end (after a full garbage collection).
+ */
+export async function answerProcesses(o: { url: string; prefix: string; procs: number; groups: number; workers: number; mode: 'bot' | 'store'; inFlight: number }): Promise<{ answers: number; ms: number; rssMb: number }> {
+  const worker = fileURLToPath(new URL('./answerWorker.ts', import.meta.url));
+  const children = Array.from({ length: o.procs }, (_, p) => {
+    const from = Math.floor((o.groups * p) / o.procs);
+    const to = Math.floor((o.groups * (p + 1)) / o.procs);
+    return fork(worker, [JSON.stringify({ url: o.url, prefix: o.prefix, from, to, workers: o.workers, mode: o.mode, inFlight: o.inFlight })], { execArgv: ['--import', 'tsx', '--expose-gc'] });
+  });
+  const next = (c: (typeof children)[number]) =>
+    new Promise<{ answers: number; ms: number; rssMb: number }>((resolve, reject) => {
+      c.once('message', resolve);
+      c.once('exit', (code) => reject(new Error(`answer bench process exited with ${code}`)));
+    });
+  await Promise.all(children.map(next));
+  const t0 = performance.now();
+  const done = children.map(next);
+  for (const c of children) c.send('go');
+  const reports = await Promise.all(done);
+  return { answers: reports.reduce((n, r) => n + r.answers, 0), ms: performance.now() - t0, rssMb: Math.round(Math.max(...reports.map((r) => r.rssMb))) };
 }

@@ -8,7 +8,7 @@
  *   pipelining, every call a first answer of a new worker (the worker's id and member key vary with
  *   __rand_int__), so each takes the script's full write path; the keys it created are counted after the run.
  */
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { startRedisServer } from '../../src/adapters/store/redis/server.ts';
 import { keyBuilder } from '../../src/adapters/store/redis/keys.ts';
 import { isoWeek } from '../../src/core/stats.ts';
-import { answerAt, benchLesson, day, openStore, seedMorning } from '../morning.ts';
+import { answerAt, answerProcesses, benchLesson, day, openStore, seedMorning } from '../morning.ts';
 
 const groups = Number(process.env.BENCH_GROUPS ?? 2000);
 const workers = Number(process.env.BENCH_WORKERS ?? 30);
 /** Messages each process keeps in flight over its one (auto-pipelining) connection. */
 const inFlight = 64;
-const worker = fileURLToPath(new URL('../answerWorker.ts', import.meta.url));
 
 interface Run {
   answers: number;
@@ -36,31 +35,15 @@ interface Run {
 async function run(url: string, prefix: string, procs: number, mode: 'bot' | 'store'): Promise<Run> {
   const store = openStore(url, prefix);
   const lesson = benchLesson();
-  let t0 = performance.now();
+  const t0 = performance.now();
   const gids = await seedMorning(store, lesson, 0, groups, workers);
   console.error(`answers: ${prefix} seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const children = Array.from({ length: procs }, (_, p) => {
-    const from = Math.floor((groups * p) / procs);
-    const to = Math.floor((groups * (p + 1)) / procs);
-    return fork(worker, [JSON.stringify({ url, prefix, from, to, workers, mode, inFlight })], { execArgv: ['--import', 'tsx'] });
-  });
-  const next = (c: (typeof children)[number]) => new Promise<{ answers: number; ms: number; rssMb: number }>((resolve, reject) => {
-    c.once('message', resolve);
-    c.once('exit', (code) => reject(new Error(`answer bench process exited with ${code}`)));
-  });
-  await Promise.all(children.map(next));
-  console.error(`answers: ${prefix} ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  t0 = performance.now();
-  const done = children.map(next);
-  for (const c of children) c.send('go');
-  const reports = await Promise.all(done);
-  const ms = performance.now() - t0;
-  const answers = reports.reduce((n, r) => n + r.answers, 0);
+  const { answers, ms, rssMb } = await answerProcesses({ url, prefix, procs, groups, workers, mode, inFlight });
   const pipe = store.redis.pipeline();
   for (const gid of gids) pipe.llen(store.keys.answers(gid, day));
   const stored = ((await pipe.exec()) ?? []).reduce((n, [, len]) => n + Number(len), 0);
   store.redis.disconnect();
-  return { answers, perSec: Math.round((answers * 1000) / ms), stored, rssMb: Math.round(Math.max(...reports.map((r) => r.rssMb))) };
+  return { answers, perSec: Math.round((answers * 1000) / ms), stored, rssMb };
 }
 
 /** redis-benchmark on EVALSHA record_answer: one group's open quiz, a new worker each call. */
