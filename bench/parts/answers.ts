@@ -4,7 +4,7 @@
  * An answer is one question answered ("1B 2C" is two). Beside it, in the same run on the same Redis:
  * - the store path (the store's recordAnswer called directly with known ids), which the bot path is held to
  *   (≥ 0.8 of it);
- * - the reference: redis-benchmark running the same EVALSHA (record_answer.lua, 12 keys) with the same
+ * - the reference: redis-benchmark running the same EVALSHA (record_answer.lua, 13 keys) with the same
  *   pipelining, every call a first answer of a new worker (the worker's id and member key vary with
  *   __rand_int__), so each takes the script's full write path; the keys it created are counted after the run.
  */
@@ -61,9 +61,9 @@ function reference(url: string, port: number, requests: number, clients: number)
   const member = k.member(gid, 999_999_999_999).replace('999999999999', rand);
   const keys = [
     k.push(gid, day), k.firsts(gid, day), k.onTime(gid, day), k.allCorrect(gid, day), k.lateSet(gid, day), k.answers(gid, day), member, k.points(gid),
-    k.missed(gid, isoWeek(day).week), k.monthPoints(gid, day.slice(0, 7)), k.group(gid), k.push(gid, day, 'review'),
+    k.missed(gid, isoWeek(day).week), k.monthPoints(gid, day.slice(0, 7)), k.group(gid), k.push(gid, day, 'review'), k.streaks(gid),
   ];
-  const args = [rand, '0', lesson.quiz[0].answer, '1', String(answerAt), String(lesson.quiz.length), '2', '1', '1', JSON.stringify([1, 0, lesson.quiz[0].answer, 1, answerAt]), '职工', `${lesson.hash}:0`, '3024000', day];
+  const args = [rand, '0', lesson.quiz[0].answer, '1', String(answerAt), String(lesson.quiz.length), '2', '1', '1', JSON.stringify([1, 0, lesson.quiz[0].answer, 1, answerAt]), '职工', `${lesson.hash}:0`, '3024000', day, day.slice(0, 7)];
   const before = Number(cli('DBSIZE'));
   const out = execFileSync('redis-benchmark', ['-p', String(port), '-n', String(requests), '-c', String(clients), '-P', String(inFlight), '-r', '1000000000', '-q', 'EVALSHA', sha, String(keys.length), ...keys, ...args], { encoding: 'utf8' });
   const perSec = Number(/([\d.]+) requests per second/.exec(out)?.[1] ?? NaN);
@@ -102,7 +102,7 @@ export async function measure(): Promise<{ results: Record<string, unknown>; lin
         `| store path (recordAnswer with known ids), 1 process | ${storePath.perSec.toLocaleString('en')} | | | |`,
         `| bot path ÷ store path, 1 process | ${botVsStore} | | ≥ 0.8 | ${met(botVsStore >= 0.8)} |`,
         '',
-        `Reference: \`redis-benchmark -n ${requests.toLocaleString('en')} -c 4 -P ${inFlight} -r 10^9 EVALSHA <record_answer> 12 <the answer's 12 keys, the member key with __rand_int__> <a new worker __rand_int__, …>\`; ` +
+        `Reference: \`redis-benchmark -n ${requests.toLocaleString('en')} -c 4 -P ${inFlight} -r 10^9 EVALSHA <record_answer> 13 <the answer's 13 keys, the member key with __rand_int__> <a new worker __rand_int__, …>\`; ` +
           `it created ${ref.keysCreated.toLocaleString('en')} keys for ${requests.toLocaleString('en')} calls (one member hash per call: every call took the full write path).`,
         `Answers found in Redis after each run: ${[one, four, storePath].map((r) => r.stored.toLocaleString('en')).join(', ')}${lost.length ? ' (**some missing**)' : ' (all of them)'}.`,
       ],
