@@ -3,13 +3,17 @@
  * [from, to): every worker sends one message answering every question, the groups taking turns as in a real
  * morning, `inFlight` messages at a time. Mode "bot" goes through the whole bot (message → parse → ids →
  * record_answer → state); mode "store" calls the store's recordAnswer directly, the store path the bot's is
- * compared with. It tells the parent when it is ready, waits for "go", and reports {answers, ms}.
+ * compared with. It tells the parent when it is ready, waits for "go", and reports {answers, ms}. Given a
+ * `profile` file, it writes a CPU profile of the measured part there.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { answerAt, benchBot, benchLesson, choices, day, message, openStore, pool, sender } from './morning.ts';
 
-const { url, prefix, from, to, workers, mode, inFlight } = JSON.parse(process.argv[2]) as {
-  url: string; prefix: string; from: number; to: number; workers: number; mode: 'bot' | 'store'; inFlight: number;
+const { url, prefix, from, to, workers, mode, inFlight, profile } = JSON.parse(process.argv[2]) as {
+  url: string; prefix: string; from: number; to: number; workers: number; mode: 'bot' | 'store'; inFlight: number; profile?: string;
 };
+const session = profile ? new Session() : undefined;
 const store = openStore(url, prefix);
 const lesson = benchLesson();
 const bot = benchBot(store);
@@ -39,9 +43,13 @@ const job = async (i: number) => {
 
 process.send!({ ready: true });
 process.once('message', async () => {
+  session?.connect();
+  await session?.post('Profiler.enable');
+  await session?.post('Profiler.start');
   const t0 = performance.now();
   await pool(teams * workers, inFlight, job);
   const ms = performance.now() - t0;
+  if (session) writeFileSync(profile!, JSON.stringify((await session.post('Profiler.stop')).profile));
   globalThis.gc?.();
   process.send!({ answers: teams * workers * lesson.quiz.length, ms, rssMb: process.memoryUsage.rss() / 2 ** 20 }, () => {
     store.redis.disconnect();

@@ -114,12 +114,12 @@ export async function pool(count: number, inFlight: number, job: (i: number) => 
  * groups, started together once all are ready: the answers, the time from "go" to the last one done, and the
  * largest RSS at the end (after a full garbage collection).
  */
-export async function answerProcesses(o: { url: string; prefix: string; procs: number; groups: number; workers: number; mode: 'bot' | 'store'; inFlight: number }): Promise<{ answers: number; ms: number; rssMb: number }> {
+export async function answerProcesses(o: { url: string; prefix: string; procs: number; groups: number; workers: number; mode: 'bot' | 'store'; inFlight: number; profile?: string }): Promise<{ answers: number; ms: number; rssMb: number }> {
   const worker = fileURLToPath(new URL('./answerWorker.ts', import.meta.url));
   const children = Array.from({ length: o.procs }, (_, p) => {
     const from = Math.floor((o.groups * p) / o.procs);
     const to = Math.floor((o.groups * (p + 1)) / o.procs);
-    return fork(worker, [JSON.stringify({ url: o.url, prefix: o.prefix, from, to, workers: o.workers, mode: o.mode, inFlight: o.inFlight })], { execArgv: ['--import', 'tsx', '--expose-gc'] });
+    return fork(worker, [JSON.stringify({ url: o.url, prefix: o.prefix, from, to, workers: o.workers, mode: o.mode, inFlight: o.inFlight, profile: o.profile })], { execArgv: ['--import', 'tsx', '--expose-gc'] });
   });
   const next = (c: (typeof children)[number]) =>
     new Promise<{ answers: number; ms: number; rssMb: number }>((resolve, reject) => {
