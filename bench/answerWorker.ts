@@ -33,12 +33,15 @@ const job = async (i: number) => {
   const t = from + (i % teams);
   const w = Math.floor(i / teams);
   if (mode === 'bot') return bot.handle(message(lesson, t, w));
-  for (const [question, choice] of choices(lesson, t, w).entries()) {
-    await store.recordAnswer({
-      gid: gids[i % teams], day, kind: 'lesson', wid: wids[i], name: sender(t, w).name, lessonId: lesson.id, lessonHash: lesson.hash, question, choice,
-      correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at: answerAt,
-    });
-  }
+  // A message's answers sent together, as recordSheet sends them.
+  await Promise.all(
+    choices(lesson, t, w).map((choice, question) =>
+      store.recordAnswer({
+        gid: gids[i % teams], day, kind: 'lesson', wid: wids[i], name: sender(t, w).name, lessonId: lesson.id, lessonHash: lesson.hash, question, choice,
+        correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at: answerAt,
+      }),
+    ),
+  );
 };
 
 process.send!({ ready: true });

@@ -25,14 +25,20 @@ export async function recordSheet(
   routed = false,
 ): Promise<SheetOutcome> {
   const result: SheetOutcome = { recorded: 0, late: false };
-  for (const [question, choice] of sheet.entries()) {
-    if (choice === undefined) continue;
-    const outcome = await d.store.recordAnswer({
-      ...ref, wid: worker.wid, name: worker.name, lessonId: lesson.id, lessonHash: lesson.hash, question, choice,
-      correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at, routed,
-    });
-    if (outcome.kind === 'moved') return { ...result, moved: true };
-    if (outcome.kind !== 'recorded') continue;
+  // Sent together: Redis runs them in this order on the one connection, as if each waited for the one before.
+  const outcomes = await Promise.all(
+    [...sheet.entries()].map(([question, choice]) =>
+      choice === undefined
+        ? undefined
+        : d.store.recordAnswer({
+            ...ref, wid: worker.wid, name: worker.name, lessonId: lesson.id, lessonHash: lesson.hash, question, choice,
+            correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at, routed,
+          }),
+    ),
+  );
+  for (const outcome of outcomes) {
+    if (outcome?.kind === 'moved') return { ...result, moved: true };
+    if (outcome?.kind !== 'recorded') continue;
     result.recorded++;
     result.late ||= !outcome.onTime;
   }
