@@ -125,7 +125,7 @@ export async function measure(): Promise<{ results: Record<string, unknown>; lin
           `Where the reference itself stays under 20,000 calls/s, the absolute target can't be met on this machine, and the ratio is the figure that compares.`,
         `Where the time went, CPU profile of the measured part (node:inspector, self time): bot path, 1 process: ${profileShares(join(dir, 'bot1.cpuprofile'))}; ` +
           `store path: ${profileShares(join(dir, 'store1.cpuprofile'))}. ` +
-          `"Waiting" is the process idle on Redis's replies; "socket writes" are ioredis's flushes, one per awaited step of each message (the bot awaits more steps a message than the store path: the sender's roster name, then each question in turn).`,
+          `"Waiting" is the process idle on Redis's replies; "socket writes" are ioredis's flushes, one per awaited step of each message (the bot awaits one more step a message than the store path: the sender's roster name, before the answers go out together).`,
         `Answers found in Redis after each run: ${[one, four, storePath].map((r) => r.stored.toLocaleString('en')).join(', ')}${lost.length ? ' (**some missing**)' : ' (all of them)'}.`,
       ],
     };
