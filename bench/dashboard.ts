@@ -1,10 +1,10 @@
 /**
  * Seeds 2,000 teams × 30 workers × 90 days (5.4 million answers) through the bot's own write path
  * (claim, send, answer scripts, close, rollup), then times the dashboard's overview, a team page
- * and the stats API with inject(), and reports Redis memory. Results go to bench/results.md.
+ * and the stats API with inject(), and reports Redis memory. Results go to bench/results/dashboard.md.
  *
- *   npm run bench                       # full size (several minutes)
- *   BENCH_TEAMS=200 BENCH_DAYS=30 npm run bench   # a quick look
+ *   npm run bench:dashboard                     # full size (several minutes)
+ *   BENCH_TEAMS=200 BENCH_DAYS=30 npm run bench:dashboard # a quick look
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -67,7 +67,7 @@ const rows = [
 
 const report = `# Dashboard benchmark
 
-Produced by \`npm run bench\` (bench/dashboard.ts) on ${new Date().toISOString().slice(0, 10)}:
+Produced by \`npm run bench:dashboard\` (bench/dashboard.ts) on ${new Date().toISOString().slice(0, 10)}:
 ${cpus().length} cores (${cpus()[0].model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, a private redis-server on loopback.
 
 Seed: ${teams} teams × ${workersPerTeam} workers × ${days} days = **${answers.toLocaleString('en')} answers**, written through the bot's
@@ -86,7 +86,7 @@ ${rows.join('\n')}
 Org levels read the per-node daily rollups that the write path keeps (no answer records are scanned);
 a team reads its own ≤ ${days} push hashes; the stats API adds one hash of first answers per team-day for the worker figures.
 `;
-writeFileSync('bench/results.md', report);
+writeFileSync('bench/results/dashboard.md', report);
 console.log(report);
 await app.close();
 await close();

@@ -111,9 +111,20 @@ export interface AnswerInput extends QuizRef {
   correct: boolean;
   questionCount: number;
   at: number;
+  /**
+   * The quiz came from answerTarget (a typed answer): the write then checks that it is still the group's
+   * latest quiz, and says 'moved' when it is not, so a cached target is never written to after it changed.
+   */
+  routed?: boolean;
 }
 
-export type AnswerOutcome = { kind: 'duplicate' } | { kind: 'recorded'; onTime: boolean; points: number; streak: number };
+export type AnswerOutcome = { kind: 'duplicate' } | { kind: 'moved' } | { kind: 'recorded'; onTime: boolean; points: number; streak: number };
+
+/** Where a typed answer in a group goes: the group's latest quiz (its review while that is open) and the snapshot it sent. */
+export interface AnswerTarget {
+  ref: QuizRef;
+  lessonHash: string;
+}
 
 export interface MemberStats {
   wid: number;
@@ -125,6 +136,8 @@ export interface MemberStats {
   late: number;
   streak: number;
   lastSeq: number;
+  /** Lessons answered on time, by the lesson's month ("2026-12"): 我的's 本月参与. */
+  joined: Record<string, number>;
   /** Badges earned here (e.g. "streak10", "full:2026-11"); see engage/badges.ts. */
   badges: string[];
 }
@@ -209,6 +222,11 @@ export interface Store {
   ackDue(ref: QuizRef, now: number, everyMs: number): Promise<number | undefined>;
 
   getPush(gid: number, day: string, kind?: QuizKind): Promise<Push | undefined>;
+  /**
+   * The quiz a typed answer in the group goes to (none before its first push). Kept in-process, since every
+   * answer asks; `fresh` reads Redis. A cached one may be out of date: recordAnswer with `routed` checks it.
+   */
+  answerTarget(gid: number, fresh?: boolean): Promise<AnswerTarget | undefined>;
   pushesBetween(gid: number, fromDay: string, toDay: string): Promise<Push[]>;
   /** Open quizzes; with `now`, only those whose window has ended. */
   openQuizzes(now?: number): Promise<QuizRef[]>;
@@ -250,6 +268,11 @@ export interface Store {
   figuresBetween(gids: number[], fromDay: string, toDay: string): Promise<RangeFigures[]>;
   /** Everyone who has answered in the group, by points. */
   members(gid: number): Promise<MemberStats[]>;
+  /**
+   * The workers whose streak reached the push numbered `seq` (they answered it, or kept their streak on leave,
+   * and nothing later yet), longest streak first, then by id; at most `limit`. Read from an index of streaks.
+   */
+  streaksAt(gid: number, seq: number, limit?: number): Promise<{ wid: number; name: string; streak: number }[]>;
   rank(gid: number, wid: number): Promise<{ rank: number; of: number }>;
 
   // --- many accounts (core/accounts) ---

@@ -147,24 +147,31 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
     await handlers[ctx.command.name](ctx);
   };
 
+  /**
+   * A typed answer goes to the group's latest quiz (store.answerTarget). That target is cached, and the write
+   * checks it; whatever the cached one can't settle (no quiz, not an answer to it, unclear, moved on) is
+   * looked at again with a fresh read.
+   */
   const answer: Middleware<ChatContext> = async (ctx, next) => {
-    if (!ctx.msg.room || !looksLikeAnswer(ctx.text)) return next();
-    const g = await ctx.group();
-    if (g && !(await ctx.actsHere())) return;
-    const ref = g && (await quizFor(ctx.deps.store, g));
-    if (!ref) return next();
-    const push = await ctx.deps.store.getPush(ref.gid, ref.day, ref.kind);
-    // The quiz as it was sent: edits to the lesson file apply from the next push.
-    const lesson = push && (await ctx.deps.store.snapshot(push.lessonHash));
-    const sheet = lesson && parseAnswers(ctx.text, lesson.quiz);
-    if (!push || !lesson || !sheet) return next();
-    const wid = await ctx.wid();
-    if (sheet === unclear) {
-      const mention = ctx.deps.channel.caps.hears === 'mentions' ? `@${ctx.deps.settings.botName} ` : '';
-      if (await ctx.deps.store.markHinted(ref, wid)) ctx.reply(answerHint(ctx.msg.sender.name, lesson.quiz, mention));
-      return;
+    const gid = ctx.msg.room && looksLikeAnswer(ctx.text) ? await ctx.gid() : undefined;
+    if (gid === undefined) return next();
+    if (!(await ctx.actsHere())) return;
+    for (const fresh of [false, true]) {
+      const target = await ctx.deps.store.answerTarget(gid, fresh);
+      // The quiz as it was sent: edits to the lesson file apply from the next push.
+      const lesson = target && (await ctx.deps.store.snapshot(target.lessonHash));
+      const sheet = lesson && parseAnswers(ctx.text, lesson.quiz);
+      if (!fresh && (!sheet || sheet === unclear)) continue;
+      if (!target || !lesson || !sheet) return next();
+      const wid = await ctx.wid();
+      if (sheet === unclear) {
+        const mention = ctx.deps.channel.caps.hears === 'mentions' ? `@${ctx.deps.settings.botName} ` : '';
+        if (await ctx.deps.store.markHinted(target.ref, wid)) ctx.reply(answerHint(ctx.msg.sender.name, lesson.quiz, mention));
+        return;
+      }
+      const outcome = await recordSheet(ctx.deps, target.ref, lesson, { wid, name: await ctx.senderName() }, sheet, ctx.msg.at, !fresh);
+      if (!outcome.moved) return;
     }
-    await recordSheet(ctx.deps, g, ref, lesson, { wid, name: await ctx.senderName() }, sheet, ctx.msg.at);
   };
 
   /** A letter in a private chat answers the worker's spaced repetition (engage/repetition.ts). */
@@ -199,17 +206,7 @@ export async function answerCard(deps: BotDeps, tap: CardAnswer): Promise<void> 
   const wid = await deps.store.resolveWorker(g.gid, tap.sender.id, name);
   const sheet: AnswerSheet = [];
   sheet[target.question] = choice;
-  await recordSheet(deps, g, target.ref, lesson, { wid, name }, sheet, tap.at);
-}
-
-/**
- * Routes a typed answer in the group to its latest open quiz: the day's review while it is open (it
- * follows the lesson's close), else the day's lesson quiz (补学 after its close). Cards carry their quiz.
- */
-async function quizFor(store: Store, g: Group): Promise<QuizRef | undefined> {
-  if (!g.current) return undefined;
-  const review = await store.getPush(g.gid, g.current, 'review');
-  return { gid: g.gid, day: g.current, kind: review?.status === 'sent' ? 'review' : 'lesson' };
+  await recordSheet(deps, target.ref, lesson, { wid, name }, sheet, tap.at);
 }
 
 /** Binds a group to an org node and moves its past figures there, so every level's totals stay right. */
@@ -436,7 +433,8 @@ async function me(ctx: ChatContext): Promise<void> {
     if (!g) continue;
     const stats = await store.memberStats(id, wid);
     const month = (await store.pushesBetween(id, `${today.slice(0, 8)}01`, today)).filter((p) => p.status !== 'skipped' && p.status !== 'claimed');
-    const joined = (await Promise.all(month.map((p) => store.onTimeWorkers(id, p.day)))).filter((ws) => ws.includes(wid)).length;
+    // Counted as the answers come in (record_answer.lua), not by reading every push's participants.
+    const joined = stats?.joined[today.slice(0, 7)] ?? 0;
     const latest = month.at(-1) ?? (g.current ? await store.getPush(id, g.current) : undefined);
     const { rank, of } = await store.rank(id, wid);
     lines.push(

@@ -272,12 +272,7 @@ export class Daily {
     const { store } = this.d;
     const lesson = await store.snapshot(push.lessonHash);
     if (!lesson) return;
-    const [firstCorrect, answerers] = await Promise.all([store.firstCorrect(push.gid, push.day, 3, push.kind), push.kind === 'lesson' ? store.members(push.gid) : []]);
-    const streaks = answerers
-      .filter((m) => m.lastSeq === push.seq)
-      .sort((a, b) => b.streak - a.streak || a.wid - b.wid)
-      .slice(0, 3)
-      .map((m) => ({ name: m.name, streak: m.streak }));
+    const [firstCorrect, streaks] = await Promise.all([store.firstCorrect(push.gid, push.day, 3, push.kind), push.kind === 'lesson' ? store.streaksAt(push.gid, push.seq, 3) : []]);
     // The end of a round and the hooks' lines (badges) ride on the summary: one message, not two.
     const extra = (await this.runHooks('summaryLines', (h) => h.summaryLines?.(g, push))).flat();
     const parts = [renderSummary(lesson, { push, firstCorrect, streaks, viaPage: !!this.d.answerLink, review: push.kind === 'review' }), ...extra, push.completesRound ? renderRoundDone(this.d.library(), g) : ''];

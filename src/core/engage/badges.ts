@@ -30,7 +30,7 @@ export function badgesHook(deps: BotDeps): EngagementHook {
     async summaryLines(g: Group, push: Push): Promise<string[]> {
       if (push.kind !== 'lesson' || !featureOn('badges', g, deps.settings.engagement)) return [];
       const lines: string[] = [];
-      for (const m of (await deps.store.members(g.gid)).filter((m) => m.lastSeq === push.seq)) {
+      for (const m of await deps.store.streaksAt(g.gid, push.seq)) {
         let reached: number | undefined;
         for (const n of streakMilestones.filter((n) => m.streak >= n)) {
           // The day read back is this push's day only for a badge given now (also when a summary is rebuilt after a crash).

@@ -86,7 +86,7 @@ export class AnswerPage {
     if (!sheet || sheet === unclear || sheet.some((s) => s === undefined)) return { kind: 'bad', error: '请每道题都选择答案（单选题只能选一个）' };
     const name = member?.name ?? id;
     const wid = await this.d.store.resolveWorker(g.gid, id, name);
-    const outcome = await recordSheet(this.d, g, ref, lesson, { wid, name }, sheet, at);
+    const outcome = await recordSheet(this.d, ref, lesson, { wid, name }, sheet, at);
     return outcome.recorded ? { kind: 'recorded', late: outcome.late } : { kind: 'duplicate' };
   }
 

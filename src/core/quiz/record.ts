@@ -1,12 +1,14 @@
 import type { LessonSnapshot } from '../lessons/snapshot.ts';
 import type { OrgTree } from '../org.ts';
-import type { Group, QuizRef, Store } from '../ports.ts';
+import type { QuizRef, Store } from '../ports.ts';
 import type { AnswerSheet } from './answers.ts';
 
 /** What became of a sheet: how many questions it answered for the first time, and whether after the close. */
 export interface SheetOutcome {
   recorded: number;
   late: boolean;
+  /** A routed sheet's quiz is no longer the group's latest (see AnswerInput.routed): nothing was written. */
+  moved?: boolean;
 }
 
 /**
@@ -15,25 +17,34 @@ export interface SheetOutcome {
  */
 export async function recordSheet(
   d: { store: Store; org: OrgTree },
-  g: Group,
   ref: QuizRef,
   lesson: LessonSnapshot,
   worker: { wid: number; name: string },
   sheet: AnswerSheet,
   at: number,
+  routed = false,
 ): Promise<SheetOutcome> {
   const result: SheetOutcome = { recorded: 0, late: false };
-  for (const [question, choice] of sheet.entries()) {
-    if (choice === undefined) continue;
-    const outcome = await d.store.recordAnswer({
-      ...ref, wid: worker.wid, name: worker.name, lessonId: lesson.id, lessonHash: lesson.hash, question, choice,
-      correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at,
-    });
-    if (outcome.kind !== 'recorded') continue;
+  // Sent together: Redis runs them in this order on the one connection, as if each waited for the one before.
+  const outcomes = await Promise.all(
+    [...sheet.entries()].map(([question, choice]) =>
+      choice === undefined
+        ? undefined
+        : d.store.recordAnswer({
+            ...ref, wid: worker.wid, name: worker.name, lessonId: lesson.id, lessonHash: lesson.hash, question, choice,
+            correct: choice === lesson.quiz[question].answer, questionCount: lesson.quiz.length, at, routed,
+          }),
+    ),
+  );
+  for (const outcome of outcomes) {
+    if (outcome?.kind === 'moved') return { ...result, moved: true };
+    if (outcome?.kind !== 'recorded') continue;
     result.recorded++;
     result.late ||= !outcome.onTime;
   }
   // A closed push is already in the org rollups; a late answer changes its 补学 figure there.
-  if (result.late) await d.store.syncRollup(g.gid, ref.day, d.org.teamPaths(g.team));
+  // Read now: the binding may have changed since the caller looked.
+  const team = result.late ? (await d.store.getGroup(ref.gid))?.team : undefined;
+  if (team !== undefined) await d.store.syncRollup(ref.gid, ref.day, d.org.teamPaths(team));
   return result;
 }

@@ -135,6 +135,11 @@ export function keyBuilder(prefix: string) {
     /** Engagement messages a group was sent on a day (reminders, reviews, rankings), against the daily cap. */
     engageBudget: (gid: number, day: string) => g(gid, 'budget', dayPart(day)),
     member: (gid: number, wid: number) => g(gid, 'member', idPart(wid)),
+    /**
+     * Each member's streak with the push it reached: sorted set wid -> lastSeq × 2^20 + streak, so a close reads
+     * the workers of its push (one score range), longest streak first. Kept with the member hash's lastSeq/streak.
+     */
+    streaks: (gid: number) => g(gid, 'streaks'),
     /** Workers on leave (请假) on a day: hash wid -> reason ('' for none). */
     leave: (gid: number, day: string) => g(gid, 'leave', dayPart(day)),
     /** Days with anyone on leave: sorted set of days (score 0, ordered by the day), to find future leave. */

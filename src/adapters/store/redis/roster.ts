@@ -1,14 +1,15 @@
+import { BoundedMap } from './bounded.ts';
 import { randomInt } from 'node:crypto';
 import { codeDays, codeTries, type CodeOutcome, type EnrolCodes, type Roster, type RosterEntry } from '../../../core/roster/roster.ts';
 import type { RedisStore } from './store.ts';
 
 const dayMs = 86_400_000;
 /** Names heard are written only when new or changed; this process remembers the last it wrote per id. */
-const heardCacheSize = 10_000;
+const heardCacheSize = 100_000;
 
 /** The roster and the enrolment codes on Redis, for the store's (platform, account). */
 export class RedisRoster implements Roster, EnrolCodes {
-  private readonly heardNames = new Map<string, string>();
+  private readonly heardNames = new BoundedMap<string, string>(heardCacheSize);
 
   constructor(private readonly store: RedisStore) {}
 
@@ -40,7 +41,6 @@ export class RedisRoster implements Roster, EnrolCodes {
 
   async heard(id: string, name: string): Promise<void> {
     if (this.heardNames.get(id) === name) return;
-    if (this.heardNames.size >= heardCacheSize) this.heardNames.clear();
     this.heardNames.set(id, name);
     await this.redis.hset(this.key('rosterHeard'), id, name);
   }

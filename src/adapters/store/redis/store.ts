@@ -1,10 +1,11 @@
 import type { LessonSnapshot } from '../../../core/lessons/snapshot.ts';
 import type { OutMessage } from '../../../core/messages.ts';
-import type { AccountState, AnswerInput, AnswerOutcome, Group, RangeFigures, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
+import type { AccountState, AnswerInput, AnswerOutcome, AnswerTarget, Group, RangeFigures, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
 import { repeatAfterDays } from '../../../core/engage/repetition.ts';
 import { isoWeek, readFirst } from '../../../core/stats.ts';
 import { dayOfEpoch, epochDay } from '../../../core/time.ts';
 import type { Target } from '../../../core/send/queue.ts';
+import { BoundedMap } from './bounded.ts';
 import { keyBuilder, parsePushMember, pushMember, type Keys } from './keys.ts';
 import type { ScriptedRedis } from './scripts.ts';
 import { viaSentinel } from './connect.ts';
@@ -48,16 +49,35 @@ export class RedisStore implements Store {
     return `${this.opts.platform}:${this.opts.account}:${platformId}`;
   }
 
+  /**
+   * Ids resolved in this process, by everything resolve_id.lua is given: an id never changes once given, so
+   * only a new name (or a new group for a worker) goes to Redis again. Every answer resolves two.
+   */
+  private readonly ids = new BoundedMap<string, number>(idsCached);
+
+  private async resolveOnce(what: string, resolve: () => Promise<number>): Promise<number> {
+    let id = this.ids.get(what);
+    if (id === undefined) {
+      id = await resolve();
+      this.ids.set(what, id);
+    }
+    return id;
+  }
+
   async resolveGroup(roomId: string, topic: string, ownerName: string): Promise<number> {
     const k = this.keys;
-    return Number(await this.redis.resolve_id(k.roomIds, k.roomNames, k.groupSeq, k.roomDisplayNames, this.identity(roomId), `${topic}\u0000${ownerName}`, this.fallback, topic));
+    const args = [this.identity(roomId), `${topic}\u0000${ownerName}`, this.fallback, topic];
+    return this.resolveOnce(`room\u0000${args.join('\u0000')}`, async () => Number(await this.redis.resolve_id(k.roomIds, k.roomNames, k.groupSeq, k.roomDisplayNames, ...args)));
   }
 
   async resolveWorker(gid: number | undefined, contactId: string, name: string): Promise<number> {
     const k = this.keys;
-    const wid = Number(await this.redis.resolve_id(k.workerIds, k.workerNames, k.workerSeq, k.workerDisplayNames, this.identity(contactId), `${gid ?? ''}\u0000${name}`, this.fallback, name));
-    await this.redis.hset(k.workerContacts, wid, this.identity(contactId));
-    return wid;
+    const args = [this.identity(contactId), `${gid ?? ''}\u0000${name}`, this.fallback, name];
+    return this.resolveOnce(`worker\u0000${args.join('\u0000')}`, async () => {
+      const wid = Number(await this.redis.resolve_id(k.workerIds, k.workerNames, k.workerSeq, k.workerDisplayNames, ...args));
+      await this.redis.hset(k.workerContacts, wid, this.identity(contactId));
+      return wid;
+    });
   }
 
   /** The platform id a private message to this worker goes to, on this bot's platform and account. */
@@ -283,6 +303,7 @@ export class RedisStore implements Store {
   async claimPush(g: Group, day: string, plan: PushPlan, now: number, owner: string, reason: string): Promise<number | 'taken' | 'retry'> {
     const k = this.keys;
     await this.saveSnapshot(plan.snapshot);
+    this.targets.delete(g.gid);
     // Indexed first: a crash right after the claim still leaves it where orphanedClaims looks.
     const member = pushMember(g.gid, day);
     await this.redis.zadd(k.claimsOf(owner), 'NX', now, member);
@@ -404,6 +425,26 @@ export class RedisStore implements Store {
     await this.redis.zadd(k.instances, now, owner);
   }
 
+  /** Answer targets by group; a stale one is caught by record_answer.lua (AnswerInput.routed). */
+  private readonly targets = new BoundedMap<number, AnswerTarget>(targetsCached);
+
+  async answerTarget(gid: number, fresh = false): Promise<AnswerTarget | undefined> {
+    const cached = fresh ? undefined : this.targets.get(gid);
+    if (cached) return cached;
+    const k = this.keys;
+    this.targets.delete(gid);
+    const [status, day] = await this.redis.hmget(k.group(gid), 'status', 'current');
+    if (!status || !day) return undefined;
+    // The day's review while it is open (it follows the lesson's close), else the day's lesson quiz (补学 after its close).
+    const [review, lesson] = await Promise.all((['review', 'lesson'] as const).map((kind) => this.redis.hmget(k.push(gid, day, kind), 'status', 'lessonHash')));
+    const kind = review[0] === 'sent' ? 'review' : 'lesson';
+    const [pushStatus, lessonHash] = kind === 'review' ? review : lesson;
+    if (!pushStatus) return undefined;
+    const target = { ref: { gid, day, kind }, lessonHash: lessonHash ?? '' } satisfies AnswerTarget;
+    this.targets.set(gid, target);
+    return target;
+  }
+
   async getPush(gid: number, day: string, kind: QuizKind = 'lesson'): Promise<Push | undefined> {
     const h = await this.redis.hgetall(this.keys.push(gid, day, kind));
     return h.status ? toPush({ gid, day, kind }, h) : undefined;
@@ -420,6 +461,7 @@ export class RedisStore implements Store {
   }
 
   async closeQuiz(ref: QuizRef, now: number, expected: number, source = '', leave = 0): Promise<{ push: Push; closedNow: boolean } | undefined> {
+    this.targets.delete(ref.gid);
     const closedNow = Number(await this.redis.close_quiz(this.keys.push(ref.gid, ref.day, ref.kind), now, expected, source, leave)) === 1;
     await this.syncTeam(ref);
     // A global index, so apart from the group's slot; idempotent. The archive reads old days from it.
@@ -458,6 +500,8 @@ export class RedisStore implements Store {
     return (await this.redis.smembers(this.keys.onTime(gid, day))).map(Number);
   }
 
+  private readonly workerGroupsSeen = new BoundedMap<string, true>(idsCached);
+
   async recordAnswer(a: AnswerInput): Promise<AnswerOutcome> {
     const k = this.keys;
     const p = this.opts.points;
@@ -465,14 +509,22 @@ export class RedisStore implements Store {
     const write = async () => (await this.redis.record_answer(
       k.push(a.gid, a.day, a.kind), k.firsts(a.gid, a.day, a.kind), k.onTime(a.gid, a.day, a.kind), k.allCorrect(a.gid, a.day, a.kind),
       k.lateSet(a.gid, a.day, a.kind), k.answers(a.gid, a.day, a.kind), k.member(a.gid, a.wid), k.points(a.gid), k.missed(a.gid, isoWeek(a.day).week),
-      k.monthPoints(a.gid, a.day.slice(0, 7)), k.workerFigures(a.gid), k.workerTotals(a.gid),
+      k.monthPoints(a.gid, a.day.slice(0, 7)), k.workerFigures(a.gid), k.workerTotals(a.gid), k.group(a.gid), k.push(a.gid, a.day, 'review'), k.streaks(a.gid),
       a.wid, a.question, a.choice, a.correct ? '1' : '0', a.at, a.questionCount, p.correct, p.answered, p.late, record, a.name,
-      `${a.lessonHash}:${a.question}`, missedKeptSeconds, epochDay(a.day),
+      `${a.lessonHash}:${a.question}`, missedKeptSeconds, a.routed ? a.day : '', a.day.slice(0, 7), epochDay(a.day),
     )) as number[];
     const r = await write();
+    if (r[0] === -2) {
+      this.targets.delete(a.gid);
+      return { kind: 'moved' };
+    }
     if (r[0] !== 1) return { kind: 'duplicate' };
-    // A global index, so written apart from the group's slot; idempotent.
-    await this.redis.sadd(k.workerGroups(a.wid), a.gid);
+    // A global index, so written apart from the group's slot; idempotent, and never removed: once per process is enough.
+    const member = `${a.wid}:${a.gid}`;
+    if (!this.workerGroupsSeen.has(member)) {
+      await this.redis.sadd(k.workerGroups(a.wid), a.gid);
+      this.workerGroupsSeen.set(member, true);
+    }
     if (!a.correct) await this.noteMistake(a);
     if (viaSentinel(this.redis)) await this.replicated(write);
     return { kind: 'recorded', onTime: r[1] === 1, points: r[2], streak: r[3] };
@@ -529,7 +581,7 @@ export class RedisStore implements Store {
   async keepStreaks(ref: QuizRef, wids: number[]): Promise<void> {
     if (!wids.length) return;
     const k = this.keys;
-    await this.redis.keep_streaks(3 + wids.length, k.push(ref.gid, ref.day, ref.kind), k.onTime(ref.gid, ref.day, ref.kind), k.lateSet(ref.gid, ref.day, ref.kind), ...wids.map((w) => k.member(ref.gid, w)), ...wids);
+    await this.redis.keep_streaks(4 + wids.length, k.push(ref.gid, ref.day, ref.kind), k.onTime(ref.gid, ref.day, ref.kind), k.lateSet(ref.gid, ref.day, ref.kind), k.streaks(ref.gid), ...wids.map((w) => k.member(ref.gid, w)), ...wids);
   }
 
   async markHinted(ref: QuizRef, wid: number): Promise<boolean> {
@@ -573,6 +625,7 @@ export class RedisStore implements Store {
   async openReview(ref: QuizRef, snapshot: LessonSnapshot, now: number, closesAt: number): Promise<boolean> {
     const k = this.keys;
     await this.saveSnapshot(snapshot);
+    this.targets.delete(ref.gid);
     // Indexed first, as openQuiz does: a review whose hash was never written is forgotten at its close.
     await this.redis.zadd(k.openQuizzes, closesAt, pushMember(ref.gid, ref.day, ref.kind));
     return Number(await this.redis.open_review(k.push(ref.gid, ref.day, ref.kind), k.reviewDays(ref.gid), ref.day, snapshot.id, snapshot.hash, now, closesAt)) === 1;
@@ -744,6 +797,28 @@ export class RedisStore implements Store {
     });
   }
 
+  async streaksAt(gid: number, seq: number, limit = Infinity): Promise<{ wid: number; name: string; streak: number }[]> {
+    const key = this.keys.streaks(gid);
+    // Groups that had answers before the index existed get it once, from their member hashes.
+    if (!(await this.redis.exists(key)) && (await this.redis.exists(this.keys.points(gid)))) {
+      const all = await this.members(gid);
+      if (all.length) await this.redis.zadd(key, ...all.flatMap((m) => [m.lastSeq * streakScale + m.streak, m.wid]));
+    }
+    const [min, max] = [seq * streakScale, (seq + 1) * streakScale - 1];
+    const read = async (from: number, count?: number) => {
+      const flat = await (count === undefined ? this.redis.zrevrangebyscore(key, max, from, 'WITHSCORES') : this.redis.zrevrangebyscore(key, max, from, 'WITHSCORES', 'LIMIT', 0, count));
+      const rows: { wid: number; streak: number }[] = [];
+      for (let i = 0; i < flat.length; i += 2) rows.push({ wid: Number(flat[i]), streak: Number(flat[i + 1]) - min });
+      return rows;
+    };
+    let rows = await read(min, Number.isFinite(limit) ? limit : undefined);
+    // Equal streaks go by worker id: everyone tied with the last one read is read too before the cut.
+    if (rows.length === limit) rows = await read(min + rows[rows.length - 1].streak);
+    rows = rows.sort((a, b) => b.streak - a.streak || a.wid - b.wid).slice(0, limit);
+    const names = rows.length ? await Promise.all(rows.map((r) => this.redis.hget(this.keys.member(gid, r.wid), 'name'))) : [];
+    return rows.map((r, i) => ({ ...r, name: names[i] ?? '' }));
+  }
+
   async members(gid: number): Promise<MemberStats[]> {
     const wids = await this.redis.zrevrange(this.keys.points(gid), 0, -1);
     const members = await Promise.all(wids.map((w) => this.memberStats(gid, Number(w))));
@@ -783,6 +858,11 @@ export function packFigures(perDay: [string, number[]][]): Buffer {
 /** A worker's totals entry as record_answer.lua keeps it: the first entry's day and the last entry. */
 export const totalsOf = (packed: Buffer): Buffer => Buffer.concat([packed.subarray(0, 2), packed.subarray(-18)]);
 
+/** streaks: lastSeq × this + streak. */
+const streakScale = 2 ** 20;
+/** In-process caches (BoundedMap): a district's workers, and its groups' answer targets. */
+const idsCached = 100_000;
+const targetsCached = 20_000;
 /** The review reads four ISO weeks back; a week's missed questions are kept a little longer. */
 const missedKeptSeconds = 35 * 86_400;
 /** 我的错题 lists the last 30 days; at most this many are kept per worker. */
@@ -807,6 +887,7 @@ function toMember(h: Record<string, string>): MemberStats {
   return {
     wid: Number(h.wid), name: h.name, points: Number(h.points ?? 0), answered: Number(h.answered ?? 0), correct: Number(h.correct ?? 0),
     late: Number(h.late ?? 0), streak: Number(h.streak ?? 0), lastSeq: Number(h.lastSeq ?? 0),
+    joined: Object.fromEntries(Object.entries(h).filter(([f]) => f.startsWith('joined:')).map(([f, n]) => [f.slice('joined:'.length), Number(n)])),
     badges: Object.keys(h).filter((f) => f.startsWith(badgePrefix)).map((f) => f.slice(badgePrefix.length)).sort(),
   };
 }

@@ -1,8 +1,9 @@
 -- Records one worker's first answer to one question and updates every figure that depends on it,
 -- in one round trip: the answer record, participation, all-correct, late (补学), points, streak.
 -- Every key is the group's (one cluster slot); the worker's groups index is added after it.
--- Returns {0} for a repeated answer (the first one counts), {-1} when the push was not sent,
--- else {1, onTime (1|0), points earned, current streak}.
+-- Returns {0} for a repeated answer (the first one counts), {-1} when the push was not sent, {-2} when
+-- ARGV[14] names a day and this quiz is no longer where the group's typed answers go, else
+-- {1, onTime (1|0), points earned, current streak}.
 -- KEYS[1] push hash
 -- KEYS[2] first answers: hash "wid:question" -> "choice|correct|onTime"
 -- KEYS[3] on-time participants set
@@ -19,6 +20,9 @@
 --          first answers. A range's figures are two entries' difference (range_figures.lua): no answer is read.
 -- KEYS[12] the group's worker totals: hash wid -> the first entry's day (2 bytes) and the last entry (18 bytes),
 --          so a range that holds a worker's whole history needs no history read
+-- KEYS[13] group hash
+-- KEYS[14] the push day's review hash (KEYS[1] itself for a review)
+-- KEYS[15] the group's streaks: sorted set wid -> lastSeq * 2^20 + streak (mirrors the member hash)
 -- ARGV[1] wid
 -- ARGV[2] question index (0-based)
 -- ARGV[3] choice letters
@@ -32,9 +36,16 @@
 -- ARGV[11] worker display name
 -- ARGV[12] "<snapshot hash>:<question>", counted in KEYS[9] when the answer is wrong
 -- ARGV[13] seconds KEYS[9] is kept (the review reads four weeks back)
--- ARGV[14] the push's day as an epoch day (days since 1970-01-01)
+-- ARGV[14] the push day when the bot routed a typed answer here from its cache, else '': the group's
+--          current day must still be it, and its review open exactly when this quiz is the review
+-- ARGV[15] the push's month ("2026-12"): the member hash counts its lessons answered on time, joined:<month>
+-- ARGV[16] the push's day as an epoch day (days since 1970-01-01)
 -- A review quiz (push field review = 1) earns points but leaves the member's lesson counts, streak and
 -- missed questions alone: it is not a lesson.
+if ARGV[14] ~= '' then
+  local reviewOpen = redis.call('HGET', KEYS[14], 'status') == 'sent'
+  if redis.call('HGET', KEYS[13], 'current') ~= ARGV[14] or reviewOpen ~= (KEYS[1] == KEYS[14]) then return {-2} end
+end
 local status = redis.call('HGET', KEYS[1], 'status')
 if status ~= 'sending' and status ~= 'sent' and status ~= 'closed' then return {-1} end
 local now = tonumber(ARGV[5])
@@ -63,6 +74,7 @@ if onTime then
     if not review then
       redis.call('HINCRBY', KEYS[7], 'answered', 1)
       answeredNow = 1
+      redis.call('HINCRBY', KEYS[7], 'joined:' .. ARGV[15], 1)
     end
   end
   local all = true
@@ -92,6 +104,7 @@ local streak = tonumber(redis.call('HGET', KEYS[7], 'streak') or '0')
 if lastSeq ~= seq and not review then
   if lastSeq == seq - 1 then streak = streak + 1 else streak = 1 end
   redis.call('HSET', KEYS[7], 'lastSeq', seq, 'streak', streak)
+  redis.call('ZADD', KEYS[15], seq * 1048576 + streak, ARGV[1])
   if streak > tonumber(redis.call('HGET', KEYS[7], 'bestStreak') or '0') then
     redis.call('HSET', KEYS[7], 'bestStreak', streak)
   end
@@ -103,7 +116,7 @@ redis.call('ZINCRBY', KEYS[10], points, ARGV[1])
 
 -- The worker's figures entry for this day, created from the one before; an answer to an older quiz carries its
 -- change into the later entries too.
-local fmt, size, day = '>Hiiii', 18, tonumber(ARGV[14])
+local fmt, size, day = '>Hiiii', 18, tonumber(ARGV[16])
 local entries = redis.call('HGET', KEYS[11], ARGV[1]) or ''
 local count = #entries / size
 local last = count
