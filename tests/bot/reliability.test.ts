@@ -45,7 +45,7 @@ events:
 `,
       { log },
     );
-    expect(lines.filter((l) => l.text.startsWith('【班前十分钟】')).map((l) => l.at)).toEqual(['2026-12-08T07:49:54+08:00', '2026-12-14T05:59:54+08:00']);
+    expect(lines.filter((l) => l.text.startsWith('【班前十分钟】')).map((l) => l.at)).toEqual(['2026-12-08T07:49:52+08:00', '2026-12-14T05:59:52+08:00']);
     expect(lines[1].text).toMatch(/^【班前十分钟】测试课程 第 1 课/);
     // The only warning is the start-up one about 2027's missing holiday data.
     expect(warnings.filter((w) => !w.startsWith('no public holiday data'))).toEqual([]);
@@ -71,7 +71,7 @@ ${events}
     expect(Math.min(...sends)).toBeGreaterThanOrEqual(Date.parse('2026-12-07T07:48:00+08:00')); // and not absurdly early
     // Enrolling the 12th group at the same minute warns the leader about the account's capacity.
     const lastConfirm = lines.find((l) => l.room === '班组12' && l.text.startsWith('已报名'))!;
-    expect(lastConfirm.text).toMatch(/提示：07:50 这一波本号共有 12 个群，每分钟约能发 10 个群，将提前约 2 分钟开始发送，都能按时送到。/);
+    expect(lastConfirm.text).toMatch(/提示：07:50 这一波本号共有 12 个群，每分钟约能发 7 个群，将提前约 2 分钟开始发送，都能按时送到。/);
   });
 });
 

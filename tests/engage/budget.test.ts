@@ -37,10 +37,10 @@ describe('message budget', () => {
   test('a planned wave spread over 07:30–08:00: per minute whether it arrives on time, and how many accounts it needs', () => {
     const r = runCli(['capacity', '--groups', '2000', '--from', '07:30', '--to', '08:00'], { cwd: workDir({}), env: { REDIS_URL: '' } });
     expect(r.stderr).toBe('');
-    // 65 groups a minute at 5.5 s each: one account keeps up at first (it starts 45 minutes early), then falls behind.
+    // 65 groups a minute, planned at 8 s each (the longest pause): one account keeps up at first (it starts 45 minutes early), then falls behind.
     expect(r.stdout).toMatch(/07:30 +65 +65 +按时/);
-    expect(r.stdout).toMatch(/08:00 +64 +64 +最晚的晚约 1\d\d 分钟/);
-    expect(r.stdout).toMatch(/合计 2000 个群，1 个账号；按时送到需要 3 个账号，还差 2 个/);
+    expect(r.stdout).toMatch(/08:00 +64 +64 +最晚的晚约 19\d 分钟/);
+    expect(r.stdout).toMatch(/合计 2000 个群，1 个账号；按时送到需要 4 个账号，还差 3 个/);
     expect(runCli(['capacity', '--from', '8点'], { cwd: workDir({}), env: { REDIS_URL: '' } }).stderr).toMatch(/--from 要写一个时间/);
   });
 

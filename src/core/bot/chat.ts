@@ -15,7 +15,7 @@ import { rollOf } from '../quiz/roll.ts';
 import { remindCommand } from '../engage/remind.ts';
 import { digestCommand } from '../engage/digest.ts';
 import { maxLeadMs, minuteOf, roomsPerMinute, waveAt } from '../schedule/plan.ts';
-import { secondsPerBatch } from '../send/queue.ts';
+import { slowestSecondsPerBatch } from '../send/queue.ts';
 import { addDays, instantOf, isoWeekday, minuteMs, parseHhmm, wallClock } from '../time.ts';
 import { badgeLabels } from '../engage/badges.ts';
 import { isTimeShaped, parseCommand, stripMention, type CommandName } from './commands.ts';
@@ -358,7 +358,7 @@ function firstLessonDay(ctx: ChatContext, g: Group): string {
  */
 async function capacityWarning(ctx: ChatContext, time: string, gid: number): Promise<string> {
   const { store, settings, account } = ctx.deps;
-  const seconds = secondsPerBatch(settings.pace, 1);
+  const seconds = slowestSecondsPerBatch(settings.pace, 1);
   const lead = maxLeadMs / minuteMs;
   const t = minuteOf(time);
   const around = await store.groups(await store.dueGroups((t - 2 * lead + 1440) % 1440, (t + lead) % 1440));

@@ -5,7 +5,7 @@ import { text } from '../messages.ts';
 import type { Group, OutboxItem, Push, QuizRef } from '../ports.ts';
 import { isLessonDay } from '../schedule/calendar.ts';
 import { maxLeadMs, planWave, type DuePush } from '../schedule/plan.ts';
-import { secondsPerBatch, type Target } from '../send/queue.ts';
+import { slowestSecondsPerBatch, type Target } from '../send/queue.ts';
 import { splitText } from '../send/text.ts';
 import { addDays, instantOf, minuteMs, minuteOfDay, wallClock } from '../time.ts';
 import type { EngagementHook } from '../engage/hooks.ts';
@@ -196,7 +196,7 @@ export class Daily {
       // Planned once per pass: its length places it in the wave, and the claim below sends it.
       const planned = await this.plan(c.g.gid, c.day);
       const messages = planned ? renderLesson(planned.next.lesson, this.pushInfo(planned.group, c.day, planned.next)).length : 1;
-      wave.push({ ...c, gid: c.g.gid, seconds: secondsPerBatch(settings.pace, messages), planned });
+      wave.push({ ...c, gid: c.g.gid, seconds: slowestSecondsPerBatch(settings.pace, messages), planned });
     }
     const slots = planWave(wave, { maxLeadMs, from: now + queue.busySeconds('lesson') * 1000, ceilingMs: settings.lateCeilingMinutes * minuteMs });
     for (const p of wave.sort((a, b) => slots.get(a)!.start - slots.get(b)!.start)) {

@@ -1,6 +1,6 @@
 import { accountsNeeded, maxLeadMs, minuteOf, planWave, type WaveGroup } from '../schedule/plan.ts';
 import { minuteMs } from '../time.ts';
-import { secondsPerBatch, type Pace } from '../send/queue.ts';
+import { secondsPerBatch, slowestSecondsPerBatch, type Pace } from '../send/queue.ts';
 
 /** What one account sends for `groups` groups that share a push time, and how long that takes at its pace. */
 export interface Capacity {
@@ -61,7 +61,7 @@ export function renderCapacity(c: Capacity, pace: Pace): string {
  */
 export function renderWave(groups: WaveGroup[], lessonMessages: number, pace: Pace, account: string): string {
   if (!groups.length) return '这段时间没有要推送的群。';
-  const seconds = secondsPerBatch(pace, lessonMessages);
+  const seconds = slowestSecondsPerBatch(pace, lessonMessages);
   const pushes = groups.map((g) => ({ gid: g.gid, due: minuteOf(g.time) * minuteMs, seconds, time: g.time, account: g.account || account }));
   const accounts = [...new Set(pushes.map((p) => p.account))].sort();
   const lines: string[] = [];

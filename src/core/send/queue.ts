@@ -64,6 +64,13 @@ export function secondsPerBatch(pace: Pace, messages: number): number {
   return Math.max(interval, meanGap) + interval * Math.max(0, messages - 1);
 }
 
+/**
+ * Seconds one push takes when the pause before it is the longest the pace allows. The morning wave is
+ * planned with this, so the random pauses can only make lessons early, never later than the plan says.
+ */
+export const slowestSecondsPerBatch = (pace: Pace, messages: number): number =>
+  secondsPerBatch({ ...pace, roomGapSeconds: [pace.roomGapSeconds[1], pace.roomGapSeconds[1]] }, messages);
+
 /** A batch under way: its next message, and when that may be tried again after a failure. */
 interface InFlight {
   batch: Batch;
@@ -118,10 +125,10 @@ export class SendQueue {
     return this.waiting[priority].length + started;
   }
 
-  /** Seconds the batches of this priority still waiting or under way take at the pace: when the queue is free for more. */
+  /** Seconds the batches of this priority still waiting or under way take at the pace, each pause the longest: when the queue is free for more, at the latest. */
   busySeconds(priority: Priority): number {
     const remaining = [...this.waiting[priority].map((b) => ({ batch: b, index: b.start ?? 0 })), ...[this.current, ...this.held.values()].filter((f): f is InFlight => f?.batch.priority === priority)];
-    return remaining.reduce((s, r) => s + secondsPerBatch(this.pace, r.batch.messages.length - r.index), 0);
+    return remaining.reduce((s, r) => s + slowestSecondsPerBatch(this.pace, r.batch.messages.length - r.index), 0);
   }
 
   /** The first waiting batch by priority whose chat isn't held. */
