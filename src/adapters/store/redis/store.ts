@@ -360,7 +360,8 @@ export class RedisStore implements Store {
   async orphanedClaims(now: number, deadMs: number): Promise<(QuizRef & { owner: string })[]> {
     const k = this.keys;
     const owners = await this.redis.zrange(k.instances, 0, -1);
-    const beats = owners.length ? await this.redis.mget(...owners.map((o) => k.instance(o))) : [];
+    // One GET each, not MGET: on a Cluster the instances' keys sit in different slots.
+    const beats = await Promise.all(owners.map((o) => this.redis.get(k.instance(o))));
     const dead = owners.filter((_, i) => (this.opts.redisTimeBeats ? beats[i] === null : now - Number(beats[i] ?? 0) >= deadMs));
     const out: (QuizRef & { owner: string })[] = [];
     for (const owner of dead) {
@@ -789,12 +790,9 @@ export class RedisStore implements Store {
   }
 
   async memberStatsOf(members: { gid: number; wid: number }[]): Promise<(MemberStats | undefined)[]> {
-    const pipe = this.redis.pipeline();
-    for (const m of members) pipe.hgetall(this.keys.member(m.gid, m.wid));
-    return ((await pipe.exec()) ?? []).map(([err, h]) => {
-      if (err) throw err;
-      return (h as Record<string, string>).wid ? toMember(h as Record<string, string>) : undefined;
-    });
+    // Auto-pipelined, not one pipeline: on a Cluster each group's members sit in its own slot.
+    const all = await Promise.all(members.map((m) => this.redis.hgetall(this.keys.member(m.gid, m.wid))));
+    return all.map((h) => (h.wid ? toMember(h) : undefined));
   }
 
   async streaksAt(gid: number, seq: number, limit = Infinity): Promise<{ wid: number; name: string; streak: number }[]> {
