@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { startRedisServer } from '../src/adapters/store/redis/server.ts';
 import { openStats } from '../src/app/stats.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { packFigures, totalsOf, type RedisStore } from '../src/adapters/store/redis/store.ts';
+import { packFigures, rollupMarker, totalsOf, type RedisStore } from '../src/adapters/store/redis/store.ts';
 import type { Lesson, Track } from '../src/core/lessons/types.ts';
 import { snapshotOf } from '../src/core/lessons/snapshot.ts';
 import { text } from '../src/core/messages.ts';
@@ -158,6 +158,8 @@ export async function writeShapes(s: Seed, t: number, wids: number[], above: Map
   const pipe = store.redis.pipeline();
   const perDay = wids.map(() => [] as [string, number[]][]);
   const totals = wids.map(() => ({ answered: 0, correct: 0, late: 0, points: 0, firsts: 0 }));
+  // record_answer.lua's per-month count of lessons answered on time (joined:<month>, which 我的 reads).
+  const joined = wids.map(() => new Map<string, number>());
   for (let d = 0; d < s.days; d++) {
     const day = addDays(s.firstDay, d);
     const lesson = s.lessons[d % s.lessons.length];
@@ -175,6 +177,7 @@ export async function writeShapes(s: Seed, t: number, wids: number[], above: Map
       else {
         sum.answered++;
         roll.answered++;
+        joined[w].set(`joined:${day.slice(0, 7)}`, (joined[w].get(`joined:${day.slice(0, 7)}`) ?? 0) + 1);
         if (a.right) (sum.correct++, roll.correct++);
         sum.points += a.right ? p.correct : p.answered;
         const option = `q${a.q}:${a.choice}`;
@@ -185,7 +188,9 @@ export async function writeShapes(s: Seed, t: number, wids: number[], above: Map
     pipe.zadd(store.keys.teamFigures(gid), epochDay(day), `lesson|${day}|1|${s.workers}|${roll.answered}|${roll.correct}|${roll.late}|0`);
     [1, s.workers, roll.answered, roll.correct, roll.late].forEach((v, i) => v && pipe.hincrby(store.keys.teamTotals(gid), `lesson:${i + 1}`, v));
     // sync_rollup.lua's fields: the figures, and per lesson snapshot the figures and the on-time options.
-    const fields = Object.entries(roll).filter(([, v]) => v).flatMap(([f, v]) => [...(f.startsWith('q') ? [] : [[f, v] as const]), [`L:${hash}:${f}`, v] as const]);
+    const figures = Object.entries(roll).filter(([, v]) => v).flatMap(([f, v]) => [...(f.startsWith('q') ? [] : [[f, v] as const]), [`L:${hash}:${f}`, v] as const]);
+    // apply_rollup.lua's marker: each node took version 1 of this group's change for the day.
+    const fields = [...figures, [`${rollupMarker}${gid}`, 1] as const];
     // The team's own node is this team's alone; the nodes above are summed over teams and written by flushShapes.
     pipe.hset(store.keys.rollup(nodes.at(-1)!, day), ...fields.flat());
     for (const node of nodes.slice(0, -1)) {
@@ -200,7 +205,7 @@ export async function writeShapes(s: Seed, t: number, wids: number[], above: Map
     const m = totals[w];
     // HINCRBY never ran for a figure that stayed 0, so such a field is absent.
     const counts = Object.entries({ answered: m.answered, correct: m.correct, late: m.late }).filter(([, v]) => v).flat();
-    pipe.hset(store.keys.member(gid, wid), ...counts, 'points', m.points, 'lastSeq', s.days, 'streak', s.days, 'bestStreak', s.days, 'name', `职工${w + 1}`, 'wid', wid);
+    pipe.hset(store.keys.member(gid, wid), ...counts, ...[...joined[w]].flat(), 'points', m.points, 'lastSeq', s.days, 'streak', s.days, 'bestStreak', s.days, 'name', `职工${w + 1}`, 'wid', wid);
   }
   await pipe.exec();
   return s.days * wids.length;

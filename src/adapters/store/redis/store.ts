@@ -836,7 +836,7 @@ export class RedisStore implements Store {
 export const replicaWaitMs = 50;
 const replicaWaitTries = 5;
 /** A rollup field "v:<gid>": the last version of that group's change the rollup took (apply_rollup.lua). */
-const rollupMarker = 'v:';
+export const rollupMarker = 'v:';
 /**
  * A worker's figures as record_answer.lua keeps them: per day (in order) the running totals of lessons answered
  * on time, lessons all right, points and first answers, each entry 18 bytes ('>Hiiii' with the epoch day first).
