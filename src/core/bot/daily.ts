@@ -217,8 +217,6 @@ export class Daily {
     }
   }
 
-  /** Only the account a group belongs to pushes to it ('' = enrolled before accounts: any). */
-
   private pushInfo(g: Group, day: string, next: NextLesson): PushInfo {
     const ref: QuizRef = { gid: g.gid, day, kind: 'lesson' };
     // "第 N 课" counts the group's lessons, whatever track each came from.
