@@ -62,7 +62,7 @@ function profileShares(file: string): string {
 }
 
 /** redis-benchmark on EVALSHA record_answer: one group's open quiz, a new worker each call. */
-function reference(url: string, port: number, requests: number, clients: number): { perSec: number; keysCreated: number } {
+function reference(port: number, requests: number, clients: number): { perSec: number; keysCreated: number } {
   const k = keyBuilder('ref');
   const gid = 1;
   const cli = (...args: string[]) => execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).trim();
@@ -82,7 +82,6 @@ function reference(url: string, port: number, requests: number, clients: number)
   const before = Number(cli('DBSIZE'));
   const out = execFileSync('redis-benchmark', ['-p', String(port), '-n', String(requests), '-c', String(clients), '-P', String(inFlight), '-r', '1000000000', '-q', 'EVALSHA', sha, String(keys.length), ...keys, ...args], { encoding: 'utf8' });
   const perSec = Number(/([\d.]+) requests per second/.exec(out)?.[1] ?? NaN);
-  void url;
   return { perSec: Math.round(perSec), keysCreated: Number(cli('DBSIZE')) - before };
 }
 
@@ -97,7 +96,7 @@ export async function measure(): Promise<{ results: Record<string, unknown>; lin
     // A quarter of the groups: the rate per answer is what is compared, and the bench keeps to its time.
     const storePath = await run(server.url, 'store1', 1, 'store', join(dir, 'store1.cpuprofile'), Math.ceil(allGroups / 4));
     const requests = 100_000;
-    const ref = reference(server.url, port, requests, 4);
+    const ref = reference(port, requests, 4);
     const perSec = Math.max(one.perSec, four.perSec);
     const ratio = Number((perSec / ref.perSec).toFixed(2));
     const botVsStore = Number((one.perSec / storePath.perSec).toFixed(2));
