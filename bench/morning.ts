@@ -92,6 +92,7 @@ export function benchBot(store: RedisStore): Banqian {
     settings: {
       botName: config.botName, timezone: tz, windowMinutes: config.quiz.windowMinutes, workDays: config.schedule.workDays, graceMinutes: config.schedule.graceMinutes, lateCeilingMinutes: config.schedule.lateCeilingMinutes,
       calendar: config.schedule, pace: queue.pace, leaders: config.leaders, ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse, engagement: config.engagement,
+      sharedGroups: false,
     },
   });
 }

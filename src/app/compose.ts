@@ -67,6 +67,8 @@ export interface App {
   log: Logger;
   /** One scheduling pass, with lesson files re-read if they changed. */
   tick(): Promise<void>;
+  /** When the next tick may have work, if nothing is said or sent before it. */
+  nextWork(): Promise<number>;
   /** Sends whatever the queue has due now. */
   pump(): Promise<void>;
   stop(): Promise<void>;
@@ -119,6 +121,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       botName: config.botName, timezone: config.timezone, windowMinutes: config.quiz.windowMinutes, workDays: config.schedule.workDays,
       graceMinutes: config.schedule.graceMinutes, lateCeilingMinutes: config.schedule.lateCeilingMinutes, calendar: config.schedule, pace: queue.pace, leaders: config.leaders,
       ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse, engagement: config.engagement,
+      sharedGroups: !!config.accounts.identity,
     },
   });
   // Accounts share groups only in a shared id space; first, so a takeover or a return is settled before the
@@ -155,6 +158,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       lessons.refresh();
       return bot.tick();
     },
+    nextWork: () => bot.nextWork(),
     pump: () =>
       queue.pump(
         () => clock.now(),

@@ -40,6 +40,8 @@ export interface SimulateOptions {
   /** Caps that differ from the channel's own, to see how the bot behaves where a platform can't do something. */
   caps?: Partial<ChannelCapabilities>;
   onLine: (line: SentLine) => void;
+  /** Tick every virtual minute (the live pace) instead of skipping idle minutes; the output must be the same. */
+  everyMinute?: boolean;
 }
 
 /** A seeded generator (mulberry32), so a scenario prints the same output every run. */
@@ -87,7 +89,7 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
     app = await boot();
     if (opts.channel && opts.channel !== 'wechaty') await loadRoster(app, s, loadOrg(config.orgFile));
     for (const e of s.events) {
-      await runVirtual(app, clock, e.at);
+      await runVirtual(app, clock, e.at, opts);
       clock.set(Math.max(clock.now(), e.at));
       if (e.kind === 'say') await platform.say(e.from, e.text, e.room);
       else if (e.kind === 'join') await platform.join(e.room, e.name);
@@ -99,7 +101,7 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
       }
       await app.chat.idle();
     }
-    await runVirtual(app, clock, s.until + 1);
+    await runVirtual(app, clock, s.until + 1, opts);
   } finally {
     if (app && !opts.prefix) await removeKeys(app);
     await app?.stop();

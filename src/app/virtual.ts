@@ -7,22 +7,28 @@ export interface SettableClock {
   set(t: number): void;
 }
 
+export interface VirtualOptions {
+  /** Tick at every minute, as a live process does, instead of skipping minutes in which nothing can happen. */
+  everyMinute?: boolean;
+}
+
 /**
- * Runs the app on a virtual clock up to (not including) `until`, as a real day would run: the
- * scheduling tick at every minute in between and each queued message at its own time. The simulator's
- * scenarios and the demo's fast-forward both go through here, so a jump never skips a push.
+ * Runs the app on a virtual clock up to (not including) `until`, as a real day would run: the scheduling
+ * tick at every minute in between and each queued message at its own time. Minutes before the app's next
+ * work (App.nextWork, asked again after every step) are skipped: a tick there would find nothing to do.
+ * The simulator's scenarios and the demo's fast-forward both go through here, so a jump never skips a push.
  */
-export async function runVirtual(app: App, clock: SettableClock, until: number): Promise<void> {
+export async function runVirtual(app: App, clock: SettableClock, until: number, opts: VirtualOptions = {}): Promise<void> {
   let nextTick = Math.ceil(clock.now() / minuteMs) * minuteMs;
   for (;;) {
     const next = Math.min(nextTick, app.queue.nextAt() ?? Infinity);
     if (next >= until) return;
     clock.set(Math.max(clock.now(), next));
-    if (clock.now() >= nextTick) {
-      await app.tick();
-      nextTick = Math.floor(clock.now() / minuteMs) * minuteMs + minuteMs;
-    }
+    const ticked = clock.now() >= nextTick;
+    if (ticked) await app.tick();
     await app.pump();
     await app.chat.idle(); // replies to what the bot just sent are handled at this time too
+    if (!opts.everyMinute) nextTick = Math.ceil((await app.nextWork()) / minuteMs) * minuteMs;
+    else if (ticked) nextTick = Math.floor(clock.now() / minuteMs) * minuteMs + minuteMs;
   }
 }

@@ -98,6 +98,11 @@ export interface Push extends QuizRef {
   answered: number;
   correct: number;
   late: number;
+  /** The last "已有 N 人作答": when, and the N it said. */
+  ackAt?: number;
+  ackCount: number;
+  /** The reminder before the close was taken (engage/remind.ts). */
+  reminded: boolean;
 }
 
 export interface AnswerInput extends QuizRef {
@@ -154,6 +159,8 @@ export interface Store {
   activeGroups(): Promise<Group[]>;
   /** Ids of active groups whose push time (minute of the day) is in [from, to]; from > to wraps past midnight. */
   dueGroups(fromMinute: number, toMinute: number): Promise<number[]>;
+  /** The first push time (minute of the day) of an active group at or after `fromMinute`, wrapping past midnight. */
+  nextDueMinute(fromMinute: number): Promise<number | undefined>;
   /** The platform id a private message to this worker goes to (the id they last spoke as), if known here. */
   contactOf(wid: number): Promise<string | undefined>;
   /** Takes one of the group's engagement messages for the day; false when the day's cap is reached. */
@@ -205,6 +212,8 @@ export interface Store {
   openQuiz(ref: QuizRef, owner: string, sentAt: number, closesAt: number): Promise<void>;
   /** Pushes claimed, or partly sent, by an instance whose heartbeat is older than `deadMs`. */
   orphanedClaims(now: number, deadMs: number): Promise<(QuizRef & { owner: string })[]>;
+  /** Whether an instance other than `except`, live or dead, has a push claimed and not yet sent. */
+  hasPendingClaims(except: string): Promise<boolean>;
   /** Takes over a push still claimed by `oldOwner` (found dead by orphanedClaims). */
   reclaimPush(ref: QuizRef, oldOwner: string, newOwner: string, now: number): Promise<boolean>;
   /** Heartbeats carry the injected clock's time, so liveness follows the simulator's clock too. */
@@ -230,6 +239,8 @@ export interface Store {
   pushesBetween(gid: number, fromDay: string, toDay: string): Promise<Push[]>;
   /** Open quizzes; with `now`, only those whose window has ended. */
   openQuizzes(now?: number): Promise<QuizRef[]>;
+  /** When the first open quiz closes. */
+  nextClose(): Promise<number | undefined>;
   /** Closes the quiz once; `closedNow` is true only for the caller that closed it. */
   closeQuiz(ref: QuizRef, now: number, expected: number, source?: string, leave?: number): Promise<{ push: Push; closedNow: boolean } | undefined>;
   /** Takes a closed quiz off the list of open quizzes (after its rollup and summary are safe). */

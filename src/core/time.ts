@@ -71,6 +71,13 @@ export function instantOf(day: string, hhmm: string, tz: string): number {
   return at;
 }
 
+/** The first instant after `after` at which a zone's wall clock shows `hhmm`. */
+export function nextInstantOf(hhmm: string, after: number, tz: string): number {
+  const { day } = wallClock(after, tz);
+  const today = instantOf(day, hhmm, tz);
+  return today > after ? today : instantOf(addDays(day, 1), hhmm, tz);
+}
+
 function computeInstant(day: string, hhmm: string, tz: string): number {
   const [y, mo, d] = day.split('-').map(Number);
   const [h, mi] = hhmm.split(':').map(Number);

@@ -7,7 +7,8 @@ import { createApp, type App } from '../../src/app/compose.ts';
 import { accountViews, actsFor, isDown } from '../../src/core/accounts/index.ts';
 import type { ChannelCapabilities } from '../../src/core/channel.ts';
 import { minuteMs } from '../../src/core/time.ts';
-import { newPrefix, redisUrl } from '../helpers/redis.ts';
+import { commandsDuring, newPrefix, redisUrl } from '../helpers/redis.ts';
+import { runVirtual } from '../../src/app/virtual.ts';
 import { RobotHub } from '../helpers/robots.ts';
 import { silentLog, testConfig } from '../helpers/sim.ts';
 
@@ -184,6 +185,36 @@ describe('an account as its processes report it', () => {
     const later = accountViews(reports, t + 11 * minuteMs, 10 * minuteMs).get('a')!;
     expect(later).toMatchObject({ up: false, upUntil: t, reason: '待命' });
     expect(isDown(later, t + 11 * minuteMs, 10 * minuteMs)).toBe(true);
+  });
+});
+
+describe('who acts for a group, per message', () => {
+  test.each([
+    ['no accounts.identity (no group is shared): settled once per process, later answers read no group hash', '', 0],
+    ['accounts.identity set (a takeover can move a group): every message reads the owner again', 'district', 2],
+  ])('%s', async (_name, identity, groupReads) => {
+    let t = t0;
+    const clock = { now: () => t, set: (to: number) => (t = to) };
+    const prefix = newPrefix();
+    const app = await createApp({ config: testConfig((c) => (c.accounts.identity = identity)), clock, redisUrl: redisUrl(), prefix, log: silentLog });
+    cleanup.push(() => app.stop());
+    const world = app.world!;
+    world.addRoom({ topic: '总装车间一班', owner: '张班长', members: ['李明', '王芳', '赵强'] });
+    world.say('张班长', '报名 demo 07:50', '总装车间一班');
+    await app.chat.idle();
+    world.say('张班长', '立即推送', '总装车间一班');
+    await app.chat.idle();
+    await runVirtual(app, clock, t0 + 5 * minuteMs);
+    const [g] = await app.store.activeGroups();
+    world.say('李明', 'B', '总装车间一班');
+    await app.chat.idle();
+    const later = await commandsDuring(prefix, async () => {
+      world.say('王芳', 'A', '总装车间一班');
+      world.say('赵强', 'B', '总装车间一班');
+      await app.chat.idle();
+    });
+    expect(later.filter(([cmd, key]) => cmd === 'hgetall' && key === app.store.keys.group(g.gid)).length).toBe(groupReads);
+    expect((await app.store.getPush(g.gid, '2026-12-07'))?.answered).toBe(3);
   });
 });
 

@@ -39,7 +39,7 @@ function atOnlyBot(prefix: string, leaders: string[]) {
     library: () => lessons.library,
     settings: {
       botName: config.botName, timezone: config.timezone, windowMinutes: 120, workDays: [1, 2, 3, 4, 5], graceMinutes: 30, lateCeilingMinutes: 30,
-      calendar: config.schedule, pace: queue.pace, leaders, ackEveryMinutes: 0, defaultCourse: 'zonghe', engagement: config.engagement,
+      calendar: config.schedule, pace: queue.pace, leaders, ackEveryMinutes: 0, defaultCourse: 'zonghe', engagement: config.engagement, sharedGroups: false,
     },
   });
   /** One @-message from a user id in chat "c1"; returns the bot's replies. */

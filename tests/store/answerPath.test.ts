@@ -1,10 +1,9 @@
-import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
 import { RedisStore } from '../../src/adapters/store/redis/store.ts';
 import type { Group, QuizRef } from '../../src/core/ports.ts';
 import { claimAndOpen, demoLesson } from '../helpers/push.ts';
-import { redisTest, redisUrl } from '../helpers/redis.ts';
+import { commandsDuring, redisTest, redisUrl } from '../helpers/redis.ts';
 
 const points = { correct: 2, answered: 1, late: 1 };
 const open = (prefix: string) => new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
@@ -13,40 +12,22 @@ const group = (gid: number): Group => ({
   current: '', activeSince: 0, team: '', options: {}, account: '',
 });
 
-/** The commands Redis ran on this prefix's keys (scripts' own commands included; names in lower case) while `f` ran. */
-async function commandsDuring(redis: Redis, prefix: string, f: () => Promise<unknown>): Promise<string[][]> {
-  const seen: string[][] = [];
-  const monitor = await redis.monitor();
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    if (args.some((a) => a.startsWith(`${prefix}:`))) seen.push([args[0].toLowerCase(), ...args.slice(1)]);
-  });
-  try {
-    await f();
-    // MONITOR's feed trails the replies a little: a round trip on it after the work lets it catch up.
-    await redis.ping();
-    await new Promise((r) => setTimeout(r, 100));
-  } finally {
-    monitor.disconnect();
-  }
-  return seen;
-}
-
-redisTest('an id resolved again writes nothing unless the name changed, and each process resolves it once', async ({ prefix, redis }) => {
+redisTest('an id resolved again writes nothing unless the name changed, and each process resolves it once', async ({ prefix }) => {
   const a = open(prefix);
   const b = open(prefix);
   try {
     const gid = await a.resolveGroup('r1', '一班', '张班长');
     const wid = await a.resolveWorker(gid, 'u1', '李明');
     // Another process (its own cache) finds the same ids and writes nothing.
-    const again = await commandsDuring(redis, prefix, async () => {
+    const again = await commandsDuring(prefix, async () => {
       expect(await b.resolveGroup('r1', '一班', '张班长')).toBe(gid);
       expect(await b.resolveWorker(gid, 'u1', '李明')).toBe(wid);
     });
     expect(again.filter(([cmd]) => cmd === 'hset' || cmd === 'incr')).toEqual([expect.arrayContaining(['hset', a.keys.workerContacts])]);
     // The same process asks Redis nothing the second time.
-    expect(await commandsDuring(redis, prefix, () => b.resolveWorker(gid, 'u1', '李明'))).toEqual([]);
+    expect(await commandsDuring(prefix, () => b.resolveWorker(gid, 'u1', '李明'))).toEqual([]);
     // A new name is written, and read back as the display name.
-    const renamed = await commandsDuring(redis, prefix, () => b.resolveWorker(gid, 'u1', '李明明'));
+    const renamed = await commandsDuring(prefix, () => b.resolveWorker(gid, 'u1', '李明明'));
     expect(renamed.some(([cmd, key]) => cmd === 'hset' && key === a.keys.workerDisplayNames)).toBe(true);
     expect(await a.workerNames([wid])).toEqual(['李明明']);
   } finally {

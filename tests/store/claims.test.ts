@@ -1,12 +1,11 @@
 import { describe, expect } from 'vitest';
-import { Redis } from 'ioredis';
 import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
 import { RedisStore } from '../../src/adapters/store/redis/store.ts';
 import { snapshotOf } from '../../src/core/lessons/snapshot.ts';
 import { text } from '../../src/core/messages.ts';
 import type { Group } from '../../src/core/ports.ts';
 import { demoLesson } from '../helpers/push.ts';
-import { redisTest, redisUrl } from '../helpers/redis.ts';
+import { commandsDuring, redisTest, redisUrl } from '../helpers/redis.ts';
 
 const points = { correct: 2, answered: 1, late: 1 };
 const deadMs = 3 * 60_000;
@@ -28,20 +27,6 @@ async function claimed(store: RedisStore, n: number, owner: string, now: number)
   return groups;
 }
 
-/** Commands on this prefix's keys while `run` runs (MONITOR sees every client's; other tests' have other prefixes). */
-async function commandsDuring(prefix: string, run: () => Promise<unknown>): Promise<string[]> {
-  const monitor = await new Redis(redisUrl()).monitor();
-  const seen: string[] = [];
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    if (args.slice(1).some((a) => a.startsWith(`${prefix}:`))) seen.push(args[0].toLowerCase());
-  });
-  await run();
-  // MONITOR lags a little behind the replies.
-  await new Promise((r) => setTimeout(r, 100));
-  monitor.disconnect();
-  return seen;
-}
-
 describe('orphaned claims', () => {
   redisTest("reads only the dead instances' pending claims, not every claim of the wave", async ({ prefix, redis }) => {
     const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'a', unstableIds: false, points });
@@ -52,7 +37,7 @@ describe('orphaned claims', () => {
       await claimed(store, 300, 'live', t);
       const [orphan] = await claimed(store, 1, 'dead', t - deadMs);
       let found: Awaited<ReturnType<typeof store.orphanedClaims>> = [];
-      const commands = await commandsDuring(prefix, async () => (found = await store.orphanedClaims(t, deadMs)));
+      const commands = (await commandsDuring(prefix, async () => (found = await store.orphanedClaims(t, deadMs)))).map(([cmd]) => cmd);
       expect(found).toEqual([{ gid: orphan.gid, day, kind: 'lesson', owner: 'dead' }]);
       // The instances, their beats (a GET each), the dead one's claims and its one push: the 300 live claims are never looked at.
       expect(commands.sort()).toEqual(['get', 'get', 'hmget', 'zrange', 'zrange']);

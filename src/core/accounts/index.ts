@@ -131,8 +131,7 @@ const noted = new WeakMap<BotDeps, Set<number>>();
 
 /** Records (once per process) that this account is in the group: it heard a message there or saw the room. */
 export async function notePresent(deps: BotDeps, gid: number): Promise<void> {
-  let seen = noted.get(deps);
-  if (!seen) noted.set(deps, (seen = new Set()));
+  const seen = processSet(noted, deps);
   if (seen.has(gid)) return;
   await deps.store.notePresent(gid, deps.account);
   seen.add(gid);
@@ -143,9 +142,26 @@ export async function notePresent(deps: BotDeps, gid: number): Promise<void> {
  * enrolled before there were several accounts goes to the first account that hears it; a group not
  * enrolled yet is everyone's until its enrolment claims it (chat.ts enroll).
  */
-export async function actsHere(deps: BotDeps, gid: number, g: Group | undefined): Promise<boolean> {
+export async function actsHere(deps: BotDeps, gid: number, group: () => Promise<Group | undefined>): Promise<boolean> {
+  const settled = processSet(settledGroups, deps);
+  if (settled.has(gid)) return true;
   await notePresent(deps, gid);
+  const g = await group();
   if (!g) return true;
   const owner = g.account || (await deps.store.claimGroup(gid, deps.account));
-  return actsFor({ account: owner, taker: g.taker }, deps.account);
+  const acts = actsFor({ account: owner, taker: g.taker }, deps.account);
+  // Where accounts share no groups nothing takes one over: once this account acts for a group, it always will,
+  // and the answer path reads no group hash for it again.
+  if (acts && !deps.settings.sharedGroups) settled.add(gid);
+  return acts;
+}
+
+/** Per process, the groups whose ownership is settled for good (see actsHere). */
+const settledGroups = new WeakMap<BotDeps, Set<number>>();
+
+/** One process's set of group ids in a map kept by process (its deps). */
+function processSet(sets: WeakMap<BotDeps, Set<number>>, deps: BotDeps): Set<number> {
+  let s = sets.get(deps);
+  if (!s) sets.set(deps, (s = new Set()));
+  return s;
 }

@@ -5,6 +5,7 @@ import { answerCard, chatRouter } from './chat.ts';
 import { Daily } from './daily.ts';
 import type { BotDeps } from './deps.ts';
 import type { Router } from './router.ts';
+import { minuteMs } from '../time.ts';
 
 /** The bot's logic, independent of any chat platform: messages in, scheduled pushes out. */
 export class Banqian {
@@ -39,6 +40,16 @@ export class Banqian {
       await this.daily.tick();
     } catch (err) {
       this.deps.log.error({ err: String(err) }, 'tick failed');
+    }
+  }
+
+  /** When the next tick may have work (Daily.nextWork); the next minute if that can't be told. */
+  async nextWork(): Promise<number> {
+    try {
+      return await this.daily.nextWork();
+    } catch (err) {
+      this.deps.log.error({ err: String(err) }, 'next work unknown');
+      return this.deps.clock.now() + minuteMs;
     }
   }
 

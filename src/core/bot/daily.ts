@@ -4,10 +4,10 @@ import { snapshotOf } from '../lessons/snapshot.ts';
 import { text } from '../messages.ts';
 import type { Group, OutboxItem, Push, QuizRef } from '../ports.ts';
 import { isLessonDay } from '../schedule/calendar.ts';
-import { maxLeadMs, planWave, type DuePush } from '../schedule/plan.ts';
+import { hhmmOf, maxLeadMs, planWave, type DuePush, type WaveSlot } from '../schedule/plan.ts';
 import { slowestSecondsPerBatch, type Target } from '../send/queue.ts';
 import { splitText } from '../send/text.ts';
-import { addDays, instantOf, minuteMs, minuteOfDay, wallClock } from '../time.ts';
+import { addDays, instantOf, minuteMs, minuteOfDay, nextInstantOf, wallClock } from '../time.ts';
 import type { EngagementHook } from '../engage/hooks.ts';
 import { expectedOn } from '../engage/leave.ts';
 import type { BotDeps } from './deps.ts';
@@ -25,6 +25,9 @@ export type PushResult = 'queued' | 'taken' | 'no-lessons';
 
 /** A group as it is now and the lesson its course gives it on a day. */
 type Planned = { group: Group; next: NextLesson };
+
+/** A group's push on a day, and when it is due. */
+type Due = { g: Group; day: string; due: number };
 
 const dayMs = 24 * 60 * minuteMs;
 
@@ -164,43 +167,23 @@ export class Daily {
    * or skipped as missed) to `maxLeadMs` ahead, from the due index; a new process looks back a day.
    */
   private async pushDue(): Promise<void> {
-    const { settings, clock, store, queue } = this.d;
+    const { settings, clock, store } = this.d;
     const now = clock.now();
-    const tz = settings.timezone;
+    const today = wallClock(now, settings.timezone).day;
     const graceMs = settings.graceMinutes * minuteMs;
     const from = Math.min(this.lastPass ?? now - dayMs, now) - Math.max(graceMs, minuteMs);
-    const to = now + maxLeadMs;
     this.lastPass = now;
-    const gids = to - from >= dayMs ? await store.dueGroups(0, 1439) : await store.dueGroups(minuteOfDay(from, tz), minuteOfDay(to, tz));
-    const today = wallClock(now, tz).day;
-    const candidates: { g: Group; day: string; due: number }[] = [];
-    for (const g of await store.groups(gids)) {
-      if (g.status !== 'active' || !actsFor(g, this.d.account)) continue;
-      for (const day of [addDays(today, -1), today, addDays(today, 1)]) {
-        if (g.current >= day || this.held.has(`${g.gid}:${day}`) || !isLessonDay(day, g.days, settings.calendar)) continue;
-        const due = instantOf(day, g.time, tz);
-        // Outside this pass's window, or due before the group enrolled or resumed (nothing was missed then).
-        if (due < from || due > to || due < g.activeSince) continue;
-        candidates.push({ g, day, due });
-      }
-    }
-    const wave: (DuePush & { g: Group; day: string; planned?: Planned })[] = [];
+    const candidates = await this.dueBetween(from, now + maxLeadMs, now);
+    const inTime: Due[] = [];
     for (const c of candidates) {
-      if (now > c.due + graceMs) {
-        if (await store.skipPush(c.g.gid, c.day, now, 'missed')) {
-          this.d.log.warn({ gid: c.g.gid, day: c.day, time: c.g.time, graceMinutes: settings.graceMinutes }, 'push missed beyond the grace window; skipped');
-          if (c.day === today) await this.d.outbox.notify(`missed:${c.g.gid}:${c.day}`, roomTarget(c.g), renderMissed(c.day, c.g.time));
-        }
-        continue;
+      if (now <= c.due + graceMs) inTime.push(c);
+      else if (await store.skipPush(c.g.gid, c.day, now, 'missed')) {
+        this.d.log.warn({ gid: c.g.gid, day: c.day, time: c.g.time, graceMinutes: settings.graceMinutes }, 'push missed beyond the grace window; skipped');
+        if (c.day === today) await this.d.outbox.notify(`missed:${c.g.gid}:${c.day}`, roomTarget(c.g), renderMissed(c.day, c.g.time));
       }
-      // Planned once per pass: its length places it in the wave, and the claim below sends it.
-      const planned = await this.plan(c.g.gid, c.day);
-      const messages = planned ? renderLesson(planned.next.lesson, this.pushInfo(planned.group, c.day, planned.next)).length : 1;
-      wave.push({ ...c, gid: c.g.gid, seconds: slowestSecondsPerBatch(settings.pace, messages), planned });
     }
-    const slots = planWave(wave, { maxLeadMs, from: now + queue.busySeconds('lesson') * 1000, ceilingMs: settings.lateCeilingMinutes * minuteMs });
-    for (const p of wave.sort((a, b) => slots.get(a)!.start - slots.get(b)!.start)) {
-      const slot = slots.get(p)!;
+    for (const p of await this.placeWave(inTime, now)) {
+      const { slot } = p;
       // Claimed a minute before its lead begins, so the queue never idles mid-wave; the queue holds it until then.
       if (slot.notBefore >= now + minuteMs) continue;
       const minutesLate = Math.ceil((slot.finish - p.due) / minuteMs);
@@ -215,6 +198,78 @@ export class Daily {
       const r = await this.push(p.g, p.day, now > p.due ? 'catch-up' : 'schedule', slot.notBefore, p.planned);
       if (r === 'queued' && minutesLate > 0) this.d.log.warn({ gid: p.gid, day: p.day, time: p.g.time, minutesLate }, 'wave running late: this lesson will arrive late');
     }
+  }
+
+  /** The pushes placed in the account's wave, in the order they start; each planned once (its length places it, the claim sends it). */
+  private async placeWave(due: Due[], now: number): Promise<(DuePush & Due & { planned?: Planned; slot: WaveSlot })[]> {
+    const { settings, queue } = this.d;
+    const wave: (DuePush & Due & { planned?: Planned })[] = [];
+    for (const c of due) {
+      const planned = await this.plan(c.g.gid, c.day);
+      const messages = planned ? renderLesson(planned.next.lesson, this.pushInfo(planned.group, c.day, planned.next)).length : 1;
+      wave.push({ ...c, gid: c.g.gid, seconds: slowestSecondsPerBatch(settings.pace, messages), planned });
+    }
+    const slots = planWave(wave, { maxLeadMs, from: now + queue.busySeconds('lesson') * 1000, ceilingMs: settings.lateCeilingMinutes * minuteMs });
+    return wave.map((p) => ({ ...p, slot: slots.get(p)! })).sort((a, b) => a.slot.start - b.slot.start);
+  }
+
+  /** This account's pushes due in [from, to] (around `now`) on a lesson day, not yet done or held back. */
+  private async dueBetween(from: number, to: number, now: number): Promise<Due[]> {
+    const { settings, store } = this.d;
+    const tz = settings.timezone;
+    const gids = to - from >= dayMs ? await store.dueGroups(0, 1439) : await store.dueGroups(minuteOfDay(from, tz), minuteOfDay(to, tz));
+    const today = wallClock(now, tz).day;
+    const found: Due[] = [];
+    for (const g of await store.groups(gids)) {
+      if (g.status !== 'active' || !actsFor(g, this.d.account)) continue;
+      for (const day of [addDays(today, -1), today, addDays(today, 1)]) {
+        if (g.current >= day || this.held.has(`${g.gid}:${day}`) || !isLessonDay(day, g.days, settings.calendar)) continue;
+        const due = instantOf(day, g.time, tz);
+        // Outside the window, or due before the group enrolled or resumed (nothing was missed then).
+        if (due < from || due > to || due < g.activeSince) continue;
+        found.push({ g, day, due });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The earliest time a pass may have work if nothing is said or sent before it, so the simulator can skip
+   * the minutes before it (a live process ticks every minute anyway). While messages wait to go out, a
+   * push of another instance is claimed or an outbox item is left over, that is the next minute.
+   */
+  async nextWork(): Promise<number> {
+    const { store, clock, queue, owner } = this.d;
+    const now = clock.now();
+    const soon = Math.floor(now / minuteMs) * minuteMs + minuteMs;
+    if (queue.size > 0 || (await store.hasPendingClaims(owner)) || (await this.d.outbox.stranded())) return soon;
+    const hooks = await this.runHooks('nextWork', (h) => (h.tick ? (h.nextWork?.(now) ?? Promise.resolve(soon)) : undefined));
+    return Math.max(soon, Math.min(await this.nextClaim(now), await this.nextQuizWork(), ...hooks));
+  }
+
+  /** The wave's next claim: the earliest among the pushes in view now, or when the next due group comes into view. */
+  private async nextClaim(now: number): Promise<number> {
+    const { settings, store } = this.d;
+    const tz = settings.timezone;
+    const inView = await this.dueBetween(now - settings.graceMinutes * minuteMs, now + maxLeadMs, now);
+    const claims = (await this.placeWave(inView, now)).map((p) => p.slot.notBefore - minuteMs);
+    const after = now + maxLeadMs;
+    const minute = await store.nextDueMinute((minuteOfDay(after, tz) + 1) % 1440);
+    const comesIntoView = minute === undefined ? Infinity : nextInstantOf(hhmmOf(minute), after, tz) - maxLeadMs;
+    return Math.min(comesIntoView, ...claims);
+  }
+
+  /** The next close, and the next "已有 N 人作答" of a quiz that has answers since its last one. */
+  private async nextQuizWork(): Promise<number> {
+    const { store, settings } = this.d;
+    const everyMs = settings.ackEveryMinutes * minuteMs;
+    let next = (await store.nextClose()) ?? Infinity;
+    if (!everyMs) return next;
+    for (const ref of await store.openQuizzes()) {
+      const push = await store.getPush(ref.gid, ref.day, ref.kind);
+      if (push?.status === 'sent' && push.answered > push.ackCount) next = Math.min(next, (push.ackAt ?? push.sentAt ?? 0) + everyMs);
+    }
+    return next;
   }
 
   private pushInfo(g: Group, day: string, next: NextLesson): PushInfo {

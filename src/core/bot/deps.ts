@@ -27,6 +27,8 @@ export interface BotSettings {
   /** What "报名 07:50" without a course gives (a plan or track id). */
   defaultCourse: string;
   engagement: EngagementSettings;
+  /** Several accounts see the same groups (`accounts.identity`): who acts for a group can change (failover). */
+  sharedGroups: boolean;
 }
 
 /** Everything the bot's logic uses, handed in by the composition root. */

@@ -32,6 +32,12 @@ export class Outbox {
     for (const item of await this.d.store.outboxPending(this.d.account, 50)) this.enqueue(item);
   }
 
+  /** Whether an item waits that this process's queue doesn't hold (left by a crash, or leased elsewhere). */
+  async stranded(): Promise<boolean> {
+    const items = await this.d.store.outboxPending(this.d.account, 50);
+    return items.some((item) => !this.d.queue.has(`outbox:${item.id}`));
+  }
+
   private enqueue(item: OutboxItem): void {
     const { store, owner, clock, account } = this.d;
     this.d.queue.enqueue({

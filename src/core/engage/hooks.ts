@@ -12,4 +12,10 @@ export interface EngagementHook {
   afterClose?(g: Group, push: Push): Promise<void>;
   /** Each pass of the daily loop, after the lessons (e.g. reminders, repetitions, rankings, reports). */
   tick?(now: number): Promise<void>;
+  /**
+   * The earliest time tick() may act, if nothing is said or sent before it (the simulator skips the minutes
+   * before it). The loop already runs every minute while a message waits, a push is claimed or a quiz is
+   * open. A hook with a tick and no nextWork runs every minute.
+   */
+  nextWork?(now: number): Promise<number>;
 }

@@ -57,32 +57,43 @@ export function rankingHook(deps: BotDeps, stats: Stats): EngagementHook {
   /** This instance's view of what is done this week, so most ticks read nothing per group. */
   const seen = new Set<string>();
   let seenWeek = '';
-  let lastScan = -Infinity;
+  let lastSlot = NaN;
+
+  /** The groups whose weekly or monthly post is not done in this instance's view, once their lesson went out. */
+  async function waiting(now: number) {
+    const today = wallClock(now, deps.settings.timezone).day;
+    const { week, monday } = isoWeek(today);
+    if (week !== seenWeek) {
+      seen.clear();
+      seenWeek = week;
+    }
+    const month = today.slice(0, 7);
+    const weekly = `pk:${week}`;
+    const monthly = `month:${month}`;
+    const due: { g: Group; dueWeek: boolean; dueMonth: boolean }[] = [];
+    for (const g of await deps.store.activeGroups()) {
+      if (!g.current || g.current > today) continue;
+      const dueWeek = g.current >= monday && !seen.has(`${g.gid}:${weekly}`);
+      const dueMonth = g.current.startsWith(month) && !seen.has(`${g.gid}:${monthly}`);
+      if (!dueWeek && !dueMonth) continue;
+      // The lesson must have gone out first: a ranking never comes before it.
+      const push = await deps.store.getPush(g.gid, g.current);
+      if (push?.status === 'sent' || push?.status === 'closed') due.push({ g, dueWeek, dueMonth });
+    }
+    return { today, monday, month, weekly, monthly, due };
+  }
+
   return {
     name: 'ranking',
     async tick(now: number): Promise<void> {
-      // A look every few minutes is soon enough for a post that waits for the lesson anyway, and keeps the
-      // minute-by-minute loop from reading every group for it.
-      if (now >= lastScan && now - lastScan < scanEveryMs) return;
-      lastScan = now;
-      const today = wallClock(now, deps.settings.timezone).day;
-      const { week, monday } = isoWeek(today);
-      if (week !== seenWeek) {
-        seen.clear();
-        seenWeek = week;
-      }
-      const month = today.slice(0, 7);
+      // A look once in each few minutes of the clock is soon enough for a post that waits for the lesson
+      // anyway, and keeps the minute-by-minute loop from reading every group for it.
+      const slot = Math.floor(now / scanEveryMs);
+      if (slot === lastSlot) return;
+      lastSlot = slot;
+      const { today, monday, month, weekly, monthly, due } = await waiting(now);
       const boards = new Map<string, Promise<PkRow[]>>();
-      for (const g of await deps.store.activeGroups()) {
-        if (!g.current || g.current > today) continue;
-        const weekly = `pk:${week}`;
-        const monthly = `month:${month}`;
-        const dueWeek = g.current >= monday && !seen.has(`${g.gid}:${weekly}`);
-        const dueMonth = g.current.startsWith(month) && !seen.has(`${g.gid}:${monthly}`);
-        if (!dueWeek && !dueMonth) continue;
-        // The lesson must have gone out first: a ranking never comes before it.
-        const push = await deps.store.getPush(g.gid, g.current);
-        if (push?.status !== 'sent' && push?.status !== 'closed') continue;
+      for (const { g, dueWeek, dueMonth } of due) {
         if (dueWeek) {
           seen.add(`${g.gid}:${weekly}`);
           if (featureOn('ranking', g, deps.settings.engagement) && (await deps.store.onceFor(g.gid, weekly, today))) await postPk(g, addDays(monday, -7), boards);
@@ -95,6 +106,8 @@ export function rankingHook(deps: BotDeps, stats: Stats): EngagementHook {
         }
       }
     },
+    // The next look, while a group waits for its post; pushes going out wake the loop themselves.
+    nextWork: async (now) => ((await waiting(now)).due.length ? (Math.floor(now / scanEveryMs) + 1) * scanEveryMs : Infinity),
   };
 
   async function postPk(g: Group, lastMonday: string, boards: Map<string, Promise<PkRow[]>>): Promise<void> {

@@ -1,6 +1,6 @@
 import type { ChatContext } from '../bot/context.ts';
 import type { BotDeps } from '../bot/deps.ts';
-import type { Group } from '../ports.ts';
+import type { Group, QuizRef } from '../ports.ts';
 import { rollOf } from '../quiz/roll.ts';
 import { minuteMs } from '../time.ts';
 import { featureOn } from './features.ts';
@@ -21,20 +21,27 @@ const usage = '用法：提醒 30（答题截止前 30 分钟在群里提醒）�
  * named there) and its leaders get the names privately.
  */
 export function reminderHook(deps: BotDeps): EngagementHook {
+  /** An open lesson quiz still due its reminder, and when. */
+  async function pending(ref: QuizRef): Promise<{ g: Group; at: number; closesAt: number } | undefined> {
+    if (ref.kind !== 'lesson') return undefined;
+    const [g, push] = await Promise.all([deps.store.getGroup(ref.gid), deps.store.getPush(ref.gid, ref.day, ref.kind)]);
+    if (!g || g.status === 'left' || push?.status !== 'sent' || push.reminded || !push.sentAt || !push.closesAt) return undefined;
+    const at = push.closesAt - minutesOf(g, deps) * minuteMs;
+    // A window no longer than the reminder's lead gets none: it would come with the lesson.
+    return at > push.sentAt && featureOn('reminder', g, deps.settings.engagement) ? { g, at, closesAt: push.closesAt } : undefined;
+  }
+
   return {
     name: 'reminder',
     async tick(now) {
       for (const ref of await deps.store.openQuizzes()) {
-        if (ref.kind !== 'lesson') continue;
-        const [g, push] = await Promise.all([deps.store.getGroup(ref.gid), deps.store.getPush(ref.gid, ref.day, ref.kind)]);
-        if (!g || g.status === 'left' || push?.status !== 'sent' || !push.sentAt || !push.closesAt) continue;
-        const at = push.closesAt - minutesOf(g, deps) * minuteMs;
-        // A window no longer than the reminder's lead gets none: it would come with the lesson.
-        if (at <= push.sentAt || now < at || now >= push.closesAt || !featureOn('reminder', g, deps.settings.engagement)) continue;
+        const due = await pending(ref);
+        if (!due || now < due.at || now >= due.closesAt) continue;
+        const { g, closesAt } = due;
         if (!(await deps.store.markReminded(ref))) continue;
         const roll = await rollOf(deps, g, ref.day);
         if (!roll.missing) continue;
-        const left = Math.ceil((push.closesAt - now) / minuteMs);
+        const left = Math.ceil((closesAt - now) / minuteMs);
         const id = `remind:${ref.gid}:${ref.day}:${ref.kind}`;
         if (!(await postToGroup(deps, g, id, reminderText(roll.missing, left)))) continue;
         if (!roll.missingNames) continue;
@@ -44,6 +51,10 @@ export function reminderHook(deps: BotDeps): EngagementHook {
           if (sent !== 'sent') deps.log.info({ gid: g.gid, wid, sent }, 'reminder names not sent to a leader');
         }
       }
+    },
+    nextWork: async () => {
+      const due = await Promise.all((await deps.store.openQuizzes()).map(pending));
+      return Math.min(...due.map((d) => d?.at ?? Infinity));
     },
   };
 }

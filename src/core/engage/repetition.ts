@@ -4,7 +4,7 @@ import { rightAnswer } from '../bot/texts.ts';
 import { questionBlock } from '../lessons/render.ts';
 import { optionLetter, type Question } from '../lessons/types.ts';
 import { parseAnswers, unclear } from '../quiz/answers.ts';
-import { epochDay, wallClock } from '../time.ts';
+import { epochDay, nextInstantOf, wallClock } from '../time.ts';
 import { featureOn } from './features.ts';
 import type { EngagementHook } from './hooks.ts';
 import { sendPrivately } from './send.ts';
@@ -36,6 +36,12 @@ export function repetitionHook(deps: BotDeps): EngagementHook {
         // Not asked after all: no letter the worker sends is taken for it, and its schedule goes on.
         if (sent !== 'sent') await deps.store.settleRepetition(wid, r, false);
       }
+    },
+    // Nothing falls due later in a day than its start: an answer today is asked again days later.
+    nextWork: async (now) => {
+      const { day, hhmm } = wallClock(now, deps.settings.timezone);
+      if (hhmm >= repeatFrom && (await deps.store.repetitionsDue(epochDay(day), 1)).length) return now;
+      return nextInstantOf(repeatFrom, now, deps.settings.timezone);
     },
   };
 }

@@ -4,7 +4,7 @@ import { OrgTree, type OrgNode } from '../org.ts';
 import type { Group, Push, Store } from '../ports.ts';
 import { isLessonDay, type CalendarOverrides } from '../schedule/calendar.ts';
 import { isoWeek, type Child, type Figures, type Stats } from '../stats.ts';
-import { addDays, instantOf, isoWeekday, wallClock } from '../time.ts';
+import { addDays, instantOf, isoWeekday, nextInstantOf, wallClock } from '../time.ts';
 import { featureOn, orgFeatureOn, type EngagementSettings } from './features.ts';
 import type { EngagementHook } from './hooks.ts';
 
@@ -252,6 +252,10 @@ export function officerReports(deps: BotDeps, opts: ReportOptions): EngagementHo
       done = day;
       if (settings.engagement.dropAlerts && (await store.takeAlertCheck(day))) await checkAlerts(day);
       if (settings.engagement.weeklyReport && isoWeekday(day) === 1) await sendReports(day);
+    },
+    nextWork: async (now) => {
+      const { day, hhmm } = wallClock(now, settings.timezone);
+      return hhmm >= reportTime && done !== day ? now : nextInstantOf(reportTime, now, settings.timezone);
     },
   };
 }

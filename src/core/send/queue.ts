@@ -115,6 +115,11 @@ export class SendQueue {
     this.onEnqueue?.();
   }
 
+  /** Whether a batch with this key waits or is under way. */
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
   get size(): number {
     return priorities.reduce((n, p) => n + this.waiting[p].length, (this.current ? 1 : 0) + this.held.size);
   }

@@ -163,6 +163,14 @@ export class RedisStore implements Store {
     return found.flat().map(Number);
   }
 
+  async nextDueMinute(fromMinute: number): Promise<number | undefined> {
+    const k = this.keys.dueIndex;
+    const [, later] = await this.redis.zrangebyscore(k, fromMinute, '+inf', 'WITHSCORES', 'LIMIT', 0, 1);
+    const [, first] = later === undefined ? await this.redis.zrangebyscore(k, '-inf', '+inf', 'WITHSCORES', 'LIMIT', 0, 1) : [];
+    const minute = later ?? first;
+    return minute === undefined ? undefined : Number(minute);
+  }
+
   async activeGroups(): Promise<Group[]> {
     const ids = (await this.redis.smembers(this.keys.activeGroups)).map(Number).sort((a, b) => a - b);
     const groups = await Promise.all(ids.map((gid) => this.getGroup(gid)));
@@ -418,6 +426,13 @@ export class RedisStore implements Store {
     return n > 0 ? n : undefined;
   }
 
+  async hasPendingClaims(except: string): Promise<boolean> {
+    const k = this.keys;
+    const owners = (await this.redis.zrange(k.instances, 0, -1)).filter((o) => o !== except);
+    const counts = await Promise.all(owners.map((o) => this.redis.zcard(k.claimsOf(o))));
+    return counts.some((n) => n > 0);
+  }
+
   async heartbeat(owner: string, now: number, deadMs: number): Promise<void> {
     const k = this.keys;
     // By Redis time the key lives exactly `deadMs`; on a shared virtual clock its value is compared, and the expiry only clears up.
@@ -459,6 +474,11 @@ export class RedisStore implements Store {
 
   async openQuizzes(now?: number): Promise<QuizRef[]> {
     return (await this.redis.zrangebyscore(this.keys.openQuizzes, '-inf', now ?? '+inf')).map(parsePushMember);
+  }
+
+  async nextClose(): Promise<number | undefined> {
+    const [, score] = await this.redis.zrange(this.keys.openQuizzes, 0, 0, 'WITHSCORES');
+    return score === undefined ? undefined : Number(score);
   }
 
   async closeQuiz(ref: QuizRef, now: number, expected: number, source = '', leave = 0): Promise<{ push: Push; closedNow: boolean } | undefined> {
@@ -877,7 +897,7 @@ function toPush(ref: QuizRef, h: Record<string, string>): Push {
   return {
     ...ref, lessonId: h.lessonId, lessonHash: h.lessonHash ?? '', next: Number(h.next ?? 0), reason: h.reason ?? '', completesRound: h.completesRound === '1', seq: Number(h.seq), status: h.status as Push['status'], owner: h.owner, claimedAt: Number(h.claimedAt),
     sentAt: num(h.sentAt), closesAt: num(h.closesAt), closedAt: num(h.closedAt), expected: num(h.expected), expectedSource: h.expectedSource || undefined, leave: num(h.leave),
-    answered: Number(h.answered), correct: Number(h.correct), late: Number(h.late),
+    answered: Number(h.answered), correct: Number(h.correct), late: Number(h.late), ackAt: num(h.ackAt), ackCount: Number(h.ackCount ?? 0), reminded: h.reminded === '1',
   };
 }
 
