@@ -163,13 +163,14 @@ export function chatRouter(daily: Daily): Router<ChatContext> {
       const sheet = lesson && parseAnswers(ctx.text, lesson.quiz);
       if (!fresh && (!sheet || sheet === unclear)) continue;
       if (!target || !lesson || !sheet) return next();
-      const wid = await ctx.wid();
+      // Both lookups at once: each may be a round trip, and the write waits for both.
+      const [wid, name] = await Promise.all([ctx.wid(), ctx.senderName()]);
       if (sheet === unclear) {
         const mention = ctx.deps.channel.caps.hears === 'mentions' ? `@${ctx.deps.settings.botName} ` : '';
         if (await ctx.deps.store.markHinted(target.ref, wid)) ctx.reply(answerHint(ctx.msg.sender.name, lesson.quiz, mention));
         return;
       }
-      const outcome = await recordSheet(ctx.deps, target.ref, lesson, { wid, name: await ctx.senderName() }, sheet, ctx.msg.at, !fresh);
+      const outcome = await recordSheet(ctx.deps, target.ref, lesson, { wid, name }, sheet, ctx.msg.at, !fresh);
       if (!outcome.moved) return;
     }
   };
