@@ -61,7 +61,7 @@ export function seededRandom(seed: number): () => number {
  * and send queue) on a virtual clock that jumps from one thing to the next: a scenario event, a minute tick,
  * a due send.
  */
-export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ prefix: string; received: Received }> {
+export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ prefix: string; received: Received; ticks: number }> {
   const prefix = opts.prefix ?? `sim-${randomUUID().slice(0, 8)}`;
   const platform = await simPlatform(opts.channel ?? 'wechaty', { ...opts.config, botName: s.bot ?? opts.config.botName }, s.rooms);
   const { config } = platform;
@@ -85,11 +85,12 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
   };
 
   let app: App | undefined;
+  let ticks = 0;
   try {
     app = await boot();
     if (opts.channel && opts.channel !== 'wechaty') await loadRoster(app, s, loadOrg(config.orgFile));
     for (const e of s.events) {
-      await runVirtual(app, clock, e.at, opts);
+      ticks += await runVirtual(app, clock, e.at, opts);
       clock.set(Math.max(clock.now(), e.at));
       if (e.kind === 'say') await platform.say(e.from, e.text, e.room);
       else if (e.kind === 'join') await platform.join(e.room, e.name);
@@ -101,13 +102,13 @@ export async function simulate(s: Scenario, opts: SimulateOptions): Promise<{ pr
       }
       await app.chat.idle();
     }
-    await runVirtual(app, clock, s.until + 1, opts);
+    ticks += await runVirtual(app, clock, s.until + 1, opts);
   } finally {
     if (app && !opts.prefix) await removeKeys(app);
     await app?.stop();
     await platform.close();
   }
-  return { prefix, received: platform.received() };
+  return { prefix, received: platform.received(), ticks };
 }
 
 /**
