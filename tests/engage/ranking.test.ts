@@ -5,11 +5,13 @@ import { RedisSessions } from '../../src/adapters/web/sessions.ts';
 import { openStats } from '../../src/app/stats.ts';
 import { hashPassword, type Officer } from '../../src/config/officers.ts';
 import { loadOrg } from '../../src/config/org.ts';
-import type { PkRow, Star } from '../../src/core/stats.ts';
+import { isoWeek, type PkRow, type Star } from '../../src/core/stats.ts';
 import { rankNode, renderPk } from '../../src/core/engage/ranking.ts';
 import type { Group } from '../../src/core/ports.ts';
-import { redisTest, redisUrl } from '../helpers/redis.ts';
-import { runScenario, testConfig } from '../helpers/sim.ts';
+import { commandsDuring, newPrefix, redisTest, redisUrl } from '../helpers/redis.ts';
+import { createApp } from '../../src/app/compose.ts';
+import { runVirtual } from '../../src/app/virtual.ts';
+import { runScenario, silentLog, testConfig } from '../helpers/sim.ts';
 
 const config = testConfig((c) => (c.orgFile = 'config/org.yaml'));
 
@@ -167,5 +169,44 @@ describe('where a group is ranked, and what its post says', () => {
     const text = renderPk(node, { from: '2026-12-07', to: '2026-12-13' }, [row(1, '二班', 1, 0.9, 0.8), row(2, '一班', 2, 0.6, 0.65)], 2);
     expect(text).toBe('【本周总装车间 PK：第 2 名 / 共 2 个班组】\n上周（12-07 至 12-13）本群参与率 60%（比前一周降 5 个百分点），正确率 50%。\n第 1 名 二班：参与率 90%（比前一周升 10 个百分点），正确率 50%。');
     expect(renderPk(node, { from: '2026-12-07', to: '2026-12-13' }, [row(1, '二班', 1, 0.9, 0.9)], 3)).toBeUndefined();
+  });
+});
+
+describe('the ranking look', () => {
+  test('reads only the groups whose lesson went out lately, never every group; a quiz window shorter than the look still gets its post', async () => {
+    let t = Date.parse('2026-12-07T07:00:00+08:00'); // a Monday
+    const clock = { now: () => t, set: (to: number) => (t = to) };
+    const prefix = newPrefix();
+    const app = await createApp({ config: testConfig((c) => ((c.orgFile = 'config/org.yaml'), (c.quiz.windowMinutes = 2))), clock, redisUrl: redisUrl(), prefix, log: silentLog });
+    try {
+      const world = app.world!;
+      world.addRoom({ topic: '总装车间一班', owner: '张班长', members: ['李明'] });
+      // Due 07:53 with a 2-minute window: it opens and closes between the looks at 07:50 and 07:55.
+      world.say('张班长', '报名 demo 07:53', '总装车间一班');
+      world.say('张班长', '班组 总装车间一班', '总装车间一班');
+      await app.chat.idle();
+      const [g] = await app.store.activeGroups();
+      // Twenty more enrolled groups with nothing going out this morning.
+      const others = [];
+      for (let i = 0; i < 20; i++) {
+        const gid = await app.store.resolveGroup(`other${i}@chatroom`, `其他${i}`, '');
+        await app.store.saveGroup({ ...g, gid, roomId: `other${i}@chatroom`, topic: `其他${i}`, time: '16:00', current: '', team: '' });
+        others.push(gid);
+      }
+      // (The first pass after a start looks back a day over every group: that is not the ranking's doing.)
+      await runVirtual(app, clock, Date.parse('2026-12-07T07:02:00+08:00'));
+      const reads = await commandsDuring(prefix, () => runVirtual(app, clock, Date.parse('2026-12-07T08:30:00+08:00')));
+      const groupReads = new Set(reads.filter(([cmd]) => cmd === 'hgetall').map(([, key]) => key));
+      expect(others.filter((gid) => groupReads.has(app.store.keys.group(gid)))).toEqual([]);
+      // The lesson went out after one look and its quiz was closed by the next (it closes before the hooks run);
+      // the week's ranking was still taken for it.
+      const push = await app.store.getPush(g.gid, '2026-12-07');
+      expect(push?.status).toBe('closed');
+      expect(push!.sentAt!).toBeGreaterThan(Date.parse('2026-12-07T07:50:00+08:00'));
+      expect(push!.closedAt!).toBeLessThanOrEqual(Date.parse('2026-12-07T07:55:00+08:00'));
+      expect(await app.store.onceFor(g.gid, `pk:${isoWeek('2026-12-07').week}`, '2026-12-07')).toBe(false);
+    } finally {
+      await app.stop();
+    }
   });
 });

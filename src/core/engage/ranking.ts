@@ -58,8 +58,14 @@ export function rankingHook(deps: BotDeps, stats: Stats): EngagementHook {
   const seen = new Set<string>();
   let seenWeek = '';
   let lastSlot = NaN;
+  /** Groups whose lesson quiz closed since the last look (a window shorter than the look's interval). */
+  const closed = new Set<number>();
 
-  /** The groups whose weekly or monthly post is not done in this instance's view, once their lesson went out. */
+  /**
+   * The groups whose weekly or monthly post is not done in this instance's view, once their lesson went out.
+   * Only groups whose lesson went out lately are looked at (an open lesson quiz, or one closed since the last
+   * look), never every group: a post missed while the bot was down comes with the group's next lesson.
+   */
   async function waiting(now: number) {
     const today = wallClock(now, deps.settings.timezone).day;
     const { week, monday } = isoWeek(today);
@@ -70,9 +76,10 @@ export function rankingHook(deps: BotDeps, stats: Stats): EngagementHook {
     const month = today.slice(0, 7);
     const weekly = `pk:${week}`;
     const monthly = `month:${month}`;
+    const lately = new Set([...(await deps.store.openQuizzes()).filter((r) => r.kind === 'lesson').map((r) => r.gid), ...closed]);
     const due: { g: Group; dueWeek: boolean; dueMonth: boolean }[] = [];
-    for (const g of await deps.store.activeGroups()) {
-      if (!g.current || g.current > today) continue;
+    for (const g of await deps.store.groups([...lately])) {
+      if (g.status !== 'active' || !g.current || g.current > today) continue;
       const dueWeek = g.current >= monday && !seen.has(`${g.gid}:${weekly}`);
       const dueMonth = g.current.startsWith(month) && !seen.has(`${g.gid}:${monthly}`);
       if (!dueWeek && !dueMonth) continue;
@@ -92,6 +99,7 @@ export function rankingHook(deps: BotDeps, stats: Stats): EngagementHook {
       if (slot === lastSlot) return;
       lastSlot = slot;
       const { today, monday, month, weekly, monthly, due } = await waiting(now);
+      closed.clear();
       const boards = new Map<string, Promise<PkRow[]>>();
       for (const { g, dueWeek, dueMonth } of due) {
         if (dueWeek) {
@@ -106,6 +114,7 @@ export function rankingHook(deps: BotDeps, stats: Stats): EngagementHook {
         }
       }
     },
+    afterClose: async (g, push) => void (push.kind === 'lesson' && closed.add(g.gid)),
     // The next look, while a group waits for its post; pushes going out wake the loop themselves.
     nextWork: async (now) => ((await waiting(now)).due.length ? (Math.floor(now / scanEveryMs) + 1) * scanEveryMs : Infinity),
   };
