@@ -13,8 +13,12 @@ export default defineConfig({
         test: {
           name: 'cluster',
           globalSetup: ['tests/helpers/clusterSetup.ts'],
-          // Every store-level test, and the bot end to end (leave: claim, answers, close, streaks), at a few seconds each.
-          include: ['tests/store/{keys,engageStore,review,rollup,scan}.test.ts', 'tests/engage/store.test.ts', 'tests/stats/*.test.ts', 'tests/roster/{codes,import}.test.ts', 'tests/bot/leave.test.ts'],
+          // Every store-level test but those that watch one server (MONITOR, KEYS), and the bot end to end: the daily
+          // loop, claims across a restart and kill -9, the wave, enrolment, leave (claim, answers, close, streaks).
+          include: [
+            'tests/store/{keys,engageStore,review,rollup,scan,dueIndex}.test.ts', 'tests/engage/store.test.ts', 'tests/stats/*.test.ts', 'tests/roster/{codes,import}.test.ts',
+            'tests/bot/{leave,durability,reliability,daily,wave,enrolment}.test.ts',
+          ],
           ...slow,
         },
       },
