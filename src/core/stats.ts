@@ -43,8 +43,21 @@ export function daysBetween(from: string, to: string): string[] {
   return days;
 }
 
+/** Weeks worked out so far: every answer's write asks for its day's week. */
+const weeks = new Map<string, { week: string; monday: string }>();
+
 /** "2026-W50" for the ISO week a day falls in. */
 export function isoWeek(day: string): { week: string; monday: string } {
+  let found = weeks.get(day);
+  if (!found) {
+    if (weeks.size >= 10_000) weeks.clear();
+    found = computeIsoWeek(day);
+    weeks.set(day, found);
+  }
+  return { ...found };
+}
+
+function computeIsoWeek(day: string): { week: string; monday: string } {
   const monday = addDays(day, 1 - isoWeekday(day));
   const thursday = addDays(monday, 3);
   const year = Number(thursday.slice(0, 4));

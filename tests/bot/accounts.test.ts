@@ -214,6 +214,11 @@ describe('who acts for a group, per message', () => {
       await app.chat.idle();
     });
     expect(later.filter(([cmd, key]) => cmd === 'hgetall' && key === app.store.keys.group(g.gid)).length).toBe(groupReads);
+    // WeChat gives the sender's name with the message, which is also the name last heard (written, first time, not
+    // read back): only the imported roster is read.
+    const { platform, account } = app.store.opts;
+    expect(later.filter(([cmd, key]) => cmd !== 'hset' && key === app.store.keys.rosterHeard(platform, account))).toEqual([]);
+    expect(later.filter(([cmd, key]) => cmd === 'hmget' && key === app.store.keys.rosterPeople(platform, account)).length).toBe(2);
     expect((await app.store.getPush(g.gid, '2026-12-07'))?.answered).toBe(3);
   });
 });

@@ -135,6 +135,7 @@ describe('roster import command', () => {
       await roster.replace([{ id: 's1', name: '王芳', team: 'x' }]);
       await roster.heard('s1', '小王王');
       expect(await roster.names(['s1'])).toEqual(['王芳']);
+      expect(await roster.importedNames(['s1', 's2'])).toEqual(['王芳', undefined]);
       // Another platform's or account's roster is someone else's.
       const other = new RedisRoster(new RedisStore(store.redis, { ...store.opts, account: 'robot2' }));
       expect(await other.names(['s1', 's2'])).toEqual([undefined, undefined]);

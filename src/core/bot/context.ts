@@ -72,7 +72,9 @@ export class ChatContext {
    */
   senderName(): Promise<string> {
     const { id, name } = this.msg.sender;
-    this.displayName ??= this.deps.roster.names([id]).then(([n]) => n ?? (name || id));
+    // A name given with this message is the one last heard too (chat.ts records it): only an imported one comes first.
+    const given = !!name && name !== id;
+    this.displayName ??= (given ? this.deps.roster.importedNames([id]) : this.deps.roster.names([id])).then(([n]) => n ?? (name || id));
     return this.displayName;
   }
 

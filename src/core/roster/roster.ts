@@ -16,6 +16,8 @@ export interface Roster {
   replace(entries: RosterEntry[]): Promise<void>;
   /** Display names: the imported name first, else the name last heard on the platform. */
   names(ids: string[]): Promise<(string | undefined)[]>;
+  /** The imported names only (one read less where the platform has just given the name it would fall back to). */
+  importedNames(ids: string[]): Promise<(string | undefined)[]>;
   /** Remembers the name a platform gave with a message (only written when new or changed). */
   heard(id: string, name: string): Promise<void>;
   /** The imported members of one team. */

@@ -35,8 +35,14 @@ export class RedisRoster implements Roster, EnrolCodes {
 
   async names(ids: string[]): Promise<(string | undefined)[]> {
     if (!ids.length) return [];
-    const [people, heard] = await Promise.all([this.redis.hmget(this.key('rosterPeople'), ...ids), this.redis.hmget(this.key('rosterHeard'), ...ids)]);
-    return ids.map((_, i) => (people[i] ? (JSON.parse(people[i]!) as { name: string }).name : (heard[i] ?? undefined)));
+    const [imported, heard] = await Promise.all([this.importedNames(ids), this.redis.hmget(this.key('rosterHeard'), ...ids)]);
+    return ids.map((_, i) => imported[i] ?? heard[i] ?? undefined);
+  }
+
+  async importedNames(ids: string[]): Promise<(string | undefined)[]> {
+    if (!ids.length) return [];
+    const people = await this.redis.hmget(this.key('rosterPeople'), ...ids);
+    return people.map((p) => (p ? (JSON.parse(p) as { name: string }).name : undefined));
   }
 
   async heard(id: string, name: string): Promise<void> {
