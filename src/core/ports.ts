@@ -289,6 +289,12 @@ export interface Store {
   // --- many accounts (core/accounts) ---
   /** Gives an unowned group to this account (the first to claim wins); returns the group's owner. */
   claimGroup(gid: number, account: string): Promise<string>;
+  /**
+   * In a group nobody owns yet, where several accounts hear every message: true for the first account to claim
+   * this message (sender, words) heard at `at`, so one robot answers it. The same words from the same sender a
+   * minute later are a new message.
+   */
+  claimMessage(gid: number, message: string, at: number): Promise<boolean>;
   /** Records that an account is in the group (it heard or saw it). */
   notePresent(gid: number, account: string): Promise<void>;
   presentAccounts(gid: number): Promise<string[]>;

@@ -98,6 +98,24 @@ describe('several accounts in the same groups', () => {
     expect(d.hub.sent.filter((s) => s.account === 'b')).toEqual([]);
   });
 
+  test('in a group nobody owns yet, each message is answered by one robot, and the same words a minute later again', async () => {
+    const d = await district('all');
+    await d.hub.say('r1', '张班长', '报名 25:99');
+    await d.hub.say('r1', '张班长', '/help');
+    await d.run(30_000);
+    const replies = d.hub.to('r1');
+    // Both robots heard both messages (neither owns the group): one reply to each.
+    expect(replies.length).toBe(2);
+    expect(await d.store.presentAccounts((await d.store.resolveGroup('r1', '', ''))!)).toEqual(['a', 'b']);
+    await d.run(60_000);
+    await d.hub.say('r1', '张班长', '/help');
+    await d.run(30_000);
+    expect(d.hub.to('r1').length).toBe(3);
+    await d.hub.say('r1', '张班长', '报名 demo 07:50');
+    await d.run(30_000);
+    expect(d.hub.to('r1').filter((s) => s.text.startsWith('已报名')).length).toBe(1);
+  });
+
   test('an account down longer than the threshold: its groups are taken over once, the officer is told, the group hears whom to @; on return they go back', async () => {
     const d = await district('mentions');
     await d.hub.say('r1', '张班长', '@小助手甲 报名 demo 07:50');

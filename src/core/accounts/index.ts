@@ -140,14 +140,16 @@ export async function notePresent(deps: BotDeps, gid: number): Promise<void> {
 /**
  * For something said in a group: notes this account's presence and tells whether it acts there. A group
  * enrolled before there were several accounts goes to the first account that hears it; a group not
- * enrolled yet is everyone's until its enrolment claims it (chat.ts enroll).
+ * enrolled yet is everyone's until its enrolment claims it (chat.ts enroll), each of its messages answered
+ * by one account.
  */
-export async function actsHere(deps: BotDeps, gid: number, group: () => Promise<Group | undefined>): Promise<boolean> {
+export async function actsHere(deps: BotDeps, gid: number, group: () => Promise<Group | undefined>, message: { text: string; at: number }): Promise<boolean> {
   const settled = processSet(settledGroups, deps);
   if (settled.has(gid)) return true;
   await notePresent(deps, gid);
   const g = await group();
-  if (!g) return true;
+  // Nobody owns it yet: where accounts share groups they all hear this message, and one answers it.
+  if (!g) return !deps.settings.sharedGroups || (await deps.store.claimMessage(gid, message.text, message.at));
   const owner = g.account || (await deps.store.claimGroup(gid, deps.account));
   const acts = actsFor({ account: owner, taker: g.taker }, deps.account);
   // Where accounts share no groups nothing takes one over: once this account acts for a group, it always will,

@@ -62,7 +62,7 @@ export class ChatContext {
 
   /** Whether this bot account speaks for this room (core/accounts); always in a private chat. */
   actsHere(): Promise<boolean> {
-    this.acting ??= this.inRoom ? this.gid().then((gid) => actsHere(this.deps, gid!, () => this.group())) : Promise.resolve(true);
+    this.acting ??= this.inRoom ? this.gid().then((gid) => actsHere(this.deps, gid!, () => this.group(), { text: `${this.msg.sender.id}\n${this.msg.text}`, at: this.msg.at })) : Promise.resolve(true);
     return this.acting;
   }
 

@@ -106,6 +106,8 @@ export function keyBuilder(prefix: string) {
     claimsOf: (owner: string) => k('claims', 'pending', safePart(owner)),
     /** Instances that ever claimed: sorted set owner -> its last beat (its own clock; liveness is the instance key). */
     instances: k('instances'),
+    /** One message heard by several accounts in a group nobody owns yet: the account that answers it (see claimMessage). */
+    heardMessage: (gid: number, fingerprint: string) => g(gid, 'heard', fingerprint),
     /** The bot accounts present in a group (each heard or saw it). */
     groupAccounts: (gid: number) => g(gid, 'accounts'),
     /** What each bot account's processes last reported: hash "<account>|<process>" -> JSON AccountState. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LessonSnapshot } from '../../../core/lessons/snapshot.ts';
 import type { OutMessage } from '../../../core/messages.ts';
 import type { AccountState, AnswerInput, AnswerOutcome, AnswerTarget, Group, RangeFigures, MemberStats, Mistake, MissedQuestion, OutboxItem, Push, PushPlan, QuizKind, QuizRef, Repetition, Store } from '../../../core/ports.ts';
@@ -175,6 +176,11 @@ export class RedisStore implements Store {
     const ids = (await this.redis.smembers(this.keys.activeGroups)).map(Number).sort((a, b) => a - b);
     const groups = await Promise.all(ids.map((gid) => this.getGroup(gid)));
     return groups.filter((g): g is Group => !!g);
+  }
+
+  async claimMessage(gid: number, message: string, at: number): Promise<boolean> {
+    const fingerprint = createHash('sha1').update(message).digest('base64url');
+    return Number(await this.redis.claim_message(this.keys.heardMessage(gid, fingerprint), at, heardMessageMs, 86_400)) === 1;
   }
 
   async claimGroup(gid: number, account: string): Promise<string> {
@@ -855,6 +861,8 @@ export class RedisStore implements Store {
 /** How long one WAIT for a replica lasts, and how often it is tried (README "Production"). */
 export const replicaWaitMs = 50;
 const replicaWaitTries = 5;
+/** Accounts hear the same message within moments; the same words again after this are a new message. */
+const heardMessageMs = 60_000;
 /** A rollup field "v:<gid>": the last version of that group's change the rollup took (apply_rollup.lua). */
 export const rollupMarker = 'v:';
 /**
