@@ -187,6 +187,12 @@ export interface Store {
   leaders(gid: number): Promise<number[]>;
   /** Marks the quiz as reminded before its close; true the first time only (across instances). */
   markReminded(ref: QuizRef): Promise<boolean>;
+  /** The reminders index: a quiz's reminder is due at `at` (a new time replaces the old). */
+  scheduleReminder(ref: QuizRef, at: number): Promise<void>;
+  remindersDue(now: number): Promise<QuizRef[]>;
+  dropReminder(ref: QuizRef): Promise<void>;
+  /** When the first reminder in the index is due. */
+  nextReminder(): Promise<number | undefined>;
 
   /** Stores a lesson as sent, once per content hash. */
   saveSnapshot(snapshot: LessonSnapshot): Promise<void>;

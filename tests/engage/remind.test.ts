@@ -5,7 +5,8 @@ import { DemoClock, simControl } from '../../src/app/demo.ts';
 import type { SimEvent } from '../../src/adapters/web/chatPage.ts';
 import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
 import { RedisStore } from '../../src/adapters/store/redis/store.ts';
-import { newPrefix, redisTest, redisUrl } from '../helpers/redis.ts';
+import { commandsDuring, newPrefix, redisTest, redisUrl } from '../helpers/redis.ts';
+import { runVirtual } from '../../src/app/virtual.ts';
 import { brief, runScenario, silentLog, testConfig } from '../helpers/sim.ts';
 import { parseCommand } from '../../src/core/bot/commands.ts';
 
@@ -107,6 +108,47 @@ describe('the reminder before the close', () => {
     expect(reminders(lines)).toEqual(['12-07T09:20 总装车间一班: 还有 3 位工友没作答，还剩 30 分钟']);
     expect(privately(lines)).toEqual([]);
     expect(lines.filter((l) => /孙伟|周丽/.test(l.text))).toEqual([]);
+  });
+});
+
+describe('the reminders index', () => {
+  test('提醒 while the quiz is open moves today\'s reminder, earlier or later', async () => {
+    const earlier = await runScenario(scenario([...twoAnswer, say('08:30', '张班长', '提醒 60')]), { config });
+    expect(reminders(earlier)).toEqual(['12-07T08:50 总装车间一班: 还有 3 位工友没作答，还剩 60 分钟']);
+    const later = await runScenario(scenario([...twoAnswer, say('08:30', '张班长', '提醒 20')]), { config });
+    expect(reminders(later)).toEqual(['12-07T09:30 总装车间一班: 还有 3 位工友没作答，还剩 20 分钟']);
+  });
+
+  test('a pass reads only the reminders due, not every open quiz; a quiz opened before the index existed still gets its reminder', async () => {
+    let t = Date.parse('2026-12-07T07:00:00+08:00');
+    const clock = { now: () => t, set: (to: number) => (t = to) };
+    const prefix = newPrefix();
+    const options = { config: testConfig((c) => ((c.orgFile = 'config/org.yaml'), (c.quiz.ackEveryMinutes = 0))), clock, redisUrl: redisUrl(), prefix, log: silentLog };
+    let app = await createApp(options);
+    try {
+      app.world!.addRoom({ topic: '总装车间一班', owner: '张班长', members: ['李明', '王芳'] });
+      app.world!.say('张班长', '报名 demo 07:50', '总装车间一班');
+      await app.chat.idle();
+      await runVirtual(app, clock, Date.parse('2026-12-07T08:30:00+08:00'));
+      const [g] = await app.store.activeGroups();
+      const pushKey = app.store.keys.push(g.gid, '2026-12-07');
+      expect((await app.store.getPush(g.gid, '2026-12-07'))?.status).toBe('sent');
+      // 08:31: the quiz is open, its reminder due at 09:20: a pass does not read it.
+      clock.set(Date.parse('2026-12-07T08:31:00+08:00'));
+      const reads = await commandsDuring(prefix, () => app.tick());
+      expect(reads.filter(([, key]) => key === pushKey)).toEqual([]);
+      // As after an upgrade: the index is empty and the bot restarts; the open quiz is indexed again and reminded.
+      await app.store.redis.del(app.store.keys.reminders);
+      await app.stop();
+      app = await createApp(options);
+      expect((await app.store.getPush(g.gid, '2026-12-07'))?.reminded).toBe(false);
+      await runVirtual(app, clock, Date.parse('2026-12-07T09:19:00+08:00'));
+      expect((await app.store.getPush(g.gid, '2026-12-07'))?.reminded).toBe(false);
+      await runVirtual(app, clock, Date.parse('2026-12-07T09:21:00+08:00'));
+      expect((await app.store.getPush(g.gid, '2026-12-07'))?.reminded).toBe(true);
+    } finally {
+      await app.stop();
+    }
   });
 });
 

@@ -84,7 +84,12 @@ export class Daily {
     const { store, owner, clock } = this.d;
     const [stored, g] = await Promise.all([store.pushMessages(ref), store.getGroup(ref.gid)]);
     if (!stored || !g) return;
-    const open = (sentAt: number) => store.openQuiz(ref, owner, sentAt, sentAt + g.windowMinutes * minuteMs);
+    const open = async (sentAt: number) => {
+      const closesAt = sentAt + g.windowMinutes * minuteMs;
+      // First, so a crash in between leaves at most a reminder for a quiz that never opened (it is dropped then).
+      await this.runHooks('beforeOpen', (h) => h.beforeOpen?.(g, ref, sentAt, closesAt));
+      await store.openQuiz(ref, owner, sentAt, closesAt);
+    };
     // Every message went out before a crash, only the window was not opened yet.
     if (stored.next >= stored.messages.length) return open(clock.now());
     this.d.queue.enqueue({

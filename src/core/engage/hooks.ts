@@ -1,4 +1,4 @@
-import type { Group, Push } from '../ports.ts';
+import type { Group, Push, QuizRef } from '../ports.ts';
 
 /**
  * How a part of the engagement loop joins the daily loop (each is optional). The daily loop calls them in
@@ -8,6 +8,8 @@ export interface EngagementHook {
   name: string;
   /** Lines added to a closed quiz's summary (e.g. a streak milestone): one message, not two. */
   summaryLines?(g: Group, push: Push): Promise<string[]>;
+  /** Before a quiz's window opens (its messages all went out), when it will close (e.g. schedule its reminder). */
+  beforeOpen?(g: Group, ref: QuizRef, sentAt: number, closesAt: number): Promise<void>;
   /** After a quiz closed and its summary was queued (e.g. the leader's digest, the weekly review). */
   afterClose?(g: Group, push: Push): Promise<void>;
   /** Each pass of the daily loop, after the lessons (e.g. reminders, repetitions, rankings, reports). */

@@ -16,29 +16,61 @@ const minutesOf = (g: Group, deps: BotDeps): number => Number(g.options[minutesO
 export const reminderText = (missing: number, left: number) => `还有 ${missing} 位工友没作答，还剩 ${left} 分钟`;
 const usage = '用法：提醒 30（答题截止前 30 分钟在群里提醒）· 提醒 关 · 提醒 开';
 
+/** When a lesson quiz's reminder is due; none where the window is no longer than the lead (it would come with the lesson). */
+function reminderAt(deps: BotDeps, g: Group, sentAt: number, closesAt: number): number | undefined {
+  const at = closesAt - minutesOf(g, deps) * minuteMs;
+  return at > sentAt ? at : undefined;
+}
+
+/** Puts a lesson quiz in the reminders index at the group's lead before its close, or takes it out. */
+async function schedule(deps: BotDeps, g: Group, ref: QuizRef, sentAt: number, closesAt: number): Promise<void> {
+  const at = ref.kind === 'lesson' ? reminderAt(deps, g, sentAt, closesAt) : undefined;
+  if (at === undefined) await deps.store.dropReminder(ref);
+  else await deps.store.scheduleReminder(ref, at);
+}
+
+/** Indexes an open lesson quiz's reminder again from the group and push as they are now. */
+async function reindex(deps: BotDeps, ref: QuizRef): Promise<void> {
+  const [g, push] = await Promise.all([deps.store.getGroup(ref.gid), deps.store.getPush(ref.gid, ref.day, ref.kind)]);
+  if (g && push?.status === 'sent' && !push.reminded && push.sentAt && push.closesAt) await schedule(deps, g, ref, push.sentAt, push.closesAt);
+}
+
 /**
  * Once per lesson quiz, the set time before it closes: the group hears how many haven't answered (nobody is
- * named there) and its leaders get the names privately.
+ * named there) and its leaders get the names privately. Each quiz's reminder is indexed by its time when the
+ * quiz opens, so a pass reads only the reminders due, not every open quiz.
  */
 export function reminderHook(deps: BotDeps): EngagementHook {
-  /** An open lesson quiz still due its reminder, and when. */
+  let indexed = false;
+
+  /** A quiz of the index still due its reminder, and when. */
   async function pending(ref: QuizRef): Promise<{ g: Group; at: number; closesAt: number } | undefined> {
-    if (ref.kind !== 'lesson') return undefined;
     const [g, push] = await Promise.all([deps.store.getGroup(ref.gid), deps.store.getPush(ref.gid, ref.day, ref.kind)]);
     if (!g || g.status === 'left' || push?.status !== 'sent' || push.reminded || !push.sentAt || !push.closesAt) return undefined;
-    const at = push.closesAt - minutesOf(g, deps) * minuteMs;
-    // A window no longer than the reminder's lead gets none: it would come with the lesson.
-    return at > push.sentAt && featureOn('reminder', g, deps.settings.engagement) ? { g, at, closesAt: push.closesAt } : undefined;
+    const at = reminderAt(deps, g, push.sentAt, push.closesAt);
+    return at !== undefined && featureOn('reminder', g, deps.settings.engagement) ? { g, at, closesAt: push.closesAt } : undefined;
   }
 
   return {
     name: 'reminder',
+    beforeOpen: (g, ref, sentAt, closesAt) => schedule(deps, g, ref, sentAt, closesAt),
     async tick(now) {
-      for (const ref of await deps.store.openQuizzes()) {
+      // Quizzes opened before the index existed (an upgrade) go into it, once per process.
+      if (!indexed) {
+        indexed = true;
+        for (const ref of await deps.store.openQuizzes()) if (ref.kind === 'lesson') await reindex(deps, ref);
+      }
+      for (const ref of await deps.store.remindersDue(now)) {
         const due = await pending(ref);
-        if (!due || now < due.at || now >= due.closesAt) continue;
+        if (due && now < due.at) {
+          await deps.store.scheduleReminder(ref, due.at);
+          continue;
+        }
+        // Marked first: a crash after it leaves an index entry that the next pass drops, never a second reminder.
+        const taken = !!due && now < due.closesAt && (await deps.store.markReminded(ref));
+        await deps.store.dropReminder(ref);
+        if (!taken) continue;
         const { g, closesAt } = due;
-        if (!(await deps.store.markReminded(ref))) continue;
         const roll = await rollOf(deps, g, ref.day);
         if (!roll.missing) continue;
         const left = Math.ceil((closesAt - now) / minuteMs);
@@ -52,10 +84,7 @@ export function reminderHook(deps: BotDeps): EngagementHook {
         }
       }
     },
-    nextWork: async () => {
-      const due = await Promise.all((await deps.store.openQuizzes()).map(pending));
-      return Math.min(...due.map((d) => d?.at ?? Infinity));
-    },
+    nextWork: async () => (await deps.store.nextReminder()) ?? Infinity,
   };
 }
 
@@ -79,6 +108,8 @@ export async function remindCommand(ctx: ChatContext, g: Group): Promise<void> {
   }
   if (minutes) await deps.store.setGroupOption(g.gid, minutesOption, String(minutes));
   await setSwitch(ctx, g, 'reminder', 'on');
+  // Today's quiz, if open, is reminded by the new lead.
+  if (g.current) await reindex(deps, { gid: g.gid, day: g.current, kind: 'lesson' });
   const lead = minutes || minutesOf(g, deps);
   const names = deps.channel.caps.privateMessages ? '没作答的名单私聊发给班长。' : noPrivateMessages;
   ctx.reply(`好的，答题截止前 ${lead} 分钟在群里提醒还有几人没作答（不点名），每课一次。${names}`);

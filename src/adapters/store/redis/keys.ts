@@ -102,6 +102,8 @@ export function keyBuilder(prefix: string) {
     orgIds: ids('org', 'idmap'),
     orgNames: ids('org', 'names'),
     openQuizzes: k('quizzes', 'open'),
+    /** Open lesson quizzes' reminders: sorted set "gid|day|kind" -> when it is due (engage/remind.ts). */
+    reminders: k('quizzes', 'reminders'),
     /** Pushes an instance claimed and has not finished: sorted set "gid|day|kind" -> claimed at. */
     claimsOf: (owner: string) => k('claims', 'pending', safePart(owner)),
     /** Instances that ever claimed: sorted set owner -> its last beat (its own clock; liveness is the instance key). */

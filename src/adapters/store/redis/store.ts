@@ -286,6 +286,28 @@ export class RedisStore implements Store {
   }
 
   /** A field of the push's own hash, so it goes wherever the push goes and costs no key. */
+  async scheduleReminder(ref: QuizRef, at: number): Promise<void> {
+    await this.redis.zadd(this.keys.reminders, at, pushMember(ref.gid, ref.day, ref.kind));
+  }
+
+  async remindersDue(now: number): Promise<QuizRef[]> {
+    return (await this.redis.zrangebyscore(this.keys.reminders, '-inf', now)).map(parsePushMember);
+  }
+
+  async dropReminder(ref: QuizRef): Promise<void> {
+    await this.redis.zrem(this.keys.reminders, pushMember(ref.gid, ref.day, ref.kind));
+  }
+
+  nextReminder(): Promise<number | undefined> {
+    return this.firstScore(this.keys.reminders);
+  }
+
+  /** The lowest score in a sorted set (the first time in a time index). */
+  private async firstScore(key: string): Promise<number | undefined> {
+    const [, score] = await this.redis.zrange(key, 0, 0, 'WITHSCORES');
+    return score === undefined ? undefined : Number(score);
+  }
+
   async markReminded(ref: QuizRef): Promise<boolean> {
     return (await this.redis.hsetnx(this.keys.push(ref.gid, ref.day, ref.kind), 'reminded', '1')) === 1;
   }
@@ -482,9 +504,8 @@ export class RedisStore implements Store {
     return (await this.redis.zrangebyscore(this.keys.openQuizzes, '-inf', now ?? '+inf')).map(parsePushMember);
   }
 
-  async nextClose(): Promise<number | undefined> {
-    const [, score] = await this.redis.zrange(this.keys.openQuizzes, 0, 0, 'WITHSCORES');
-    return score === undefined ? undefined : Number(score);
+  nextClose(): Promise<number | undefined> {
+    return this.firstScore(this.keys.openQuizzes);
   }
 
   async closeQuiz(ref: QuizRef, now: number, expected: number, source = '', leave = 0): Promise<{ push: Push; closedNow: boolean } | undefined> {
