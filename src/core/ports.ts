@@ -223,6 +223,11 @@ export interface Store {
   /** Takes over a push still claimed by `oldOwner` (found dead by orphanedClaims). */
   reclaimPush(ref: QuizRef, oldOwner: string, newOwner: string, now: number): Promise<boolean>;
   /** Heartbeats carry the injected clock's time, so liveness follows the simulator's clock too. */
+  /**
+   * The time liveness (heartbeats, accounts' reports) is judged by: Redis's clock where each process keeps its
+   * own (production), else `now` (one clock shared by every process: the simulator, tests).
+   */
+  sharedNow(now: number): Promise<number>;
   /** This instance is alive for `deadMs` from now. */
   heartbeat(owner: string, now: number, deadMs: number): Promise<void>;
 

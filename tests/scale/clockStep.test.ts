@@ -116,6 +116,10 @@ test('a clock stepped one hour back on one of two processes repeats nothing', as
 
   expect(Object.fromEntries(all.map((c) => [c, w.lessonsTo(c)]))).toEqual(Object.fromEntries(Object.entries(chats).flatMap(([account, list]) => list.map((c) => [c, [account]]))));
   expect(w.sent.filter((s) => s.text.includes('没能按时推送'))).toEqual([]);
+  // The accounts' reports are judged by Redis's clock: the live bot-b never saw bot-a (an hour behind) as down,
+  // so no group changed hands and no group heard of a robot going offline or coming back.
+  expect(w.sent.filter((s) => /暂时离线|已恢复/.test(s.text))).toEqual([]);
+  expect((await w.store.groups(gids)).map((g) => g.taker ?? '')).toEqual(gids.map(() => ''));
   // The day's records are the ones of the first pass: nothing claimed, skipped or sent again.
   const after = await w.pushes(gids);
   expect(after.map((p) => [p?.owner, p?.claimedAt, p?.sentAt, p?.seq])).toEqual(before.map((p) => [p?.owner, p?.claimedAt, p?.sentAt, p?.seq]));

@@ -112,16 +112,19 @@ export function failoverHook(deps: BotDeps, opts: FailoverOptions): EngagementHo
   return {
     name: 'accounts',
     async tick(now) {
-      const me = report(now);
+      // Reports are stamped and judged by one clock for every process (Redis's, where processes keep their own),
+      // so a process whose clock stepped sees no live account as down, and is not seen as down itself.
+      const shared = await store.sharedNow(now);
+      const me = report(shared);
       await store.reportAccount(me);
       if (!me.up) return;
       const reports = await store.accountStates();
       // An account's last report is kept however old: a banned account's groups stay with their takers.
       const newer = (r: AccountState) => reports.some((o) => o.account === r.account && o.beat > r.beat);
-      for (const r of reports) if (now - r.beat > forgetAfterMs && newer(r)) await store.dropAccountState(r.account, r.process);
-      const byAccount = accountViews(reports, now, failoverMs);
+      for (const r of reports) if (shared - r.beat > forgetAfterMs && newer(r)) await store.dropAccountState(r.account, r.process);
+      const byAccount = accountViews(reports, shared, failoverMs);
       await takeBack(byAccount, now);
-      for (const v of byAccount.values()) if (v.account !== account && isDown(v, now, failoverMs)) await takeOver(v, byAccount, now);
+      for (const v of byAccount.values()) if (v.account !== account && isDown(v, shared, failoverMs)) await takeOver(v, byAccount, now);
     },
   };
 }

@@ -461,6 +461,12 @@ export class RedisStore implements Store {
     return counts.some((n) => n > 0);
   }
 
+  async sharedNow(now: number): Promise<number> {
+    if (!this.opts.redisTimeBeats) return now;
+    const [seconds, micros] = await this.redis.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  }
+
   async heartbeat(owner: string, now: number, deadMs: number): Promise<void> {
     const k = this.keys;
     // By Redis time the key lives exactly `deadMs`; on a shared virtual clock its value is compared, and the expiry only clears up.
