@@ -64,8 +64,9 @@ async function run(): Promise<WaveRun> {
   const dir = mkdtempSync(join(tmpdir(), 'banqian-bench-wave-'));
   const server = await startRedisServer({ dir, aof: false });
   const config = loadConfig('/nonexistent', {});
-  // The wave alone: the quiz reminders and "已有 N 人作答" read every open quiz of every account at each
-  // tick of each app (10 apps × 2,000 quizzes × 2 reads a minute here): the engagement loop's cost, not the wave's.
+  // The wave alone: "已有 N 人作答" reads every open quiz of every account at each tick of each app (10 apps ×
+  // 2,000 quizzes × 2 reads a minute here): the engagement loop's cost, not the wave's. (Reminders are indexed by
+  // time and stay in.)
   config.quiz.ackEveryMinutes = 0;
   let t = Date.parse(`${day}T06:40:00+08:00`);
   const clock = { now: () => t };
@@ -79,7 +80,6 @@ async function run(): Promise<WaveRun> {
           channel: async () => ({ channel: recordingChannel((room) => sends.push({ account: a, room, at: t })), platform: 'wechaty', account: `robot-${a}` }),
         }),
       );
-      apps[a].bot.deps.hooks.splice(apps[a].bot.deps.hooks.findIndex((h) => h.name === 'reminder'), 1);
     }
     const store = apps[0].store;
     const due = new Map<number, number>();
