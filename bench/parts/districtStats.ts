@@ -4,6 +4,7 @@
  * enterprise of 100 teams. BENCH_TEAMS / BENCH_DAYS make it smaller for a quick look.
  */
 import { spawnSync } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -43,6 +44,37 @@ async function timed(call: () => Promise<number>): Promise<{ p50Ms: number; p95M
     ms.push(performance.now() - t0);
   }
   return { p50Ms: quantile(ms, 0.5), p95Ms: quantile(ms, 0.95), bytes };
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The CPU profile of `call` run `times` times (node:inspector, in this process). */
+async function profiled(call: () => Promise<unknown>, times: number): Promise<CpuProfile> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  for (let i = 0; i < times; i++) await call();
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+  return profile as CpuProfile;
+}
+
+/** The functions with the most self time, in ms per call: "name (file:line) ms". */
+function topSelf(p: CpuProfile, times: number, top = 12): string[] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
+  const self = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const f = byId.get(id)!;
+    const where = f.url ? ` (${f.url.replace(/^.*?\/(src|node_modules)\//, '')}:${f.lineNumber + 1})` : '';
+    const key = `${f.functionName || '(anonymous)'}${where}`;
+    self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0));
+  });
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => `${k} ${(us / 1000 / times).toFixed(1)}`);
 }
 
 /**
@@ -124,6 +156,8 @@ export async function measure(): Promise<{ results: Record<string, unknown>; lin
     const scriptMsPerRequest = perCall ? Number(perCall[2]) / 1000 / runs : 0;
     const scriptUsPerGroup = perCall ? Number(perCall[2]) / Number(perCall[1]) : 0;
     const load = loadavg()[0];
+    const apiProfile = topSelf(await profiled(api(district), 5), 5);
+    console.error(apiProfile.join('\n'));
     const apiEnterprise = await timed(api(enterprise));
     const jsonDistrict = await timed(cliJson(district));
     const jsonEnterprise = await timed(cliJson(enterprise));

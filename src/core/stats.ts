@@ -335,17 +335,22 @@ export class Stats {
    */
   async reportParts(node: OrgNode, from: string, to: string) {
     const within = (await this.placement()).filter((p) => OrgTree.within(p.at, node.path));
-    const groups = await this.store.groups(within.map((p) => p.gid));
-    const figs = await this.store.figuresBetween(groups.map((g) => g.gid), from, to);
-    const teams: StatsReport['teams'] = groups.map((g, i) => {
-      const t = figs[i].team;
+    const gids = within.map((p) => p.gid);
+    // Each group's team figures and how many workers it has; the workers themselves only for the groups a page touches.
+    const [found, figs, lessons] = await Promise.all([this.store.groups(gids), this.store.figuresBetween(gids, from, to, false), this.lessonReport(node.path, daysBetween(from, to))]);
+    const byGid = new Map(figs.map((f) => [f.gid, f]));
+    const groups = found.filter((g) => byGid.has(g.gid));
+    const teams: StatsReport['teams'] = groups.map((g) => {
+      const t = byGid.get(g.gid)!.team;
       const counts = Object.fromEntries(countFields.map((f) => [f, t[f]])) as Counts;
       return { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts), leave: t.leave, review: t.review };
     });
-    const lessons = await this.lessonReport(node.path, daysBetween(from, to));
-    const rows = (i: number, j: number) => this.workerRows(groups.slice(i, j), figs.slice(i, j));
+    const rows = async (i: number, j: number) => {
+      const some = groups.slice(i, j);
+      return this.workerRows(some, await this.store.figuresBetween(some.map((g) => g.gid), from, to));
+    };
     const withMembers = (page: WorkerRow[]) => this.withMembers(page);
-    const counts = figs.map((f) => f.workers.length);
+    const counts = groups.map((g) => byGid.get(g.gid)!.workerCount);
     const total = counts.reduce((a, b) => a + b, 0);
     return {
       from, to, teams, lessons, total,

@@ -1,14 +1,17 @@
 -- A group's figures over a range of days, from what the write path keeps: each worker's cumulative entries
 -- (record_answer.lua) and one member per closed quiz (sync_team.lua). Reads no answer and writes nothing.
 -- Returns {workers, team}: workers as "wid,answered,correct,points" joined by ';', for those with a first answer
--- in the range; team as "lessons,expected,answered,correct,late,leave,reviews,reviewAnswered,reviewCorrect".
+-- in the range, or only how many they are (ARGV[3] '0': a district's page needs every group's count and
+-- 30 groups' rows); team as "lessons,expected,answered,correct,late,leave,reviews,reviewAnswered,reviewCorrect".
 -- KEYS[1] worker figures hash (wid -> 18-byte entries '>Hiiii': epoch day, answered, correct, points, first answers)
 -- KEYS[2] team figures sorted set
 -- KEYS[3] worker totals hash (wid -> first entry's day, 2 bytes, and the last entry)
 -- KEYS[4] team totals hash ("<kind>:<1..6>" -> sums over every quiz, sync_team.lua)
 -- ARGV[1] first epoch day
 -- ARGV[2] last epoch day
+-- ARGV[3] '1' to list the workers, '0' to count them
 local first, last = tonumber(ARGV[1]), tonumber(ARGV[2])
+local list = ARGV[3] == '1'
 local size = 18
 -- The epoch day of entry i, read as two bytes (cheaper than struct.unpack).
 local function dayOf(entries, i)
@@ -33,7 +36,7 @@ local function upTo(entries, day)
   local _, a, c, p, f = struct.unpack('>Hiiii', entries, (found - 1) * size + 1)
   return a, c, p, f
 end
-local workers = {}
+local workers, count = {}, 0
 local totals = redis.call('HGETALL', KEYS[3])
 for i = 1, #totals, 2 do
   local t = totals[i + 1]
@@ -50,7 +53,11 @@ for i = 1, #totals, 2 do
       a1, c1, p1, f1 = upTo(entries, last)
       a0, c0, p0, f0 = upTo(entries, first - 1)
     end
-    if f1 > f0 then workers[#workers + 1] = totals[i] .. ',' .. (a1 - a0) .. ',' .. (c1 - c0) .. ',' .. (p1 - p0) end
+    if f1 > f0 then
+      count = count + 1
+      -- One format call rather than a chain of '..' (each makes an interned string).
+      if list then workers[count] = string.format('%s,%d,%d,%d', totals[i], a1 - a0, c1 - c0, p1 - p0) end
+    end
   end
 end
 local team = {0, 0, 0, 0, 0, 0, 0, 0, 0}
@@ -70,4 +77,4 @@ else
     end
   end
 end
-return {table.concat(workers, ';'), table.concat(team, ',')}
+return {list and table.concat(workers, ';') or count, table.concat(team, ',')}
