@@ -37,33 +37,37 @@ local function upTo(entries, day)
   return a, c, p, f
 end
 local workers, count = {}, 0
+local function add(wid, a, c, p)
+  count = count + 1
+  -- One format call rather than a chain of '..' (each makes an interned string).
+  if list then workers[count] = string.format('%s,%d,%d,%d', wid, a, c, p) end
+end
 local totals = redis.call('HGETALL', KEYS[3])
 for i = 1, #totals, 2 do
   local t = totals[i + 1]
-  local firstDay, lastDay = dayOf(t, 1), struct.unpack('>H', t, 3)
-  -- Nothing in the range, the whole history in it, or else the history's two entries.
+  local b1, b2, b3, b4 = string.byte(t, 1, 4)
+  local firstDay, lastDay = b1 * 256 + b2, b3 * 256 + b4
+  -- Nothing in the range, the whole history in it (every entry holds a first answer: the last entry is the
+  -- figures, and a count needs no unpacking), or else the history's two entries.
   if firstDay <= last and lastDay >= first then
-    local a1, c1, p1, f1, a0, c0, p0, f0
     if firstDay >= first and lastDay <= last then
-      local _
-      _, a1, c1, p1, f1 = struct.unpack('>Hiiii', t, 3)
-      a0, c0, p0, f0 = 0, 0, 0, 0
+      if list then
+        local _, a, c, p = struct.unpack('>Hiii', t, 3)
+        add(totals[i], a, c, p)
+      else
+        add()
+      end
     else
       local entries = redis.call('HGET', KEYS[1], totals[i])
-      a1, c1, p1, f1 = upTo(entries, last)
-      a0, c0, p0, f0 = upTo(entries, first - 1)
-    end
-    if f1 > f0 then
-      count = count + 1
-      -- One format call rather than a chain of '..' (each makes an interned string).
-      if list then workers[count] = string.format('%s,%d,%d,%d', totals[i], a1 - a0, c1 - c0, p1 - p0) end
+      local a1, c1, p1, f1 = upTo(entries, last)
+      local a0, c0, p0, f0 = upTo(entries, first - 1)
+      if f1 > f0 then add(totals[i], a1 - a0, c1 - c0, p1 - p0) end
     end
   end
 end
 local team = {0, 0, 0, 0, 0, 0, 0, 0, 0}
-local low = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-local high = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-if low[2] and tonumber(low[2]) >= first and tonumber(high[2]) <= last then
+local quizzes = redis.call('ZCARD', KEYS[2])
+if quizzes > 0 and redis.call('ZCOUNT', KEYS[2], first, last) == quizzes then
   -- Every quiz is in the range: the totals are its figures.
   local t = redis.call('HMGET', KEYS[4], 'lesson:1', 'lesson:2', 'lesson:3', 'lesson:4', 'lesson:5', 'lesson:6', 'review:1', 'review:3', 'review:4')
   for j = 1, 9 do team[j] = tonumber(t[j] or '0') end
