@@ -256,16 +256,19 @@ export class Stats {
     const names = await this.store.workerNames(figs.flatMap((f) => f.workers.map((w) => w.wid)));
     let at = 0;
     // A collator comparison is slow: teams are sorted one by one (ties only matter within a team), and the
-    // order of two names is worked out once per report (the same names recur across teams).
-    const order = new Map<string, number>();
+    // order of two names is worked out once per batch (the same names recur across teams), kept by name and
+    // name rather than under a joined key that would be built at every comparison.
+    const order = new Map<string, Map<string, number>>();
     const compareNames = (a: string, b: string) => {
-      const key = `${a}\u0000${b}`;
-      let c = order.get(key);
-      if (c === undefined) order.set(key, (c = byName.compare(a, b)));
+      let of = order.get(a);
+      if (!of) order.set(a, (of = new Map()));
+      let c = of.get(b);
+      if (c === undefined) of.set(b, (c = byName.compare(a, b)));
       return c;
     };
     return figs.flatMap((f, i) =>
-      f.workers.map((w) => ({ ...w, gid: groups[i].gid, room: groups[i].topic, name: names[at++] })).sort((a, b) => b.points - a.points || compareNames(a.name, b.name)),
+      // Named fields rather than a spread, which V8 copies far more slowly (60,000 rows in a district).
+      f.workers.map((w) => ({ wid: w.wid, answered: w.answered, correct: w.correct, points: w.points, gid: groups[i].gid, room: groups[i].topic, name: names[at++] })).sort((a, b) => b.points - a.points || compareNames(a.name, b.name)),
     );
   }
 
