@@ -390,6 +390,8 @@ export interface RangeFigures {
   gid: number;
   /** Closed lesson quizzes: lessons, expected, answered, correct, late, leave; closed reviews apart. */
   team: { lessons: number; expected: number; answered: number; correct: number; late: number; leave: number; review: { quizzes: number; answered: number; correct: number } };
+  /** The group's name and org path as getGroup has them; undefined when there is no such group. */
+  group: Pick<Group, 'topic' | 'team'> | undefined;
   /** Workers with a first answer in the range. */
   workerCount: number;
   /** Per worker: lessons answered on time, lessons all right, points (reviews' and late answers' too); empty unless `rows` was asked. */

@@ -252,7 +252,7 @@ export class Stats {
    * points (reviews' and late answers' too), from the rollups the write path keeps; each group's workers by
    * points, then name. Streak and badges are read later, only for the rows shown (`withMembers`).
    */
-  private async workerRows(groups: Group[], figs: RangeFigures[]): Promise<WorkerRow[]> {
+  private async workerRows(groups: Pick<Group, 'gid' | 'topic'>[], figs: RangeFigures[]): Promise<WorkerRow[]> {
     const names = await this.store.workerNames(figs.flatMap((f) => f.workers.map((w) => w.wid)));
     let at = 0;
     // A collator comparison is slow: teams are sorted one by one (ties only matter within a team), and the
@@ -338,22 +338,20 @@ export class Stats {
    */
   async reportParts(node: OrgNode, from: string, to: string) {
     const within = (await this.placement()).filter((p) => OrgTree.within(p.at, node.path));
-    const gids = within.map((p) => p.gid);
-    // Each group's team figures and how many workers it has; the workers themselves only for the groups a page touches.
-    const [found, figs, lessons] = await Promise.all([this.store.groups(gids), this.store.figuresBetween(gids, from, to, false), this.lessonReport(node.path, daysBetween(from, to))]);
-    const byGid = new Map(figs.map((f) => [f.gid, f]));
-    const groups = found.filter((g) => byGid.has(g.gid));
-    const teams: StatsReport['teams'] = groups.map((g) => {
-      const t = byGid.get(g.gid)!.team;
+    // Each group's name, team figures and how many workers it has; the workers themselves only for the groups a page touches.
+    const [all, lessons] = await Promise.all([this.store.figuresBetween(within.map((p) => p.gid), from, to, false), this.lessonReport(node.path, daysBetween(from, to))]);
+    const figs = all.filter((f) => f.group);
+    const groups = figs.map((f) => ({ gid: f.gid, topic: f.group!.topic }));
+    const teams: StatsReport['teams'] = figs.map(({ gid, group, team: t }) => {
       const counts = Object.fromEntries(countFields.map((f) => [f, t[f]])) as Counts;
-      return { room: g.topic, team: this.org.get(g.team) ? g.team : null, gid: g.gid, ...figures(counts), leave: t.leave, review: t.review };
+      return { room: group!.topic, team: this.org.get(group!.team) ? group!.team : null, gid, ...figures(counts), leave: t.leave, review: t.review };
     });
     const rows = async (i: number, j: number) => {
       const some = groups.slice(i, j);
       return this.workerRows(some, await this.store.figuresBetween(some.map((g) => g.gid), from, to));
     };
     const withMembers = (page: WorkerRow[]) => this.withMembers(page);
-    const counts = groups.map((g) => byGid.get(g.gid)!.workerCount);
+    const counts = figs.map((f) => f.workerCount);
     const total = counts.reduce((a, b) => a + b, 0);
     return {
       from, to, teams, lessons, total,

@@ -117,6 +117,9 @@ describe('district-scope stats read rollups, page and stream the workers', () =>
       }
       // Whole range: 总装车间一班's 3 workers with an answer and 机加车间二班's 1 (涂装车间三班: nobody answered).
       expect((await store.figuresBetween(gids, from, to, false)).map((f) => f.workerCount).sort()).toEqual([0, 1, 3]);
+      // Each group's name and binding come with its figures, as getGroup has them; a group that does not exist has none.
+      const groups = await store.groups(gids);
+      expect((await store.figuresBetween([...gids, 999], from, to, false)).map((f) => f.group)).toEqual([...groups.map((g) => ({ topic: g.topic, team: g.team })), undefined]);
     } finally {
       close();
     }

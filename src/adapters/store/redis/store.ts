@@ -703,8 +703,8 @@ export class RedisStore implements Store {
   async figuresBetween(gids: number[], fromDay: string, toDay: string, rows = true): Promise<RangeFigures[]> {
     // Auto-pipelined, not one pipeline: on a Cluster each group's figures sit in its own slot.
     const k = this.keys;
-    const replies = await Promise.all(gids.map((gid) => this.redis.range_figures(k.workerFigures(gid), k.teamFigures(gid), k.workerTotals(gid), k.teamTotals(gid), epochDay(fromDay), epochDay(toDay), rows ? '1' : '0') as Promise<[string | number, string]>));
-    return replies.map(([listed, team], i) => {
+    const replies = await Promise.all(gids.map((gid) => this.redis.range_figures(k.workerFigures(gid), k.teamFigures(gid), k.workerTotals(gid), k.teamTotals(gid), k.group(gid), epochDay(fromDay), epochDay(toDay), rows ? '1' : '0') as Promise<[string | number, string, string | null, string]>));
+    return replies.map(([listed, team, topic, binding], i) => {
       const [lessons, expected, answered, correct, late, leave, quizzes, reviewAnswered, reviewCorrect] = team.split(',').map(Number);
       const workers = typeof listed === 'string' && listed ? listed.split(';').map((w) => {
         const [wid, answered, correct, points] = w.split(',').map(Number);
@@ -715,6 +715,7 @@ export class RedisStore implements Store {
         team: { lessons, expected, answered, correct, late, leave, review: { quizzes, answered: reviewAnswered, correct: reviewCorrect } },
         workerCount: typeof listed === 'number' ? listed : workers.length,
         workers,
+        group: topic === null ? undefined : { topic, team: binding },
       };
     });
   }

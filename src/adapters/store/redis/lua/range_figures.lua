@@ -1,12 +1,14 @@
 -- A group's figures over a range of days, from what the write path keeps: each worker's cumulative entries
 -- (record_answer.lua) and one member per closed quiz (sync_team.lua). Reads no answer and writes nothing.
--- Returns {workers, team}: workers as "wid,answered,correct,points" joined by ';', for those with a first answer
+-- Returns {workers, team, topic, binding}: workers as "wid,answered,correct,points" joined by ';', for those with a first answer
 -- in the range, or only how many they are (ARGV[3] '0': a district's page needs every group's count and
--- 30 groups' rows); team as "lessons,expected,answered,correct,late,leave,reviews,reviewAnswered,reviewCorrect".
+-- 30 groups' rows); team as "lessons,expected,answered,correct,late,leave,reviews,reviewAnswered,reviewCorrect";
+-- the group's name and org binding, so a district's report reads each group once (no topic: no such group).
 -- KEYS[1] worker figures hash (wid -> 18-byte entries '>Hiiii': epoch day, answered, correct, points, first answers)
 -- KEYS[2] team figures sorted set
 -- KEYS[3] worker totals hash (wid -> first entry's day, 2 bytes, and the last entry)
 -- KEYS[4] team totals hash ("<kind>:<1..6>" -> sums over every quiz, sync_team.lua)
+-- KEYS[5] group hash (status, topic, team)
 -- ARGV[1] first epoch day
 -- ARGV[2] last epoch day
 -- ARGV[3] '1' to list the workers, '0' to count them
@@ -81,4 +83,5 @@ else
     end
   end
 end
-return {list and table.concat(workers, ';') or count, table.concat(team, ',')}
+local group = redis.call('HMGET', KEYS[5], 'status', 'topic', 'team')
+return {list and table.concat(workers, ';') or count, table.concat(team, ','), group[1] and group[2] or false, group[3] or ''}
