@@ -275,7 +275,7 @@ export interface Store {
   /** Every group ever enrolled with the org path it is bound to ('' = none): one small read. */
   teamBindings(): Promise<{ gid: number; team: string }[]>;
   groups(gids: number[]): Promise<Group[]>;
-  /** Per day, the org node's rollup: totals and the per-lesson breakdown ("L:<lesson>:<figure>"). */
+  /** Per day, the org node's rollup: the `fields` asked (totals), or without them the per-lesson breakdown ("L:<lesson>:<figure>"). */
   rollups(nodePath: string, days: string[], fields?: string[]): Promise<Record<string, number>[]>;
   /** First answers of a push: "wid:question" -> "choice|correct(1/0)|onTime(1/0)". */
   firstAnswers(gid: number, day: string, kind?: QuizKind): Promise<Record<string, string>>;
@@ -285,9 +285,10 @@ export interface Store {
   memberStatsOf(members: { gid: number; wid: number }[]): Promise<(MemberStats | undefined)[]>;
   /**
    * Each group's figures over the days from–to (inclusive), from the rollups the write path keeps: its team
-   * figures over closed quizzes and each worker's with a first answer in the range. No answer is read.
+   * figures over closed quizzes and each worker's with a first answer in the range (with `rows` false, only
+   * how many: a district's page lists a few groups' workers). No answer is read.
    */
-  figuresBetween(gids: number[], fromDay: string, toDay: string): Promise<RangeFigures[]>;
+  figuresBetween(gids: number[], fromDay: string, toDay: string, rows?: boolean): Promise<RangeFigures[]>;
   /** Everyone who has answered in the group, by points. */
   members(gid: number): Promise<MemberStats[]>;
   /**
@@ -406,6 +407,10 @@ export interface RangeFigures {
   gid: number;
   /** Closed lesson quizzes: lessons, expected, answered, correct, late, leave; closed reviews apart. */
   team: { lessons: number; expected: number; answered: number; correct: number; late: number; leave: number; review: { quizzes: number; answered: number; correct: number } };
-  /** Per worker: lessons answered on time, lessons all right, points (reviews' and late answers' too). */
+  /** The group's name and org path as getGroup has them; undefined when there is no such group. */
+  group: Pick<Group, 'topic' | 'team'> | undefined;
+  /** Workers with a first answer in the range. */
+  workerCount: number;
+  /** Per worker: lessons answered on time, lessons all right, points (reviews' and late answers' too); empty unless `rows` was asked. */
   workers: { wid: number; answered: number; correct: number; points: number }[];
 }

@@ -104,6 +104,27 @@ describe('district-scope stats read rollups, page and stream the workers', () =>
     }
   });
 
+  redisTest('a page counts every group\'s workers without listing them: as many as listed, for any range', async ({ prefix }) => {
+    await seedTwoDays(prefix);
+    const { store, close } = openStats(statsConfig(), redisUrl(), prefix);
+    try {
+      const gids = (await store.teamBindings()).map((b) => b.gid);
+      for (const [a, b] of [[from, to], ['2026-12-07', '2026-12-07'], ['2026-12-08', '2026-12-31'], ['2026-12-09', '2026-12-31']]) {
+        const listed = await store.figuresBetween(gids, a, b);
+        const counted = await store.figuresBetween(gids, a, b, false);
+        expect(counted.map((f) => [f.workerCount, f.workers]), `${a}..${b}`).toEqual(listed.map((f) => [f.workers.length, []]));
+        expect(counted.map((f) => f.team)).toEqual(listed.map((f) => f.team));
+      }
+      // Whole range: 总装车间一班's 3 workers with an answer and 机加车间二班's 1 (涂装车间三班: nobody answered).
+      expect((await store.figuresBetween(gids, from, to, false)).map((f) => f.workerCount).sort()).toEqual([0, 1, 3]);
+      // Each group's name and binding come with its figures, as getGroup has them; a group that does not exist has none.
+      const groups = await store.groups(gids);
+      expect((await store.figuresBetween([...gids, 999], from, to, false)).map((f) => f.group)).toEqual([...groups.map((g) => ({ topic: g.topic, team: g.team })), undefined]);
+    } finally {
+      close();
+    }
+  });
+
   redisTest('/api/stats pages the workers with limit and offset and says the total', async ({ prefix }) => {
     await seedTwoDays(prefix);
     const { stats, store, close } = openStats(statsConfig(), redisUrl(), prefix);

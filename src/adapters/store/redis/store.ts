@@ -733,19 +733,22 @@ export class RedisStore implements Store {
     await this.redis.sync_team(this.keys.push(ref.gid, ref.day, ref.kind), this.keys.teamFigures(ref.gid), this.keys.teamTotals(ref.gid), epochDay(ref.day), `${ref.kind}|${ref.day}`);
   }
 
-  async figuresBetween(gids: number[], fromDay: string, toDay: string): Promise<RangeFigures[]> {
+  async figuresBetween(gids: number[], fromDay: string, toDay: string, rows = true): Promise<RangeFigures[]> {
     // Auto-pipelined, not one pipeline: on a Cluster each group's figures sit in its own slot.
     const k = this.keys;
-    const rows = await Promise.all(gids.map((gid) => this.redis.range_figures(k.workerFigures(gid), k.teamFigures(gid), k.workerTotals(gid), k.teamTotals(gid), epochDay(fromDay), epochDay(toDay)) as Promise<[string, string]>));
-    return rows.map(([workers, team], i) => {
+    const replies = await Promise.all(gids.map((gid) => this.redis.range_figures(k.workerFigures(gid), k.teamFigures(gid), k.workerTotals(gid), k.teamTotals(gid), k.group(gid), epochDay(fromDay), epochDay(toDay), rows ? '1' : '0') as Promise<[string | number, string, string | null, string]>));
+    return replies.map(([listed, team, topic, binding], i) => {
       const [lessons, expected, answered, correct, late, leave, quizzes, reviewAnswered, reviewCorrect] = team.split(',').map(Number);
+      const workers = typeof listed === 'string' && listed ? listed.split(';').map((w) => {
+        const [wid, answered, correct, points] = w.split(',').map(Number);
+        return { wid, answered, correct, points };
+      }) : [];
       return {
         gid: gids[i],
         team: { lessons, expected, answered, correct, late, leave, review: { quizzes, answered: reviewAnswered, correct: reviewCorrect } },
-        workers: workers ? workers.split(';').map((w) => {
-          const [wid, answered, correct, points] = w.split(',').map(Number);
-          return { wid, answered, correct, points };
-        }) : [],
+        workerCount: typeof listed === 'number' ? listed : workers.length,
+        workers,
+        group: topic === null ? undefined : { topic, team: binding },
       };
     });
   }
@@ -822,11 +825,26 @@ export class RedisStore implements Store {
   async rollups(nodePath: string, days: string[], fields?: string[]): Promise<Record<string, number>[]> {
     const node = await this.nodeId(nodePath);
     // Auto-pipelined, not one pipeline: on a Cluster the days' rollups sit in different slots.
-    const results = await Promise.all(days.map((day) => (fields ? this.redis.hmget(this.keys.rollup(node, day), ...fields) : this.redis.hgetall(this.keys.rollup(node, day)))));
+    const results = await Promise.all(days.map((day) => (fields ? this.redis.hmget(this.keys.rollup(node, day), ...fields) : this.lessonFields(this.keys.rollup(node, day)))));
     return results.map((value) => {
-      const entries: [string, string | null][] = fields ? fields.map((f, i) => [f, (value as (string | null)[])[i]]) : Object.entries(value as Record<string, string>).filter(([f]) => !f.startsWith(rollupMarker));
+      const entries: [string, string | null][] = fields ? fields.map((f, i) => [f, (value as (string | null)[])[i]]) : (value as [string, string][]);
       return Object.fromEntries(entries.map(([f, v]) => [f, Number(v ?? 0)]));
     });
+  }
+
+  /**
+   * A rollup's per-lesson fields ("L:…"), matched in Redis: a district's rollup also holds a marker per group
+   * (2,000 of its 2,012 fields), which HGETALL would carry over and Node would convert only to drop.
+   */
+  private async lessonFields(key: string): Promise<[string, string][]> {
+    const entries: [string, string][] = [];
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(key, cursor, 'MATCH', 'L:*', 'COUNT', 10_000);
+      for (let i = 0; i < flat.length; i += 2) entries.push([flat[i], flat[i + 1]]);
+      cursor = next;
+    } while (cursor !== '0');
+    return entries;
   }
 
   async firstAnswers(gid: number, day: string, kind: QuizKind = 'lesson'): Promise<Record<string, string>> {

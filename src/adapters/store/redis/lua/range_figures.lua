@@ -1,14 +1,19 @@
 -- A group's figures over a range of days, from what the write path keeps: each worker's cumulative entries
 -- (record_answer.lua) and one member per closed quiz (sync_team.lua). Reads no answer and writes nothing.
--- Returns {workers, team}: workers as "wid,answered,correct,points" joined by ';', for those with a first answer
--- in the range; team as "lessons,expected,answered,correct,late,leave,reviews,reviewAnswered,reviewCorrect".
+-- Returns {workers, team, topic, binding}: workers as "wid,answered,correct,points" joined by ';', for those with a first answer
+-- in the range, or only how many they are (ARGV[3] '0': a district's page needs every group's count and
+-- 30 groups' rows); team as "lessons,expected,answered,correct,late,leave,reviews,reviewAnswered,reviewCorrect";
+-- the group's name and org binding, so a district's report reads each group once (no topic: no such group).
 -- KEYS[1] worker figures hash (wid -> 18-byte entries '>Hiiii': epoch day, answered, correct, points, first answers)
 -- KEYS[2] team figures sorted set
 -- KEYS[3] worker totals hash (wid -> first entry's day, 2 bytes, and the last entry)
 -- KEYS[4] team totals hash ("<kind>:<1..6>" -> sums over every quiz, sync_team.lua)
+-- KEYS[5] group hash (status, topic, team)
 -- ARGV[1] first epoch day
 -- ARGV[2] last epoch day
+-- ARGV[3] '1' to list the workers, '0' to count them
 local first, last = tonumber(ARGV[1]), tonumber(ARGV[2])
+local list = ARGV[3] == '1'
 local size = 18
 -- The epoch day of entry i, read as two bytes (cheaper than struct.unpack).
 local function dayOf(entries, i)
@@ -33,30 +38,38 @@ local function upTo(entries, day)
   local _, a, c, p, f = struct.unpack('>Hiiii', entries, (found - 1) * size + 1)
   return a, c, p, f
 end
-local workers = {}
+local workers, count = {}, 0
+local function add(wid, a, c, p)
+  count = count + 1
+  -- One format call rather than a chain of '..' (each makes an interned string).
+  if list then workers[count] = string.format('%s,%d,%d,%d', wid, a, c, p) end
+end
 local totals = redis.call('HGETALL', KEYS[3])
 for i = 1, #totals, 2 do
   local t = totals[i + 1]
-  local firstDay, lastDay = dayOf(t, 1), struct.unpack('>H', t, 3)
-  -- Nothing in the range, the whole history in it, or else the history's two entries.
+  local b1, b2, b3, b4 = string.byte(t, 1, 4)
+  local firstDay, lastDay = b1 * 256 + b2, b3 * 256 + b4
+  -- Nothing in the range, the whole history in it (every entry holds a first answer: the last entry is the
+  -- figures, and a count needs no unpacking), or else the history's two entries.
   if firstDay <= last and lastDay >= first then
-    local a1, c1, p1, f1, a0, c0, p0, f0
     if firstDay >= first and lastDay <= last then
-      local _
-      _, a1, c1, p1, f1 = struct.unpack('>Hiiii', t, 3)
-      a0, c0, p0, f0 = 0, 0, 0, 0
+      if list then
+        local _, a, c, p = struct.unpack('>Hiii', t, 3)
+        add(totals[i], a, c, p)
+      else
+        add()
+      end
     else
       local entries = redis.call('HGET', KEYS[1], totals[i])
-      a1, c1, p1, f1 = upTo(entries, last)
-      a0, c0, p0, f0 = upTo(entries, first - 1)
+      local a1, c1, p1, f1 = upTo(entries, last)
+      local a0, c0, p0, f0 = upTo(entries, first - 1)
+      if f1 > f0 then add(totals[i], a1 - a0, c1 - c0, p1 - p0) end
     end
-    if f1 > f0 then workers[#workers + 1] = totals[i] .. ',' .. (a1 - a0) .. ',' .. (c1 - c0) .. ',' .. (p1 - p0) end
   end
 end
 local team = {0, 0, 0, 0, 0, 0, 0, 0, 0}
-local low = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-local high = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-if low[2] and tonumber(low[2]) >= first and tonumber(high[2]) <= last then
+local quizzes = redis.call('ZCARD', KEYS[2])
+if quizzes > 0 and redis.call('ZCOUNT', KEYS[2], first, last) == quizzes then
   -- Every quiz is in the range: the totals are its figures.
   local t = redis.call('HMGET', KEYS[4], 'lesson:1', 'lesson:2', 'lesson:3', 'lesson:4', 'lesson:5', 'lesson:6', 'review:1', 'review:3', 'review:4')
   for j = 1, 9 do team[j] = tonumber(t[j] or '0') end
@@ -70,4 +83,5 @@ else
     end
   end
 end
-return {table.concat(workers, ';'), table.concat(team, ',')}
+local group = redis.call('HMGET', KEYS[5], 'status', 'topic', 'team')
+return {list and table.concat(workers, ';') or count, table.concat(team, ','), group[1] and group[2] or false, group[3] or ''}
