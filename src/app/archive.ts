@@ -2,7 +2,8 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, statSync, trunca
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { RedisStore } from '../adapters/store/redis/store.ts';
-import type { QuizRef } from '../core/ports.ts';
+import { onceADay, type EngagementHook } from '../core/engage/hooks.ts';
+import type { Logger, QuizRef } from '../core/ports.ts';
 import { addDays } from '../core/time.ts';
 
 export interface ArchiveOptions {
@@ -44,7 +45,6 @@ export async function archiveAnswers(store: RedisStore, opts: ArchiveOptions): P
   const { redis, keys } = store;
   if ((await redis.set(keys.archiveLock, '1', 'EX', 3600, 'NX')) !== 'OK') return undefined;
   try {
-    mkdirSync(opts.dir, { recursive: true });
     const files = new Set<string>();
     let quizzes = 0;
     let records = 0;
@@ -65,6 +65,7 @@ export async function archiveAnswers(store: RedisStore, opts: ArchiveOptions): P
           await store.dropAnswerRecords(quiz);
           continue;
         }
+        mkdirSync(opts.dir, { recursive: true });
         const file = join(opts.dir, `${quiz.day.slice(0, 7)}.jsonl.gz`);
         const size = existsSync(file) ? statSync(file).size : 0;
         await redis.set(keys.archivePending, JSON.stringify({ file, size, quiz }));
@@ -84,4 +85,18 @@ export async function archiveAnswers(store: RedisStore, opts: ArchiveOptions): P
   } finally {
     await redis.del(keys.archiveLock);
   }
+}
+
+/** When the bot archives each day: a quiet hour, before any morning shift. */
+export const archiveTime = '03:00';
+
+/** The bot's own daily run of archiveAnswers, from 03:00; its lock lets one process of a district do it. */
+export function archiveHook(store: RedisStore, o: { dir: string; afterDays: number; timezone: string; log: Logger }): EngagementHook {
+  return {
+    name: 'archive',
+    ...onceADay(archiveTime, o.timezone, async (today) => {
+      const done = await archiveAnswers(store, { dir: o.dir, afterDays: o.afterDays, today });
+      if (done?.records) o.log.info({ quizzes: done.quizzes, records: done.records, files: done.files }, 'old answer records archived');
+    }),
+  };
 }

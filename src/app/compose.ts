@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { archiveHook } from './archive.ts';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -135,6 +137,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   bot.deps.hooks.push(repetitionHook(bot.deps));
   bot.deps.hooks.push(rankingHook(bot.deps, new Stats(store, org, config.points)));
   bot.deps.hooks.push(badgesHook(bot.deps));
+  bot.deps.hooks.push(archiveHook(store, { dir: join(config.dataDir, 'archive'), afterDays: config.archive.afterDays, timezone: config.timezone, log }));
   // A send-only channel can't hear 报名: its groups are enrolled as the settings list them.
   if (setup.listed) await enrolListed(bot.deps, setup.listed);
   chat.onMessage((msg) => bot.handle(msg));

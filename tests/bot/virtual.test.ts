@@ -10,7 +10,7 @@ import { silentLog, testConfig } from '../helpers/sim.ts';
 const at = (day: string, hhmm: string) => Date.parse(`${day}T${hhmm}:00+08:00`);
 
 describe('the virtual clock skips minutes in which nothing can happen', () => {
-  test('a week of one group ticks only around its lessons, quizzes and the daily report and repetition times', async () => {
+  test('a week of one group ticks only around its lessons, quizzes and the daily archive, report and repetition times', async () => {
     let t = at('2026-12-07', '07:00'); // a Monday
     const clock = { now: () => t, set: (to: number) => (t = to) };
     const sent: string[] = [];
@@ -33,11 +33,11 @@ describe('the virtual clock skips minutes in which nothing can happen', () => {
 
       // A week has 10,080 minutes; most of them are skipped.
       expect(ticks.length).toBeLessThan(400);
-      // The weekend has no lesson and no open quiz: only the group's time coming into view (the due index holds
-      // times, not days), the officers' report time and the repetition time wake it.
-      expect(ticks.filter((m) => m.startsWith('2026-12-12'))).toEqual(['2026-12-12T07:05', '2026-12-12T08:30', '2026-12-12T12:00']);
-      // A lesson day's first tick is when its lesson comes into view, 45 minutes before its time.
-      expect(ticks.find((m) => m.startsWith('2026-12-11'))).toBe('2026-12-11T07:05');
+      // The weekend has no lesson and no open quiz: only the archive's time, the group's time coming into view (the
+      // due index holds times, not days), the officers' report time and the repetition time wake it.
+      expect(ticks.filter((m) => m.startsWith('2026-12-12'))).toEqual(['2026-12-12T03:00', '2026-12-12T07:05', '2026-12-12T08:30', '2026-12-12T12:00']);
+      // On a lesson day, after the archive's run, the next tick is when its lesson comes into view, 45 minutes before its time.
+      expect(ticks.filter((m) => m.startsWith('2026-12-11')).slice(0, 2)).toEqual(['2026-12-11T03:00', '2026-12-11T07:05']);
     } finally {
       await app.stop();
     }

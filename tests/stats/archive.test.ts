@@ -7,6 +7,9 @@ import { archiveAnswers } from '../../src/app/archive.ts';
 import type { QuizRef } from '../../src/core/ports.ts';
 import { openStats } from '../../src/app/stats.ts';
 import { runCli } from '../helpers/cli.ts';
+import { createApp } from '../../src/app/compose.ts';
+import { runVirtual } from '../../src/app/virtual.ts';
+import { silentLog } from '../helpers/sim.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
 import { seedTwoDays, statsConfig } from './seed.ts';
 
@@ -86,4 +89,24 @@ describe('archiving old answer records', () => {
     expect(r.stdout).toContain(`已归档 6 条答题记录（3 次小测），写入 ${join(dir, 'archive', '2026-12.jsonl.gz')}`);
     expect(runCli(['archive', '-c', config, '--today', '2027-02-30'], { env }).stderr).toMatch(/“2027-02-30”不是有效日期/);
   }, 60_000);
+
+  redisTest('the bot archives by itself once a day from 03:00', async ({ prefix, redis }) => {
+    await seedTwoDays(prefix);
+    const dataDir = mkdtempSync(join(tmpdir(), 'banqian-archive-'));
+    const config = statsConfig();
+    config.dataDir = dataDir;
+    config.archive.afterDays = 30;
+    let t = Date.parse('2027-01-20T02:50:00+08:00');
+    const clock = { now: () => t, set: (to: number) => (t = to) };
+    const app = await createApp({ config, clock, redisUrl: redisUrl(), prefix, log: silentLog });
+    try {
+      await runVirtual(app, clock, Date.parse('2027-01-20T02:59:00+08:00'));
+      expect(await redis.zcard(app.store.keys.answerDays)).toBeGreaterThan(0);
+      await runVirtual(app, clock, Date.parse('2027-01-20T03:01:00+08:00'));
+      expect(lines(join(dataDir, 'archive', '2026-12.jsonl.gz'))).toHaveLength(6);
+      expect(await redis.zcard(app.store.keys.answerDays)).toBe(0);
+    } finally {
+      await app.stop();
+    }
+  });
 });

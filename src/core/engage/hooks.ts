@@ -1,4 +1,5 @@
 import type { Group, Push, QuizRef } from '../ports.ts';
+import { nextInstantOf, wallClock } from '../time.ts';
 
 /**
  * How a part of the engagement loop joins the daily loop (each is optional). The daily loop calls them in
@@ -20,4 +21,24 @@ export interface EngagementHook {
    * open. A hook with a tick and no nextWork runs every minute.
    */
   nextWork?(now: number): Promise<number>;
+}
+
+/**
+ * A tick that runs `run` once a day from `time` on the zone's wall clock. Each process remembers the day it
+ * ran, so `run` must be safe when several processes do it (Redis decides once where that matters).
+ */
+export function onceADay(time: string, timezone: string, run: (day: string) => Promise<void>): Required<Pick<EngagementHook, 'tick' | 'nextWork'>> {
+  let done = '';
+  return {
+    async tick(now) {
+      const { day, hhmm } = wallClock(now, timezone);
+      if (hhmm < time || done === day) return;
+      done = day;
+      await run(day);
+    },
+    nextWork: async (now) => {
+      const { day, hhmm } = wallClock(now, timezone);
+      return hhmm >= time && done !== day ? now : nextInstantOf(time, now, timezone);
+    },
+  };
 }

@@ -4,9 +4,9 @@ import { OrgTree, type OrgNode } from '../org.ts';
 import type { Group, Push, Store } from '../ports.ts';
 import { isLessonDay, type CalendarOverrides } from '../schedule/calendar.ts';
 import { isoWeek, type Child, type Figures, type Stats } from '../stats.ts';
-import { addDays, instantOf, isoWeekday, nextInstantOf, wallClock } from '../time.ts';
+import { addDays, instantOf, isoWeekday } from '../time.ts';
 import { featureOn, orgFeatureOn, type EngagementSettings } from './features.ts';
-import type { EngagementHook } from './hooks.ts';
+import { onceADay, type EngagementHook } from './hooks.ts';
 
 /** What the reports need of an officer (config/officers.yaml). */
 export interface ReportOfficer {
@@ -242,20 +242,12 @@ export function officerReports(deps: BotDeps, opts: ReportOptions): EngagementHo
     }
   }
 
-  // Redis decides once across instances; this only spares it a question at every pass of the day.
-  let done = '';
+  // Redis decides once across instances (takeAlertCheck, the reports' own ids).
   return {
     name: 'officer-reports',
-    async tick(now) {
-      const { day, hhmm } = wallClock(now, settings.timezone);
-      if (hhmm < reportTime || done === day) return;
-      done = day;
+    ...onceADay(reportTime, settings.timezone, async (day) => {
       if (settings.engagement.dropAlerts && (await store.takeAlertCheck(day))) await checkAlerts(day);
       if (settings.engagement.weeklyReport && isoWeekday(day) === 1) await sendReports(day);
-    },
-    nextWork: async (now) => {
-      const { day, hhmm } = wallClock(now, settings.timezone);
-      return hhmm >= reportTime && done !== day ? now : nextInstantOf(reportTime, now, settings.timezone);
-    },
+    }),
   };
 }
