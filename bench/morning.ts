@@ -88,7 +88,7 @@ export function benchBot(store: RedisStore): Banqian {
   const library = loadLibrary('lessons').library;
   return new Banqian({
     store, channel, queue, clock, log: pino({ level: 'silent' }), owner: 'bench', account: 'bench', org: new OrgTree({ name: '全部' }),
-    roster: new RedisRoster(store), outbox, hooks: [], library: () => library,
+    roster: new RedisRoster(store), outbox, hooks: [], answered: new Map(), library: () => library,
     settings: {
       botName: config.botName, timezone: tz, windowMinutes: config.quiz.windowMinutes, workDays: config.schedule.workDays, graceMinutes: config.schedule.graceMinutes, lateCeilingMinutes: config.schedule.lateCeilingMinutes,
       calendar: config.schedule, pace: queue.pace, leaders: config.leaders, ackEveryMinutes: config.quiz.ackEveryMinutes, defaultCourse: config.defaultCourse, engagement: config.engagement,

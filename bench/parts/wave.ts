@@ -64,10 +64,8 @@ async function run(): Promise<WaveRun> {
   const dir = mkdtempSync(join(tmpdir(), 'banqian-bench-wave-'));
   const server = await startRedisServer({ dir, aof: false });
   const config = loadConfig('/nonexistent', {});
-  // The wave alone: "已有 N 人作答" reads every open quiz of every account at each tick of each app (10 apps ×
-  // 2,000 quizzes × 2 reads a minute here): the engagement loop's cost, not the wave's. (Reminders are indexed by
-  // time and stay in.)
-  config.quiz.ackEveryMinutes = 0;
+  // Every part of the loop stays in: reminders are indexed by time, acknowledgements read only the quizzes a
+  // process recorded answers for.
   let t = Date.parse(`${day}T06:40:00+08:00`);
   const clock = { now: () => t };
   const sends: { account: number; room: string; at: number }[] = [];

@@ -24,6 +24,7 @@ import { LibraryWatcher } from '../core/lessons/load.ts';
 import type { ChannelCapabilities } from '../core/channel.ts';
 import type { Logger, QuizRef } from '../core/ports.ts';
 import { AnswerPage, knownMembers } from '../core/quiz/answerPage.ts';
+import type { AnsweredQuizzes } from '../core/quiz/record.ts';
 import { formatProblem } from '../core/problems.ts';
 import { warnMissingHolidays } from '../core/schedule/calendar.ts';
 import { SendQueue, type Target } from '../core/send/queue.ts';
@@ -112,11 +113,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const org = loadOrg(config.orgFile);
   // Until the roster import exists, the page lists the people the group already knows.
-  const answers = new AnswerPage({ store, org, clock, tokens: new RedisAnswerTokens(redis, store.keys), roster: knownMembers(store), publicUrl: config.web.publicUrl });
+  const answered: AnsweredQuizzes = new Map();
+  const answers = new AnswerPage({ store, org, clock, tokens: new RedisAnswerTokens(redis, store.keys), roster: knownMembers(store), publicUrl: config.web.publicUrl, answered });
   const outbox = new Outbox({ store, queue, clock, account, owner, channel: chat });
   let status: ChannelStatus | undefined;
   const bot = new Banqian({
-    store, channel: chat, queue, clock, log, owner, account, org, status: () => status ?? { up: true }, roster: new RedisRoster(store), outbox, hooks: [],
+    store, channel: chat, queue, clock, log, owner, account, org, status: () => status ?? { up: true }, roster: new RedisRoster(store), outbox, hooks: [], answered,
     answerLink: answerLinkFor(chat.caps.hears, config.web.publicUrl, answers),
     library: () => lessons.library,
     settings: {

@@ -119,11 +119,11 @@ describe('the reminders index', () => {
     expect(reminders(later)).toEqual(['12-07T09:30 总装车间一班: 还有 3 位工友没作答，还剩 20 分钟']);
   });
 
-  test('a pass reads only the reminders due, not every open quiz; a quiz opened before the index existed still gets its reminder', async () => {
+  test('a pass reads only the reminders and acknowledgements due, not every open quiz; after a restart, open quizzes are picked up again', async () => {
     let t = Date.parse('2026-12-07T07:00:00+08:00');
     const clock = { now: () => t, set: (to: number) => (t = to) };
     const prefix = newPrefix();
-    const options = { config: testConfig((c) => ((c.orgFile = 'config/org.yaml'), (c.quiz.ackEveryMinutes = 0))), clock, redisUrl: redisUrl(), prefix, log: silentLog };
+    const options = { config: testConfig((c) => ((c.orgFile = 'config/org.yaml'), (c.quiz.ackEveryMinutes = 30))), clock, redisUrl: redisUrl(), prefix, log: silentLog };
     let app = await createApp(options);
     try {
       app.world!.addRoom({ topic: '总装车间一班', owner: '张班长', members: ['李明', '王芳'] });
@@ -133,17 +133,21 @@ describe('the reminders index', () => {
       const [g] = await app.store.activeGroups();
       const pushKey = app.store.keys.push(g.gid, '2026-12-07');
       expect((await app.store.getPush(g.gid, '2026-12-07'))?.status).toBe('sent');
-      // 08:31: the quiz is open, its reminder due at 09:20: a pass does not read it.
+      // 08:31: the quiz is open, nobody has answered and its reminder is due at 09:20: a pass does not read it.
       clock.set(Date.parse('2026-12-07T08:31:00+08:00'));
       const reads = await commandsDuring(prefix, () => app.tick());
       expect(reads.filter(([, key]) => key === pushKey)).toEqual([]);
-      // As after an upgrade: the index is empty and the bot restarts; the open quiz is indexed again and reminded.
+      // An answer (an acknowledgement is due at once: the window opened over 30 minutes ago), then the bot stops
+      // before its next pass, and the reminders index is lost as after an upgrade.
+      clock.set(Date.parse('2026-12-07T08:32:00+08:00'));
+      app.world!.say('李明', 'B', '总装车间一班');
+      await app.chat.idle();
       await app.store.redis.del(app.store.keys.reminders);
       await app.stop();
       app = await createApp(options);
-      expect((await app.store.getPush(g.gid, '2026-12-07'))?.reminded).toBe(false);
+      expect(await app.store.getPush(g.gid, '2026-12-07')).toMatchObject({ answered: 1, ackCount: 0, reminded: false });
       await runVirtual(app, clock, Date.parse('2026-12-07T09:19:00+08:00'));
-      expect((await app.store.getPush(g.gid, '2026-12-07'))?.reminded).toBe(false);
+      expect(await app.store.getPush(g.gid, '2026-12-07')).toMatchObject({ ackCount: 1, reminded: false });
       await runVirtual(app, clock, Date.parse('2026-12-07T09:21:00+08:00'));
       expect((await app.store.getPush(g.gid, '2026-12-07'))?.reminded).toBe(true);
     } finally {

@@ -31,7 +31,7 @@ function atOnlyBot(prefix: string, leaders: string[]) {
   } as unknown as Channel;
   const clock = { now: () => now };
   const bot = new Banqian({
-    store, queue, log: silentLog, owner: 'test', account: 'bot1', org: loadOrg('config/org.yaml'), roster, hooks: [],
+    store, queue, log: silentLog, owner: 'test', account: 'bot1', org: loadOrg('config/org.yaml'), roster, hooks: [], answered: new Map(),
     outbox: new Outbox({ store, queue, clock, account: 'bot1', owner: 'test', channel }),
     // Only what the bot's logic reads of an @-only platform: its capabilities and a member list it can't give.
     channel,

@@ -11,6 +11,7 @@ import { addDays, instantOf, minuteMs, minuteOfDay, nextInstantOf, wallClock } f
 import type { EngagementHook } from '../engage/hooks.ts';
 import { expectedOn } from '../engage/leave.ts';
 import type { BotDeps } from './deps.ts';
+import { quizKey } from '../quiz/record.ts';
 import { actsFor } from '../accounts/index.ts';
 import { renderAck, renderHeldBack, renderMissed, renderRoundDone, renderSummary } from './texts.ts';
 
@@ -19,7 +20,9 @@ const deadAfterMs = 3 * minuteMs;
 
 const roomTarget = (g: Group): Target => ({ kind: 'room', id: g.roomId, label: g.topic });
 
-const refKey = (r: QuizRef) => `${r.gid}:${r.day}:${r.kind}`;
+
+/** When a quiz's next "已有 N 人作答" may go: once answers came in since the last, an interval after it. */
+const nextAck = (p: Push, everyMs: number): number | undefined => (p.status === 'sent' && p.answered > p.ackCount ? (p.ackAt ?? p.sentAt ?? 0) + everyMs : undefined);
 
 export type PushResult = 'queued' | 'taken' | 'no-lessons';
 
@@ -39,6 +42,8 @@ export class Daily {
   private lastPass?: number;
   /** Pushes held back as too late ("gid:day"): they take no more room in the wave (a restart forgets them, the claim refuses them). */
   private readonly held = new Set<string>();
+  /** Whether this process has put the open quizzes among those to acknowledge (after a start). */
+  private ackIndexed = false;
 
   constructor(private readonly d: BotDeps) {}
 
@@ -93,7 +98,7 @@ export class Daily {
     // Every message went out before a crash, only the window was not opened yet.
     if (stored.next >= stored.messages.length) return open(clock.now());
     this.d.queue.enqueue({
-      key: `push:${refKey(ref)}`,
+      key: `push:${quizKey(ref)}`,
       priority: 'lesson',
       target: { ...stored.target, id: g.roomId, label: g.topic },
       messages: stored.messages,
@@ -266,13 +271,13 @@ export class Daily {
 
   /** The next close, and the next "已有 N 人作答" of a quiz that has answers since its last one. */
   private async nextQuizWork(): Promise<number> {
-    const { store, settings } = this.d;
+    const { store, settings, answered } = this.d;
     const everyMs = settings.ackEveryMinutes * minuteMs;
     let next = (await store.nextClose()) ?? Infinity;
     if (!everyMs) return next;
-    for (const ref of await store.openQuizzes()) {
+    for (const ref of answered.values()) {
       const push = await store.getPush(ref.gid, ref.day, ref.kind);
-      if (push?.status === 'sent' && push.answered > push.ackCount) next = Math.min(next, (push.ackAt ?? push.sentAt ?? 0) + everyMs);
+      next = Math.min(next, (push && nextAck(push, everyMs)) ?? Infinity);
     }
     return next;
   }
@@ -285,17 +290,34 @@ export class Daily {
 
   /**
    * While a quiz is open, at most one short "已有 N 人作答" per `ackEveryMinutes`, only when answers came
-   * in since the last one, and never while lessons are still going out (they come first).
+   * in since the last one, and never while lessons are still going out (they come first). Only the quizzes
+   * this process recorded answers for are read (`answered`; after a start, every open quiz once).
    */
   private async acknowledge(): Promise<void> {
-    const { store, clock, queue, settings } = this.d;
-    if (!settings.ackEveryMinutes || queue.pending('lesson') > 0) return;
+    const { store, clock, queue, settings, answered } = this.d;
+    if (!this.ackIndexed) {
+      this.ackIndexed = true;
+      for (const ref of await store.openQuizzes()) answered.set(quizKey(ref), ref);
+    }
+    if (!settings.ackEveryMinutes) return answered.clear();
+    if (queue.pending('lesson') > 0) return;
     const now = clock.now();
-    for (const ref of await store.openQuizzes()) {
+    const everyMs = settings.ackEveryMinutes * minuteMs;
+    const pushes = await Promise.all([...answered.values()].map((ref) => store.getPush(ref.gid, ref.day, ref.kind)));
+    // In the order the quizzes close, as the open quizzes' index has them.
+    const due = [...answered].map(([key, ref], i) => ({ key, ref, push: pushes[i] })).sort((a, b) => (a.push?.closesAt ?? 0) - (b.push?.closesAt ?? 0) || (a.key < b.key ? -1 : 1));
+    for (const { key, ref, push } of due) {
+      const next = push && nextAck(push, everyMs);
+      if (next === undefined || now < next) {
+        // Closed, or acknowledged up to its last answer: a new answer brings it back.
+        if (next === undefined) answered.delete(key);
+        continue;
+      }
+      answered.delete(key);
       const g = await store.getGroup(ref.gid);
       if (!g || !actsFor(g, this.d.account)) continue;
-      const answered = await store.ackDue(ref, now, settings.ackEveryMinutes * minuteMs);
-      if (answered) await this.d.outbox.notify(`ack:${refKey(ref)}:${answered}`, roomTarget(g), renderAck(answered));
+      const n = await store.ackDue(ref, now, everyMs);
+      if (n) await this.d.outbox.notify(`ack:${key}:${n}`, roomTarget(g), renderAck(n));
     }
   }
 
@@ -334,6 +356,6 @@ export class Daily {
     // The end of a round and the hooks' lines (badges) ride on the summary: one message, not two.
     const extra = (await this.runHooks('summaryLines', (h) => h.summaryLines?.(g, push))).flat();
     const parts = [renderSummary(lesson, { push, firstCorrect, streaks, viaPage: !!this.d.answerLink, review: push.kind === 'review' }), ...extra, push.completesRound ? renderRoundDone(this.d.library(), g) : ''];
-    await this.d.outbox.notify(`summary:${refKey(push)}`, roomTarget(g), parts.filter(Boolean).join('\n\n'));
+    await this.d.outbox.notify(`summary:${quizKey(push)}`, roomTarget(g), parts.filter(Boolean).join('\n\n'));
   }
 }

@@ -5,6 +5,7 @@ import type { Outbox } from './outbox.ts';
 import type { OrgTree } from '../org.ts';
 import type { Channel, ChannelStatus } from '../channel.ts';
 import type { Logger, QuizRef, Store } from '../ports.ts';
+import type { AnsweredQuizzes } from '../quiz/record.ts';
 import type { EnrolCodes, Roster } from '../roster/roster.ts';
 import type { CalendarOverrides } from '../schedule/calendar.ts';
 import type { Pace, SendQueue } from '../send/queue.ts';
@@ -57,4 +58,6 @@ export interface BotDeps {
   outbox: Outbox;
   /** The parts of the engagement loop, in the order the daily loop calls them. */
   hooks: EngagementHook[];
+  /** Quizzes this process recorded answers for since their last acknowledgement (shared with the answer page). */
+  answered: AnsweredQuizzes;
 }

@@ -2,7 +2,7 @@ import type { OrgTree } from '../org.ts';
 import type { QuizRef, Store } from '../ports.ts';
 import type { Clock } from '../time.ts';
 import { parseAnswers, unclear } from './answers.ts';
-import { recordSheet } from './record.ts';
+import { recordSheet, type AnsweredQuizzes } from './record.ts';
 
 /** A team's people by roster id; the roster import fills it (until then: the group's known members). */
 export interface RosterReader {
@@ -46,6 +46,8 @@ export interface AnswerPageDeps {
   roster: RosterReader;
   /** Where the web adapter is reachable from workers' phones, e.g. https://banqian.example.cn */
   publicUrl: string;
+  /** The bot's, so answers given here are acknowledged in the group too. */
+  answered: AnsweredQuizzes;
 }
 
 /** The answer page for channels that hear nothing: the quiz message links here, and a tap records as a typed answer would. */

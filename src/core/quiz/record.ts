@@ -3,6 +3,15 @@ import type { OrgTree } from '../org.ts';
 import type { QuizRef, Store } from '../ports.ts';
 import type { AnswerSheet } from './answers.ts';
 
+/**
+ * The quizzes this process recorded answers for since their last "已有 N 人作答", by "gid:day:kind": the
+ * acknowledgement reads these, not every open quiz (core/bot/daily.ts).
+ */
+export type AnsweredQuizzes = Map<string, QuizRef>;
+
+/** "gid:day:kind", a quiz's key in AnsweredQuizzes and in the ids of its messages. */
+export const quizKey = (r: QuizRef): string => `${r.gid}:${r.day}:${r.kind}`;
+
 /** What became of a sheet: how many questions it answered for the first time, and whether after the close. */
 export interface SheetOutcome {
   recorded: number;
@@ -16,7 +25,7 @@ export interface SheetOutcome {
  * answer page. Only the first answer to each question counts, and one after the close is late (补学).
  */
 export async function recordSheet(
-  d: { store: Store; org: OrgTree },
+  d: { store: Store; org: OrgTree; answered: AnsweredQuizzes },
   ref: QuizRef,
   lesson: LessonSnapshot,
   worker: { wid: number; name: string },
@@ -42,6 +51,7 @@ export async function recordSheet(
     result.recorded++;
     result.late ||= !outcome.onTime;
   }
+  if (result.recorded && !result.late) d.answered.set(quizKey(ref), ref);
   // A closed push is already in the org rollups; a late answer changes its 补学 figure there.
   // Read now: the binding may have changed since the caller looked.
   const team = result.late ? (await d.store.getGroup(ref.gid))?.team : undefined;
