@@ -104,3 +104,34 @@ test('Sentinel failover during a wave: a claim the old primary acknowledged is n
     b.redis.disconnect();
   }
 });
+
+test('Sentinel failover while a push goes out: a message recorded as sent is not sent again; the push goes on from the next', async () => {
+  const prefix = newPrefix();
+  const store = new RedisStore(connectRedis(set.url), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
+  try {
+    const g = await newGroup(store);
+    const lesson = demoLesson();
+    const ref = { gid: g.gid, day: '2026-12-07', kind: 'lesson' as const };
+    const plan = { snapshot: snapshotOf(lesson, { id: 'demo', title: '测试课程', dir: '', lessons: [lesson] }), messages: [text('第一条'), text('第二条')], target: { kind: 'room' as const, id: g.roomId, label: g.topic }, newCycle: false, completesRound: false, freshSince: '' };
+    expect(typeof (await store.claimPush(g, ref.day, plan, 1000, 'instance-a', 'schedule'))).toBe('number');
+    expect(await store.beginMessage(ref, 'instance-a', 0)).toBe(true);
+
+    // The first message went out; its record is on the primary only when the primary dies.
+    await replicaLags();
+    const recorded = store.messageSent(ref, 'instance-a', 0);
+    await primaryDiesAfter(async (r) => (await r.hget(store.keys.push(ref.gid, ref.day), 'next')) === '1');
+    await recorded;
+    await failedOver();
+    expect(await store.beginMessage(ref, 'instance-a', 0)).toBe(false);
+    expect((await store.pushMessages(ref))?.next).toBe(1);
+
+    // The push goes on from there on the new primary: the second message, then the quiz opens.
+    expect(await store.beginMessage(ref, 'instance-a', 1)).toBe(true);
+    await store.messageSent(ref, 'instance-a', 1);
+    await store.openQuiz(ref, 'instance-a', 2000, 3_602_000);
+    expect((await store.getPush(ref.gid, ref.day))?.status).toBe('sent');
+    expect(await store.openQuizzes()).toEqual([ref]);
+  } finally {
+    store.redis.disconnect();
+  }
+});

@@ -378,15 +378,24 @@ export class RedisStore implements Store {
   }
 
   async messageSent(ref: QuizRef, owner: string, index: number): Promise<void> {
-    await this.redis.message_sent(this.keys.push(ref.gid, ref.day, ref.kind), owner, index);
+    const write = () => this.redis.message_sent(this.keys.push(ref.gid, ref.day, ref.kind), owner, index);
+    await write();
+    // A message that went out must stay recorded through a failover, or the new primary would send it again.
+    if (viaSentinel(this.redis)) await this.replicated(write);
   }
 
   async openQuiz(ref: QuizRef, owner: string, sentAt: number, closesAt: number): Promise<void> {
     const k = this.keys;
     const member = pushMember(ref.gid, ref.day, ref.kind);
-    // Indexed before the status changes, so a crash in between never leaves an open quiz nobody closes.
-    await this.redis.zadd(k.openQuizzes, closesAt, member);
-    if (Number(await this.redis.open_quiz(k.push(ref.gid, ref.day, ref.kind), owner, sentAt, closesAt)) === 1) await this.redis.zrem(k.claimsOf(owner), member);
+    const write = async () => {
+      // Indexed before the status changes, so a crash in between never leaves an open quiz nobody closes.
+      await this.redis.zadd(k.openQuizzes, closesAt, member);
+      return Number(await this.redis.open_quiz(k.push(ref.gid, ref.day, ref.kind), owner, sentAt, closesAt)) === 1;
+    };
+    const opened = await write();
+    // Lost in a failover, the quiz would stay unopened (and never close) while its owner lives on.
+    if (viaSentinel(this.redis)) await this.replicated(write);
+    if (opened) await this.redis.zrem(k.claimsOf(owner), member);
   }
 
   /**
