@@ -135,3 +135,23 @@ test('Sentinel failover while a push goes out: a message recorded as sent is not
     store.redis.disconnect();
   }
 });
+
+test('Sentinel failover after a summary went out: its id is still done on the new primary, so it is not posted again', async () => {
+  const prefix = newPrefix();
+  const store = new RedisStore(connectRedis(set.url), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
+  try {
+    const item = { id: 'summary:1:2026-12-07:lesson', target: { kind: 'room' as const, id: 'r@chatroom', label: '一班' }, messages: [text('【小测揭晓】')], createdAt: 1000 };
+    expect(await store.outboxAdd('bot', item)).toBe(true);
+    expect(Number(await store.redis.wait(1, 2000))).toBe(1);
+    await replicaLags();
+    const done = store.outboxDone('bot', item.id, 2000);
+    await primaryDiesAfter(async (r) => (await r.zcard(store.keys.outboxQueue('bot'))) === 0);
+    await done;
+    await failedOver();
+    // The close lost with the old primary is made again and offers the same summary: it is refused.
+    expect(await store.outboxAdd('bot', item)).toBe(false);
+    expect(await store.outboxPending('bot', 10)).toEqual([]);
+  } finally {
+    store.redis.disconnect();
+  }
+});

@@ -455,7 +455,10 @@ export class RedisStore implements Store {
 
   async outboxDone(account: string, id: string, now: number): Promise<void> {
     const k = this.keys;
-    await this.redis.outbox_done(k.outboxItems(account), k.outboxQueue(account), k.outboxDone(account), id, now);
+    const write = () => this.redis.outbox_done(k.outboxItems(account), k.outboxQueue(account), k.outboxDone(account), id, now);
+    await write();
+    // Sent is sent: after a failover the same id (a summary whose close was lost and is made again) is refused.
+    if (viaSentinel(this.redis)) await this.replicated(write);
   }
 
   async ackDue(ref: QuizRef, now: number, everyMs: number): Promise<number | undefined> {
