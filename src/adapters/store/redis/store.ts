@@ -378,23 +378,19 @@ export class RedisStore implements Store {
   }
 
   async messageSent(ref: QuizRef, owner: string, index: number): Promise<void> {
-    const write = () => this.redis.message_sent(this.keys.push(ref.gid, ref.day, ref.kind), owner, index);
-    await write();
     // A message that went out must stay recorded through a failover, or the new primary would send it again.
-    if (viaSentinel(this.redis)) await this.replicated(write);
+    await this.durably(() => this.redis.message_sent(this.keys.push(ref.gid, ref.day, ref.kind), owner, index));
   }
 
   async openQuiz(ref: QuizRef, owner: string, sentAt: number, closesAt: number): Promise<void> {
     const k = this.keys;
     const member = pushMember(ref.gid, ref.day, ref.kind);
-    const write = async () => {
+    // Lost in a failover, the quiz would stay unopened (and never close) while its owner lives on.
+    const opened = await this.durably(async () => {
       // Indexed before the status changes, so a crash in between never leaves an open quiz nobody closes.
       await this.redis.zadd(k.openQuizzes, closesAt, member);
       return Number(await this.redis.open_quiz(k.push(ref.gid, ref.day, ref.kind), owner, sentAt, closesAt)) === 1;
-    };
-    const opened = await write();
-    // Lost in a failover, the quiz would stay unopened (and never close) while its owner lives on.
-    if (viaSentinel(this.redis)) await this.replicated(write);
+    });
     if (opened) await this.redis.zrem(k.claimsOf(owner), member);
   }
 
@@ -455,10 +451,8 @@ export class RedisStore implements Store {
 
   async outboxDone(account: string, id: string, now: number): Promise<void> {
     const k = this.keys;
-    const write = () => this.redis.outbox_done(k.outboxItems(account), k.outboxQueue(account), k.outboxDone(account), id, now);
-    await write();
     // Sent is sent: after a failover the same id (a summary whose close was lost and is made again) is refused.
-    if (viaSentinel(this.redis)) await this.replicated(write);
+    await this.durably(() => this.redis.outbox_done(k.outboxItems(account), k.outboxQueue(account), k.outboxDone(account), id, now));
   }
 
   async ackDue(ref: QuizRef, now: number, everyMs: number): Promise<number | undefined> {
@@ -603,6 +597,13 @@ export class RedisStore implements Store {
    * failover it lands on the new primary. A primary left with no replica still takes writes: after
    * replicaWaitTries it gives up.
    */
+  /** A write (idempotent) that, with Sentinel, returns only once a replica holds it (see replicated). */
+  private async durably<T>(write: () => Promise<T>): Promise<T> {
+    const result = await write();
+    if (viaSentinel(this.redis)) await this.replicated(write);
+    return result;
+  }
+
   private async replicated(write: () => Promise<unknown>): Promise<void> {
     for (let i = 0; i < replicaWaitTries; i++) {
       if ((await this.sharedWait()) >= 1) return;
