@@ -17,8 +17,9 @@ export interface EngagementHook {
   tick?(now: number): Promise<void>;
   /**
    * The earliest time tick() may act, if nothing is said or sent before it (the simulator skips the minutes
-   * before it). The loop already runs every minute while a message waits, a push is claimed or a quiz is
-   * open. A hook with a tick and no nextWork runs every minute.
+   * before it). The loop already runs every minute while a message waits or another process's push is
+   * claimed, and wakes for closes and acknowledgements itself. A hook with a tick and no nextWork runs every
+   * minute.
    */
   nextWork?(now: number): Promise<number>;
 }
