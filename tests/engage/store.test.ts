@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest';
 import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
 import { RedisStore } from '../../src/adapters/store/redis/store.ts';
-import { claimAndOpen, demoLesson } from '../helpers/push.ts';
+import { claimAndOpen, demoLesson, savedGroup } from '../helpers/push.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
 
 const points = { correct: 2, answered: 1, late: 1 };
@@ -10,9 +10,8 @@ describe('what ranking, stars and badges keep in Redis', () => {
   redisTest('points per month are kept on the write path, by the month of the lesson; badges and posts are given once', async ({ prefix }) => {
     const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
     try {
-      const gid = await store.resolveGroup('r@chatroom', '一班', '张班长');
-      const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1, 2, 3, 4, 5], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, account: '', team: '' };
-      await store.saveGroup(g);
+      const g = await savedGroup(store, [1, 2, 3, 4, 5]);
+      const { gid } = g;
       const [li, wang] = [await store.resolveWorker(gid, 'wx-1', '李明'), await store.resolveWorker(gid, 'wx-2', '王芳')];
       for (const [day, lesson] of [['2026-11-30', 'demo-001'], ['2026-12-01', 'demo-003']] as const) {
         const ref = { gid, day, kind: 'lesson' as const };

@@ -20,3 +20,11 @@ export async function claimAndOpen(store: RedisStore, g: Group, ref: QuizRef, le
   await store.messageSent(ref, 'me', 0);
   await store.openQuiz(ref, 'me', at, at + windowMs);
 }
+
+/** Enrols the test room 一班 (r@chatroom) on the demo track at 07:50 on the given weekdays; returns the group as saved. */
+export async function savedGroup(store: RedisStore, days = [1]): Promise<Group> {
+  const gid = await store.resolveGroup('r@chatroom', '一班', '张班长');
+  const g: Group = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days, windowMinutes: 60, status: 'active', cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '', account: '' };
+  await store.saveGroup(g);
+  return g;
+}

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
 import { RedisStore } from '../../src/adapters/store/redis/store.ts';
 import { newPrefix } from '../helpers/redis.ts';
-import { claimAndOpen, demoLesson } from '../helpers/push.ts';
+import { claimAndOpen, demoLesson, savedGroup } from '../helpers/push.ts';
 import { snapshotOf } from '../../src/core/lessons/snapshot.ts';
 import { text } from '../../src/core/messages.ts';
 import { onPort, startSentinelSet, type SentinelSet } from '../helpers/topology.ts';
@@ -38,19 +38,11 @@ async function failedOver(): Promise<void> {
   expect(await set.currentPrimary()).toBe(set.replica.port);
 }
 
-function newGroup(store: RedisStore) {
-  return store.resolveGroup('r@chatroom', '一班', '张班长').then(async (gid) => {
-    const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '', account: '' };
-    await store.saveGroup(g);
-    return g;
-  });
-}
-
 test('Sentinel failover during a quiz window: no acknowledged answer is lost', async () => {
   const prefix = newPrefix();
   const store = new RedisStore(connectRedis(set.url), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
   try {
-    const g = await newGroup(store);
+    const g = await savedGroup(store);
     const gid = g.gid;
     const ref = { gid, day: '2026-12-07', kind: 'lesson' as const };
     await claimAndOpen(store, g, ref, undefined, 1000, 3_600_000);
@@ -85,7 +77,7 @@ test('Sentinel failover during a wave: a claim the old primary acknowledged is n
   const open = () => new RedisStore(connectRedis(set.url), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
   const [a, b] = [open(), open()];
   try {
-    const g = await newGroup(a);
+    const g = await savedGroup(a);
     const lesson = demoLesson();
     const plan = { snapshot: snapshotOf(lesson, { id: 'demo', title: '测试课程', dir: '', lessons: [lesson] }), messages: [text(lesson.title)], target: { kind: 'room' as const, id: g.roomId, label: g.topic }, newCycle: false, completesRound: false, freshSince: '' };
     await a.saveSnapshot(plan.snapshot);
@@ -109,7 +101,7 @@ test('Sentinel failover while a push goes out: a message recorded as sent is not
   const prefix = newPrefix();
   const store = new RedisStore(connectRedis(set.url), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
   try {
-    const g = await newGroup(store);
+    const g = await savedGroup(store);
     const lesson = demoLesson();
     const ref = { gid: g.gid, day: '2026-12-07', kind: 'lesson' as const };
     const plan = { snapshot: snapshotOf(lesson, { id: 'demo', title: '测试课程', dir: '', lessons: [lesson] }), messages: [text('第一条'), text('第二条')], target: { kind: 'room' as const, id: g.roomId, label: g.topic }, newCycle: false, completesRound: false, freshSince: '' };

@@ -3,7 +3,7 @@ import { connectRedis, renameOldKeys, scanKeys } from '../../src/adapters/store/
 import { keyBuilder } from '../../src/adapters/store/redis/keys.ts';
 import { RedisStore } from '../../src/adapters/store/redis/store.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
-import { claimAndOpen } from '../helpers/push.ts';
+import { claimAndOpen, savedGroup } from '../helpers/push.ts';
 
 const points = { correct: 2, answered: 1, late: 1 };
 const odd = ['李:明', 'a*b?[c]', '王 芳 ', '👷‍♂️🔧', 'x\u0000y', '{tag}', '%s%n', ''];
@@ -67,9 +67,8 @@ describe('answer records', () => {
   redisTest('every answer is kept as a record, so figures can be recomputed', async ({ redis, prefix }) => {
     const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
     try {
-      const gid = await store.resolveGroup('r@chatroom', '一班', '张班长');
-      const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, account: '', team: '' };
-      await store.saveGroup(g);
+      const g = await savedGroup(store);
+      const { gid } = g;
       const ref = { gid, day: '2026-12-07', kind: 'lesson' as const };
       await claimAndOpen(store, g, ref);
       const wid = await store.resolveWorker(gid, 'wx-1', '李明');

@@ -2,16 +2,15 @@ import { expect } from 'vitest';
 import { connectRedis } from '../../src/adapters/store/redis/connect.ts';
 import { RedisStore } from '../../src/adapters/store/redis/store.ts';
 import { redisTest, redisUrl } from '../helpers/redis.ts';
-import { claimAndOpen } from '../helpers/push.ts';
+import { claimAndOpen, savedGroup } from '../helpers/push.ts';
 
 const points = { correct: 2, answered: 1, late: 1 };
 
 redisTest('org rollups are written per node in a second step that may be cut short and repeated without counting twice', async ({ redis, prefix }) => {
   const store = new RedisStore(connectRedis(redisUrl()), { prefix, platform: 'wechaty', account: 'test', unstableIds: false, points });
   try {
-    const gid = await store.resolveGroup('r@chatroom', '一班', '张班长');
-    const g = { gid, roomId: 'r@chatroom', topic: '一班', track: 'demo', time: '07:50', days: [1], windowMinutes: 60, status: 'active' as const, cycleSince: '', cycle: 1, lessons: 0, options: {}, current: '', activeSince: 0, team: '', account: '' };
-    await store.saveGroup(g);
+    const g = await savedGroup(store);
+    const { gid } = g;
     const day = '2026-12-07';
     const ref = { gid, day, kind: 'lesson' as const };
     await claimAndOpen(store, g, ref);
